@@ -1,0 +1,75 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedPostgres {
+  /** a postgres:// URL any client (pg, Prisma, pg-boss) can use */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** folder kept across restarts; undefined = in memory (tests) */
+  dataDir?: string;
+  /** 0 = any free port */
+  port?: number;
+  maxConnections?: number;
+}
+
+/**
+ * Starts PGlite (PostgreSQL compiled to WASM, in this process) behind a socket that speaks the
+ * PostgreSQL wire protocol, so the rest of the application cannot tell it from a real server.
+ * PGlite is a single session: the socket server serialises queries and keeps a transaction on its connection.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const { dataDir, port = 0, maxConnections = 100 } = options;
+  let releaseLock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    releaseLock = lockDataDir(dataDir);
+  }
+  try {
+    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections });
+    await server.start();
+    const address = server.getServerConn();
+    return {
+      url: `postgresql://postgres:postgres@${address}/postgres?sslmode=disable`,
+      async stop() {
+        await server.stop();
+        await db.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/** Two processes opening one PGlite folder would corrupt it: refuse the second one clearly. */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "medimail.pid");
+  try {
+    const pid = Number(readFileSync(lockFile, "utf8"));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `the embedded database in ${dataDir} is already used by process ${pid}; stop it or set DATABASE_URL`,
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
