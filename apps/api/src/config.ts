@@ -1,0 +1,49 @@
+import path from "node:path";
+import { z } from "zod";
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "../../..");
+
+const booleanString = z
+  .enum(["true", "false", "1", "0"], { message: "attendu : true ou false" })
+  .transform((value) => value === "true" || value === "1");
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
+    message: "must be a postgresql://user@host:port/database URL",
+  });
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
+  /** unset = embedded PGlite in DATA_DIR, loaded with demo data when empty */
+  DATABASE_URL: postgresUrl.optional(),
+  /** the embedded database's folder; relative paths are from the repository root */
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default("data")
+    .transform((dir) => path.resolve(REPOSITORY_ROOT, dir)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** folder of the built SPA served on the same port; empty = API only */
+  WEB_DIST: z.string().default(path.resolve(import.meta.dirname, "../../web/dist")),
+  /** load the demo into an empty embedded database (never into DATABASE_URL; use pnpm db:seed there) */
+  SEED_DEMO: booleanString.default(true),
+  /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration — ${lines.join("; ")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,52 @@
+import path from "node:path";
+import { createDb, type Db } from "@medimail/db/client";
+import { startEmbeddedPostgres } from "@medimail/db/embedded";
+import { applyMigrations } from "@medimail/db/migrations";
+import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from "@medimail/db/seed/demo";
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "./config.ts";
+
+export interface Database {
+  db: Db;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PGlite in DATA_DIR when it is unset; applies pending
+ * migrations; loads the demo into an empty embedded database. A real PostgreSQL never gets demo data
+ * implicitly (`pnpm db:seed` does it on request).
+ */
+export async function openDatabase(config: Config, log: FastifyBaseLogger): Promise<Database> {
+  const embedded = config.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({ dataDir: path.resolve(config.DATA_DIR, "pglite") });
+  const url = config.DATABASE_URL ?? (embedded?.url as string);
+  try {
+    const { applied, alreadyApplied } = await applyMigrations(url);
+    log.info({ applied, alreadyApplied }, applied.length ? "migrations applied" : "database schema up to date");
+    const db = createDb({ connectionString: url, max: embedded ? 4 : config.DATABASE_POOL_SIZE });
+    if (embedded && config.SEED_DEMO && (await isEmpty(db))) {
+      const counts = await seedDemo(db);
+      log.info(counts, "demo data loaded");
+    }
+    if (embedded) {
+      log.info(
+        `embedded database in ${path.resolve(config.DATA_DIR)}; demo logins (password "${DEMO_PASSWORD}"): ${DEMO_LOGINS.map((l) => `${l.email} — ${l.role}`).join(" | ")}`,
+      );
+    }
+    return {
+      db,
+      url,
+      embedded: embedded !== null,
+      async close() {
+        await db.$disconnect();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { StructureDetail, StructureListResponse } from "@medimail/contracts/structures";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { StructuresService } from "./structures.service.ts";
+
+export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresService }> = async (app, { service }) => {
+  app.get(
+    "/structures",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Structures du périmètre, avec parent, total utilisateurs et administrateurs",
+        response: { 200: StructureListResponse },
+      },
+    },
+    async () => ({ items: await service.list() }),
+  );
+
+  app.get(
+    "/structures/:id",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Une structure et ses ancêtres",
+        params: IdParams,
+        response: { 200: StructureDetail, 404: ErrorEnvelope },
+      },
+    },
+    async (request) => service.get(request.params.id),
+  );
+};

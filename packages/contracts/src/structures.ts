@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { Uuid } from "./common.ts";
+
+/** A row of the structure picker ("Sélectionner la structure à administrer"). */
+export const StructureSummary = z.object({
+  id: Uuid,
+  name: z.string(),
+  parentId: Uuid.nullable(),
+  parentName: z.string().nullable(),
+  /** accounts of this structure itself (its daughters have their own row) */
+  totalUsers: z.number().int().nonnegative(),
+  adminCount: z.number().int().nonnegative(),
+  childCount: z.number().int().nonnegative(),
+});
+export type StructureSummary = z.infer<typeof StructureSummary>;
+
+export const StructureListResponse = z.object({ items: z.array(StructureSummary) });
+export type StructureListResponse = z.infer<typeof StructureListResponse>;
+
+export const StructureDetail = StructureSummary.extend({
+  kind: z.string().nullable(),
+  mssDomain: z.string().nullable(),
+  /** from the root down to the parent, for the breadcrumb */
+  ancestors: z.array(z.object({ id: Uuid, name: z.string() })),
+});
+export type StructureDetail = z.infer<typeof StructureDetail>;
