@@ -20,7 +20,7 @@ export async function describeCatalog(connectionString: string): Promise<string[
         WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
       `SELECT 'constraint ' || c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) AS line
          FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-        WHERE n.nspname = 'public' AND c.conrelid::regclass::text <> '"_prisma_migrations"'`,
+        WHERE n.nspname = 'public' AND c.conrelid::regclass::text <> '_prisma_migrations'`,
     ];
     const lines: string[] = [];
     for (const sql of queries) {

@@ -84,8 +84,7 @@ export async function applyMigrations(
           }
           continue;
         }
-        await applyOne(client, migration);
-        applied.push(migration.name);
+        if (await applyOne(client, migration)) applied.push(migration.name);
       }
       return { applied, alreadyApplied: migrations.length - applied.length };
     } finally {
@@ -96,9 +95,21 @@ export async function applyMigrations(
   }
 }
 
-async function applyOne(client: pg.Client, migration: Migration): Promise<void> {
+/** Applies one migration with its record; false when another instance recorded it meanwhile. */
+async function applyOne(client: pg.Client, migration: Migration): Promise<boolean> {
   await client.query("BEGIN");
   try {
+    // Second guard besides the advisory lock, for servers where that lock is not exclusive between
+    // connections (the embedded PGlite is one session): re-check inside the transaction.
+    await client.query(`LOCK TABLE "_prisma_migrations" IN EXCLUSIVE MODE`);
+    const done = await client.query(
+      `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`,
+      [migration.name],
+    );
+    if (done.rowCount) {
+      await client.query("ROLLBACK");
+      return false;
+    }
     await client.query(migration.sql);
     await client.query(
       `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
@@ -106,6 +117,7 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
       [randomUUID(), migration.checksum, migration.name],
     );
     await client.query("COMMIT");
+    return true;
   } catch (error) {
     await client.query("ROLLBACK");
     throw new MigrationError(`migration ${migration.name} failed: ${(error as Error).message}`);

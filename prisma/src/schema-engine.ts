@@ -6,6 +6,25 @@ import { startEmbeddedPostgres } from "./embedded.ts";
 
 const require = createRequire(import.meta.url);
 
+type Glue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+
+// The WASM module keeps global state: instantiate it once per process.
+let engineModule: Promise<Glue> | undefined;
+function loadSchemaEngine(): Promise<Glue> {
+  engineModule ??= (async () => {
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const wasmBytes = readFileSync(gluePath.replace(/\.js$/, ".wasm"));
+    const { instance } = await WebAssembly.instantiate(wasmBytes, {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start();
+    return glue;
+  })();
+  return engineModule;
+}
+
 type SchemaSource = { tag: "empty" } | { tag: "schemaDatamodel"; files: { path: string; content: string }[] };
 
 /**
@@ -14,16 +33,7 @@ type SchemaSource = { tag: "empty" } | { tag: "schemaDatamodel"; files: { path: 
  * The engine wants a reachable database to start but reads nothing from it: an in-memory PGlite does.
  */
 export async function diffSchemas(previous: string | null, next: string): Promise<string> {
-  const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-  const wasmBytes = readFileSync(gluePath.replace(/\.js$/, ".wasm"));
-  const { instance } = await WebAssembly.instantiate(wasmBytes, {
-    "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
-  });
-  const exports = instance.exports as unknown as { __wbindgen_start(): void };
-  glue.__wbg_set_wasm(instance.exports);
-  exports.__wbindgen_start();
-
+  const glue = await loadSchemaEngine();
   const database = await startEmbeddedPostgres();
   try {
     const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: database.url }));
@@ -33,7 +43,9 @@ export async function diffSchemas(previous: string | null, next: string): Promis
       adapter as never,
     );
     const from: SchemaSource =
-      previous === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: previous }] };
+      previous === null
+        ? { tag: "empty" }
+        : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: previous }] };
     const result = (await engine.diff({
       from,
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: next }] },

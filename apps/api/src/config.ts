@@ -7,11 +7,9 @@ const booleanString = z
   .enum(["true", "false", "1", "0"], { message: "attendu : true ou false" })
   .transform((value) => value === "true" || value === "1");
 
-const postgresUrl = z
-  .string()
-  .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
-    message: "must be a postgresql://user@host:port/database URL",
-  });
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
+  message: "must be a postgresql://user@host:port/database URL",
+});
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

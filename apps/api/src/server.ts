@@ -20,7 +20,9 @@ async function main() {
   app.addHook("onRequest", async (_request, reply) => {
     if (shuttingDown) {
       reply.header("connection", "close");
-      return reply.code(503).send({ statusCode: 503, code: "SERVICE_UNAVAILABLE", message: "Arrêt en cours", requestId: _request.id });
+      return reply
+        .code(503)
+        .send({ statusCode: 503, code: "SERVICE_UNAVAILABLE", message: "Arrêt en cours", requestId: _request.id });
     }
   });
   const shutdown = async (signal: string) => {

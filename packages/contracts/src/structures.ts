@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Uuid } from "./common.ts";
+import { StructureIdentifierType } from "./enums.ts";
 
 /** A row of the structure picker ("Sélectionner la structure à administrer"). */
 export const StructureSummary = z.object({
@@ -19,7 +20,11 @@ export type StructureListResponse = z.infer<typeof StructureListResponse>;
 
 export const StructureDetail = StructureSummary.extend({
   kind: z.string().nullable(),
+  identifierType: StructureIdentifierType.nullable(),
+  identifier: z.string().nullable(),
   mssDomain: z.string().nullable(),
+  postcode: z.string().nullable(),
+  city: z.string().nullable(),
   /** from the root down to the parent, for the breadcrumb */
   ancestors: z.array(z.object({ id: Uuid, name: z.string() })),
 });

@@ -55,7 +55,10 @@ export function wouldCreateCycle(id: string, newParentId: string | null, parents
 }
 
 /** Depth-first order with each node's depth, children sorted by the given key: how the picker shows the tree. */
-export function flattenTree<T extends TreeNode>(nodes: readonly T[], sortKey: (node: T) => string): { node: T; depth: number }[] {
+export function flattenTree<T extends TreeNode>(
+  nodes: readonly T[],
+  sortKey: (node: T) => string,
+): { node: T; depth: number }[] {
   const byParent = new Map<string | null, T[]>();
   const ids = new Set(nodes.map((node) => node.id));
   for (const node of nodes) {

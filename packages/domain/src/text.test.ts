@@ -8,7 +8,13 @@ describe("foldForSearch", () => {
   });
   it("builds the account search key from the searchable fields only", () => {
     expect(
-      accountSearchText({ email: "J.Dupré@chu.fr", lastName: "Dupré", firstName: "Jérôme", rpps: "10001234567", adeli: null }),
+      accountSearchText({
+        email: "J.Dupré@chu.fr",
+        lastName: "Dupré",
+        firstName: "Jérôme",
+        rpps: "10001234567",
+        adeli: null,
+      }),
     ).toBe("j.dupre@chu.fr dupre jerome 10001234567");
   });
 });

@@ -20,7 +20,9 @@ function previousSchema(): string | null {
   const migrations = readMigrations();
   if (migrations.length === 0) return null;
   const committed = new Set(
-    git("ls-tree", "-d", "--name-only", "HEAD", "./").split("\n").map((line) => path.basename(line)),
+    git("ls-tree", "-d", "--name-only", "HEAD", "./")
+      .split("\n")
+      .map((line) => path.basename(line)),
   );
   const uncommitted = migrations.filter((migration) => !committed.has(migration.name));
   if (uncommitted.length > 0) {

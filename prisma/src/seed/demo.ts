@@ -1,6 +1,6 @@
-import { accountSearchText } from "@medimail/domain/text";
 import { hashPassword } from "@medimail/domain/password";
-import type { AccountState, AccountType, Db } from "../client.ts";
+import { accountSearchText } from "@medimail/domain/text";
+import type { AccountState, AccountType, Db, Prisma } from "../client.ts";
 import { createRandom, FIRST_NAMES, LAST_NAMES, PROFESSIONS, type Random } from "./random.ts";
 
 export const DEMO_PASSWORD = "Medimail-demo-2026";
@@ -31,17 +31,114 @@ interface StructureSeed {
 
 // Identifiers below satisfy their check digits (FINESS/SIREN/SIRET Luhn).
 const STRUCTURES: StructureSeed[] = [
-  { key: "gip", name: "GIP e-santé Occitanie", parent: null, kind: "GRADeS", identifierType: "SIRET", identifier: "13001793500011", mssDomain: "esante-occitanie.mssante.fr", emailDomain: "esante-occitanie.fr", city: "Toulouse", postcode: "31000", departmentCode: "31", accounts: 12 },
-  { key: "ght", name: "GHT Haute-Garonne Tarn-Ouest", parent: "gip", kind: "Groupement hospitalier de territoire", identifierType: "FINESS", identifier: "310781406", mssDomain: "ght31.mssante.fr", emailDomain: "ght31.fr", city: "Toulouse", postcode: "31059", departmentCode: "31", accounts: 20 },
-  { key: "purpan", name: "CHU de Toulouse — Site Purpan", parent: "ght", kind: "Centre hospitalier universitaire", identifierType: "FINESS", identifier: "310783048", mssDomain: "chu-toulouse.mssante.fr", emailDomain: "chu-toulouse.fr", city: "Toulouse", postcode: "31300", departmentCode: "31", accounts: 55 },
-  { key: "rangueil", name: "CHU de Toulouse — Site Rangueil", parent: "ght", kind: "Centre hospitalier universitaire", identifierType: "FINESS", identifier: "310783055", mssDomain: "rangueil.mssante.fr", emailDomain: "chu-toulouse.fr", city: "Toulouse", postcode: "31400", departmentCode: "31", accounts: 40 },
-  { key: "castres", name: "CHIC Castres Mazamet", parent: "gip", kind: "Centre hospitalier", identifierType: "FINESS", identifier: "810000380", mssDomain: "chic-cm.mssante.fr", emailDomain: "chic-cm.fr", city: "Castres", postcode: "81100", departmentCode: "81", accounts: 45, office365Quota: 50 },
-  { key: "ariege", name: "CH Ariège Couserans", parent: "gip", kind: "Centre hospitalier", identifierType: "FINESS", identifier: "090000159", mssDomain: null, emailDomain: "ch-ariege-couserans.fr", city: "Saint-Girons", postcode: "09200", departmentCode: "09", accounts: 25 },
-  { key: "urps", name: "URPS Midi-Pyrénées", parent: "gip", kind: "Union régionale", identifierType: "SIREN", identifier: "732829320", mssDomain: null, emailDomain: "urps-mp.fr", city: "Toulouse", postcode: "31500", departmentCode: "31", accounts: 0 },
+  {
+    key: "gip",
+    name: "GIP e-santé Occitanie",
+    parent: null,
+    kind: "GRADeS",
+    identifierType: "SIRET",
+    identifier: "13001793500011",
+    mssDomain: "esante-occitanie.mssante.fr",
+    emailDomain: "esante-occitanie.fr",
+    city: "Toulouse",
+    postcode: "31000",
+    departmentCode: "31",
+    accounts: 12,
+  },
+  {
+    key: "ght",
+    name: "GHT Haute-Garonne Tarn-Ouest",
+    parent: "gip",
+    kind: "Groupement hospitalier de territoire",
+    identifierType: "FINESS",
+    identifier: "310781406",
+    mssDomain: "ght31.mssante.fr",
+    emailDomain: "ght31.fr",
+    city: "Toulouse",
+    postcode: "31059",
+    departmentCode: "31",
+    accounts: 20,
+  },
+  {
+    key: "purpan",
+    name: "CHU de Toulouse — Site Purpan",
+    parent: "ght",
+    kind: "Centre hospitalier universitaire",
+    identifierType: "FINESS",
+    identifier: "310783048",
+    mssDomain: "chu-toulouse.mssante.fr",
+    emailDomain: "chu-toulouse.fr",
+    city: "Toulouse",
+    postcode: "31300",
+    departmentCode: "31",
+    accounts: 55,
+  },
+  {
+    key: "rangueil",
+    name: "CHU de Toulouse — Site Rangueil",
+    parent: "ght",
+    kind: "Centre hospitalier universitaire",
+    identifierType: "FINESS",
+    identifier: "310783055",
+    mssDomain: "rangueil.mssante.fr",
+    emailDomain: "chu-toulouse.fr",
+    city: "Toulouse",
+    postcode: "31400",
+    departmentCode: "31",
+    accounts: 40,
+  },
+  {
+    key: "castres",
+    name: "CHIC Castres Mazamet",
+    parent: "gip",
+    kind: "Centre hospitalier",
+    identifierType: "FINESS",
+    identifier: "810000380",
+    mssDomain: "chic-cm.mssante.fr",
+    emailDomain: "chic-cm.fr",
+    city: "Castres",
+    postcode: "81100",
+    departmentCode: "81",
+    accounts: 45,
+    office365Quota: 50,
+  },
+  {
+    key: "ariege",
+    name: "CH Ariège Couserans",
+    parent: "gip",
+    kind: "Centre hospitalier",
+    identifierType: "FINESS",
+    identifier: "090000159",
+    mssDomain: null,
+    emailDomain: "ch-ariege-couserans.fr",
+    city: "Saint-Girons",
+    postcode: "09200",
+    departmentCode: "09",
+    accounts: 25,
+  },
+  {
+    key: "urps",
+    name: "URPS Midi-Pyrénées",
+    parent: "gip",
+    kind: "Union régionale",
+    identifierType: "SIREN",
+    identifier: "732829320",
+    mssDomain: null,
+    emailDomain: "urps-mp.fr",
+    city: "Toulouse",
+    postcode: "31500",
+    departmentCode: "31",
+    accounts: 0,
+  },
 ];
 
 const TYPE_WEIGHTS: Record<AccountType, number> = { PER: 50, MED: 15, INT: 15, ORG: 12, APP: 8 };
-const STATE_WEIGHTS: Record<AccountState, number> = { VALIDATED: 65, PREREGISTERED: 15, PENDING_VALIDATION: 10, REJECTED: 10 };
+const STATE_WEIGHTS: Record<AccountState, number> = {
+  VALIDATED: 65,
+  PREREGISTERED: 15,
+  PENDING_VALIDATION: 10,
+  REJECTED: 10,
+};
 
 function slug(value: string): string {
   return value
@@ -62,7 +159,10 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * every type and state, MSSanté addresses, a few thousand messages over the last 30 days and console logins.
  * Deterministic: the same data on every machine.
  */
-export async function seedDemo(db: Db, now = new Date()): Promise<{ structures: number; accounts: number; messages: number }> {
+export async function seedDemo(
+  db: Db,
+  now = new Date(),
+): Promise<{ structures: number; accounts: number; messages: number }> {
   const random = createRandom(20261126);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const structureIds = new Map<string, string>();
@@ -91,11 +191,19 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ structures: 
     structureIds.set(seed.key, structure.id);
   }
   const gipId = structureIds.get("gip") as string;
-  await db.enrolmentRule.create({ data: { structureId: structureIds.get("castres") as string, emailDomain: "chic-cm.fr" } });
+  await db.enrolmentRule.create({
+    data: { structureId: structureIds.get("castres") as string, emailDomain: "chic-cm.fr" },
+  });
 
   const usedEmails = new Set<string>();
-  const accounts: Parameters<Db["account"]["createMany"]>[0]["data"] & unknown[] = [];
-  const consoleAccount = (email: string, lastName: string, firstName: string, structureKey: string, platformRole: "OPERATOR" | "SUPPORT" | null) => {
+  const accounts: Prisma.AccountCreateManyInput[] = [];
+  const consoleAccount = (
+    email: string,
+    lastName: string,
+    firstName: string,
+    structureKey: string,
+    platformRole: "OPERATOR" | "SUPPORT" | null,
+  ) => {
     usedEmails.add(email);
     accounts.push({
       id: crypto.randomUUID(),
@@ -120,7 +228,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ structures: 
   const castresAdminId = consoleAccount("admin.castres@chic-cm.fr", "Azéma", "Loïc", "castres", null);
 
   for (const seed of STRUCTURES) {
-    for (let i = 0; i < seed.accounts; i++) accounts.push(buildDemoAccount(random, seed, structureIds, usedEmails, now));
+    for (let i = 0; i < seed.accounts; i++)
+      accounts.push(buildDemoAccount(random, seed, structureIds, usedEmails, now));
   }
   await db.account.createMany({ data: accounts });
   await db.structureAdmin.createMany({
@@ -146,7 +255,12 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ structures: 
           : `${slug(account.firstName as string)}.${slug(account.lastName as string)}`;
     for (let n = 2; usedAddresses.has(`${local}@${domain}`); n++) local = `${local.replace(/\d+$/, "")}${n}`;
     usedAddresses.add(`${local}@${domain}`);
-    addresses.push({ accountId: account.id as string, address: `${local}@${domain}`, listed: !account.unlisted, structureId: account.structureId as string });
+    addresses.push({
+      accountId: account.id as string,
+      address: `${local}@${domain}`,
+      listed: !account.unlisted,
+      structureId: account.structureId as string,
+    });
   }
   await db.mssAddress.createMany({
     data: addresses.map(({ accountId, address, listed }) => ({ accountId, address, listed })),
@@ -168,7 +282,12 @@ function buildDemoAccount(
   let state = random.weighted(STATE_WEIGHTS);
   // ORG/APP mailboxes are validated at creation; only a rejection moves them.
   if ((type === "ORG" || type === "APP") && state !== "REJECTED") state = "VALIDATED";
-  const lastName = type === "ORG" ? random.pick(["Cardiologie", "Urgences", "Pédiatrie", "Radiologie", "Bloc opératoire", "Consultations"]) : type === "APP" ? random.pick(["DPI", "Laboratoire", "Imagerie", "Pharmacie"]) : random.pick(LAST_NAMES);
+  const lastName =
+    type === "ORG"
+      ? random.pick(["Cardiologie", "Urgences", "Pédiatrie", "Radiologie", "Bloc opératoire", "Consultations"])
+      : type === "APP"
+        ? random.pick(["DPI", "Laboratoire", "Imagerie", "Pharmacie"])
+        : random.pick(LAST_NAMES);
   const firstName = type === "ORG" ? "Secrétariat" : type === "APP" ? "Logiciel" : random.pick(FIRST_NAMES);
   let email = `${slug(firstName)}.${slug(lastName)}@${seed.emailDomain}`;
   for (let n = 2; usedEmails.has(email); n++) email = `${slug(firstName)}.${slug(lastName)}${n}@${seed.emailDomain}`;
@@ -182,7 +301,11 @@ function buildDemoAccount(
     structureId: structureIds.get(seed.key) as string,
     type,
     state,
-    previousState: rejected ? (type === "ORG" || type === "APP" ? "VALIDATED" : random.pick(["PREREGISTERED", "PENDING_VALIDATION", "VALIDATED"] as const)) : null,
+    previousState: rejected
+      ? type === "ORG" || type === "APP"
+        ? "VALIDATED"
+        : random.pick(["PREREGISTERED", "PENDING_VALIDATION", "VALIDATED"] as const)
+      : null,
     email,
     lastName,
     firstName,
@@ -194,7 +317,12 @@ function buildDemoAccount(
     responsibleLastName: type === "ORG" || type === "APP" ? random.pick(LAST_NAMES) : null,
     responsibleFirstName: type === "ORG" || type === "APP" ? random.pick(FIRST_NAMES) : null,
     responsibleProfession: type === "ORG" || type === "APP" ? "10" : null,
-    description: type === "ORG" ? `Secrétariat du service ${lastName}` : type === "APP" ? `Envoi automatique des comptes rendus (${lastName})` : null,
+    description:
+      type === "ORG"
+        ? `Secrétariat du service ${lastName}`
+        : type === "APP"
+          ? `Envoi automatique des comptes rendus (${lastName})`
+          : null,
     addressLine: `${random.int(1, 120)} avenue de la République`,
     postcode: seed.postcode,
     city: seed.city,
@@ -207,12 +335,13 @@ function buildDemoAccount(
 }
 
 /** Traffic on working days and hours, with a few big senders (the applicative mailboxes). */
-function buildDemoMessages(
-  random: Random,
-  addresses: { address: string; structureId: string }[],
-  now: Date,
-) {
-  const outside = ["secretariat@cabinet-durand.mssante.fr", "dr.martin@medecin.mssante.fr", "labo@biomed31.mssante.fr", "contact@patient-mail.fr"];
+function buildDemoMessages(random: Random, addresses: { address: string; structureId: string }[], now: Date) {
+  const outside = [
+    "secretariat@cabinet-durand.mssante.fr",
+    "dr.martin@medecin.mssante.fr",
+    "labo@biomed31.mssante.fr",
+    "contact@patient-mail.fr",
+  ];
   const bigSenders = addresses.filter((a) => a.address.startsWith("noreply"));
   const messages: {
     sentAt: Date;

@@ -25,7 +25,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 function toEnvelope(error: FastifyError, requestId: string): ErrorEnvelope {
   if (error instanceof AppError) {
-    return { statusCode: error.statusCode, code: error.code, message: error.message, details: error.details, requestId };
+    return {
+      statusCode: error.statusCode,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      requestId,
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return {
@@ -51,7 +57,12 @@ function toEnvelope(error: FastifyError, requestId: string): ErrorEnvelope {
   }
   if (statusCode >= 400 && statusCode < 500) {
     // Fastify's own client errors (bad JSON, body too large, unsupported media type…): safe to show.
-    return { statusCode, code: statusCode === 404 ? "NOT_FOUND" : "VALIDATION_FAILED", message: error.message, requestId };
+    return {
+      statusCode,
+      code: statusCode === 404 ? "NOT_FOUND" : "VALIDATION_FAILED",
+      message: error.message,
+      requestId,
+    };
   }
   return { statusCode: 500, code: "INTERNAL_ERROR", message: "Erreur interne", requestId };
 }

@@ -7,7 +7,11 @@ import { jsonSchemaTransform } from "fastify-type-provider-zod";
 export async function registerSwagger(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: { title: "Medimail Admin API", version: "1.0.0", description: "Console d'administration Medimail (MSSanté)" },
+      info: {
+        title: "Medimail Admin API",
+        version: "1.0.0",
+        description: "Console d'administration Medimail (MSSanté)",
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -2,10 +2,17 @@ import { HealthResponse, ReadyResponse } from "@medimail/contracts/health";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { AppError } from "../../lib/errors.ts";
 
-export const healthRoutes: FastifyPluginAsyncZod<{ pingDatabase: () => Promise<void> }> = async (app, { pingDatabase }) => {
-  app.get("/health", { schema: { tags: ["santé"], summary: "Liveness", response: { 200: HealthResponse } } }, async () => ({
-    status: "ok" as const,
-  }));
+export const healthRoutes: FastifyPluginAsyncZod<{ pingDatabase: () => Promise<void> }> = async (
+  app,
+  { pingDatabase },
+) => {
+  app.get(
+    "/health",
+    { schema: { tags: ["santé"], summary: "Liveness", response: { 200: HealthResponse } } },
+    async () => ({
+      status: "ok" as const,
+    }),
+  );
 
   app.get(
     "/ready",

@@ -5,8 +5,6 @@ export interface StructureRow {
   name: string;
   parentId: string | null;
   parentName: string | null;
-  kind: string | null;
-  mssDomain: string | null;
   totalUsers: number;
   adminCount: number;
   childCount: number;
@@ -17,7 +15,7 @@ export function createStructuresRepository(db: DbTx) {
     /** Every structure with its parent's name and its counts, in one query (no query per node). */
     async listWithCounts(): Promise<StructureRow[]> {
       return db.$queryRaw<StructureRow[]>`
-        SELECT s.id, s.name, s.parent_id AS "parentId", p.name AS "parentName", s.kind, s.mss_domain AS "mssDomain",
+        SELECT s.id, s.name, s.parent_id AS "parentId", p.name AS "parentName",
                COALESCE(u.total, 0)::int AS "totalUsers",
                COALESCE(a.total, 0)::int AS "adminCount",
                COALESCE(c.total, 0)::int AS "childCount"
@@ -27,6 +25,13 @@ export function createStructuresRepository(db: DbTx) {
           LEFT JOIN (SELECT structure_id, count(*) AS total FROM structure_admin GROUP BY structure_id) a ON a.structure_id = s.id
           LEFT JOIN (SELECT parent_id, count(*) AS total FROM structure WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = s.id
          ORDER BY s.name, s.id`;
+    },
+
+    findIdentity(id: string) {
+      return db.structure.findUnique({
+        where: { id },
+        select: { kind: true, identifierType: true, identifier: true, mssDomain: true, postcode: true, city: true },
+      });
     },
   };
 }

@@ -5,20 +5,19 @@ import type { StructuresRepository } from "./structures.repository.ts";
 
 export function createStructuresService({ repository }: { repository: StructuresRepository }) {
   return {
-    async list(): Promise<StructureSummary[]> {
-      const rows = await repository.listWithCounts();
-      return rows.map(({ kind: _kind, mssDomain: _domain, ...summary }) => summary);
+    list(): Promise<StructureSummary[]> {
+      return repository.listWithCounts();
     },
 
     async get(id: string): Promise<StructureDetail> {
-      const rows = await repository.listWithCounts();
-      const structure = rows.find((row) => row.id === id);
-      if (!structure) throw notFound("Structure introuvable");
+      const [rows, identity] = await Promise.all([repository.listWithCounts(), repository.findIdentity(id)]);
+      const summary = rows.find((row) => row.id === id);
+      if (!summary || !identity) throw notFound("Structure introuvable");
       const names = new Map(rows.map((row) => [row.id, row.name]));
       const ancestors = ancestorsOf(id, indexParents(rows))
         .reverse()
         .map((ancestorId) => ({ id: ancestorId, name: names.get(ancestorId) ?? "" }));
-      return { ...structure, ancestors };
+      return { ...summary, ...identity, ancestors };
     },
   };
 }

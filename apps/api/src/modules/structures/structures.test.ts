@@ -1,0 +1,59 @@
+import { StructureDetail, StructureListResponse } from "@medimail/contracts/structures";
+import { seedDemo } from "@medimail/db/seed/demo";
+import { describe, expect, it } from "vitest";
+import { useTestApp } from "../../../test/test-app.ts";
+
+const t = useTestApp((db) => seedDemo(db));
+
+describe("GET /api/structures", () => {
+  it("lists every structure with its parent, its users and its administrators", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/structures" });
+    expect(response.statusCode).toBe(200);
+    const { items } = StructureListResponse.parse(response.json());
+    expect(items).toHaveLength(7);
+
+    const byName = new Map(items.map((item) => [item.name, item]));
+    const root = byName.get("GIP e-santé Occitanie");
+    const group = byName.get("GHT Haute-Garonne Tarn-Ouest");
+    const purpan = byName.get("CHU de Toulouse — Site Purpan");
+    expect(root?.parentId).toBeNull();
+    expect(group?.parentName).toBe("GIP e-santé Occitanie");
+    expect(purpan?.parentId).toBe(group?.id);
+    expect(group?.childCount).toBe(2);
+    expect(group?.adminCount).toBe(1);
+
+    // the counts are those of the database, one structure at a time
+    for (const item of items) {
+      expect(item.totalUsers).toBe(await t.db.account.count({ where: { structureId: item.id } }));
+    }
+    expect(byName.get("URPS Midi-Pyrénées")?.totalUsers).toBe(0);
+  });
+});
+
+describe("GET /api/structures/:id", () => {
+  it("answers a structure with its ancestors from the root", async () => {
+    const purpan = await t.db.structure.findFirstOrThrow({ where: { name: "CHU de Toulouse — Site Purpan" } });
+    const response = await t.app.inject({ method: "GET", url: `/api/structures/${purpan.id}` });
+    expect(response.statusCode).toBe(200);
+    const detail = StructureDetail.parse(response.json());
+    expect(detail.ancestors.map((a) => a.name)).toEqual(["GIP e-santé Occitanie", "GHT Haute-Garonne Tarn-Ouest"]);
+    expect(detail.mssDomain).toBe("chu-toulouse.mssante.fr");
+    expect(detail.identifierType).toBe("FINESS");
+  });
+
+  it("answers 404 with the error envelope for an unknown structure", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/structures/00000000-0000-4000-8000-000000000000" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ statusCode: 404, code: "NOT_FOUND", message: "Structure introuvable" });
+    expect(response.json().requestId).toBe(response.headers["x-request-id"]);
+  });
+
+  it("answers 400 with the invalid field for a malformed id", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/structures/not-a-uuid" });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      code: "VALIDATION_FAILED",
+      details: [{ path: "params.id", message: "Identifiant invalide" }],
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { Link, Outlet, ScrollRestoration } from "react-router";
+
+export function Layout() {
+  return (
+    <>
+      <a className="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      <header className="app-header">
+        <div className="container app-header__inner">
+          <Link to="/" className="app-header__brand">
+            <span aria-hidden="true" className="app-header__logo">
+              ✉
+            </span>
+            <span>
+              <span className="app-header__title">Medimail Admin</span>
+              <span className="app-header__tagline">Messagerie sécurisée de santé — administration</span>
+            </span>
+          </Link>
+          <nav aria-label="Navigation principale" className="app-header__nav">
+            <Link to="/">Structures</Link>
+          </nav>
+        </div>
+      </header>
+      <main id="contenu" tabIndex={-1} className="container app-main">
+        <Outlet />
+      </main>
+      <footer className="app-footer">
+        <div className="container">Medimail Admin — console des administrateurs de structure et du GRADeS</div>
+      </footer>
+      <ScrollRestoration />
+    </>
+  );
+}

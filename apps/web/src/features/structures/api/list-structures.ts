@@ -1,0 +1,10 @@
+import { StructureListResponse } from "@medimail/contracts/structures";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { apiGet } from "../../../lib/api-client.ts";
+
+export const listStructures = (signal?: AbortSignal) => apiGet("/structures", StructureListResponse, signal);
+
+export const structuresQueryOptions = () =>
+  queryOptions({ queryKey: ["structures"], queryFn: ({ signal }) => listStructures(signal) });
+
+export const useStructures = () => useQuery(structuresQueryOptions());

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../client.ts";
+import { createTestDatabase, type TestDatabase } from "../testing.ts";
+import { DEMO_LOGINS, isEmpty, seedDemo } from "./demo.ts";
+
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ connectionString: database.url, max: 2 });
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+describe("demo data", () => {
+  it("fills an empty database with every kind of account, addresses and traffic", async () => {
+    expect(await isEmpty(db)).toBe(true);
+    const counts = await seedDemo(db);
+    expect(await isEmpty(db)).toBe(false);
+    expect(counts.accounts).toBeGreaterThanOrEqual(200);
+    expect(counts.messages).toBeGreaterThan(2000);
+
+    const types = await db.account.groupBy({ by: ["type"], _count: true });
+    expect(types.map((t) => t.type).sort()).toEqual(["APP", "INT", "MED", "ORG", "PER"]);
+    const states = await db.account.groupBy({ by: ["state"], _count: true });
+    expect(states.map((s) => s.state).sort()).toEqual(["PENDING_VALIDATION", "PREREGISTERED", "REJECTED", "VALIDATED"]);
+
+    // rejected accounts remember the state "Réhabiliter" restores; others have none
+    expect(await db.account.count({ where: { state: "REJECTED", previousState: null } })).toBe(0);
+    expect(await db.account.count({ where: { state: { not: "REJECTED" }, previousState: { not: null } } })).toBe(0);
+    // MED accounts never get an MSSanté address
+    expect(await db.mssAddress.count({ where: { account: { type: "MED" } } })).toBe(0);
+    expect(await db.mssAddress.count()).toBeGreaterThan(50);
+
+    for (const login of DEMO_LOGINS) {
+      const account = await db.account.findUniqueOrThrow({ where: { email: login.email } });
+      expect(account.passwordHash).toMatch(/^scrypt\$/);
+    }
+    // messages fall on working hours
+    const hours = await db.$queryRaw<{ h: number }[]>`SELECT DISTINCT extract(hour FROM sent_at)::int AS h FROM message`;
+    expect(Math.min(...hours.map((r) => r.h))).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...hours.map((r) => r.h))).toBeLessThanOrEqual(16);
+  });
+});
