@@ -42,10 +42,7 @@ describe("migrations and schema.prisma", () => {
   });
 
   it("would be caught drifting: a column added to the schema without a migration", async () => {
-    const withExtraColumn = schema.replace(
-      /(model Account \{\n)/,
-      "$1  nickname String? @db.VarChar(50)\n",
-    );
+    const withExtraColumn = schema.replace(/(model Account \{\n)/, "$1  nickname String? @db.VarChar(50)\n");
     expect(withExtraColumn).not.toBe(schema);
     const drifted = await databaseBuiltFromSchema(withExtraColumn);
     try {

@@ -64,10 +64,16 @@ describe("migration runner", () => {
       `SELECT table_name FROM information_schema.tables WHERE table_name IN ('kept', 'half_done')`,
     );
     expect(tables.map((t) => t.table_name)).toEqual(["kept"]);
-    const recorded = await query<{ migration_name: string }>(database.url, `SELECT migration_name FROM "_prisma_migrations"`);
+    const recorded = await query<{ migration_name: string }>(
+      database.url,
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(recorded.map((r) => r.migration_name)).toEqual(["001_ok"]);
 
-    const fixed = [broken[0], { name: "002_broken", sql: "CREATE TABLE half_done (id int);", checksum: "c" }] as typeof broken;
+    const fixed = [
+      broken[0],
+      { name: "002_broken", sql: "CREATE TABLE half_done (id int);", checksum: "c" },
+    ] as typeof broken;
     expect((await applyMigrations(database.url, fixed)).applied).toEqual(["002_broken"]);
   });
 

@@ -28,8 +28,6 @@ export async function buildApp({ db, logger, webDist }: BuildAppOptions) {
       const incoming = request.headers["x-request-id"];
       return typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: "requestId",
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();

@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 
 export interface Database {
   db: Db;
+  /** lines for the person who started the console: where the data is, how to log in */
+  banner: string[];
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -31,13 +33,16 @@ export async function openDatabase(config: Config, log: FastifyBaseLogger): Prom
       const counts = await seedDemo(db);
       log.info(counts, "demo data loaded");
     }
-    if (embedded) {
-      log.info(
-        `embedded database in ${path.resolve(config.DATA_DIR)}; demo logins (password "${DEMO_PASSWORD}"): ${DEMO_LOGINS.map((l) => `${l.email} — ${l.role}`).join(" | ")}`,
-      );
-    }
+    const banner = embedded
+      ? [
+          `Base de données embarquée : ${config.DATA_DIR} (supprimez ce dossier pour repartir de la démo)`,
+          `Comptes de démonstration, mot de passe « ${DEMO_PASSWORD} » :`,
+          ...DEMO_LOGINS.map((login) => `  - ${login.email} : ${login.role}`),
+        ]
+      : [`Base de données : ${new URL(url).host}${new URL(url).pathname}`];
     return {
       db,
+      banner,
       url,
       embedded: embedded !== null,
       async close() {

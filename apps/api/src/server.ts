@@ -48,7 +48,8 @@ async function main() {
     await database.close();
     throw error;
   }
-  logger.info(`Medimail Admin ready on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`);
+  const host = config.HOST === "0.0.0.0" || config.HOST === "127.0.0.1" ? "localhost" : config.HOST;
+  console.log(["", `Medimail Admin : http://${host}:${config.PORT}`, ...database.banner, ""].join("\n"));
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

@@ -39,7 +39,9 @@ describe("demo data", () => {
       expect(account.passwordHash).toMatch(/^scrypt\$/);
     }
     // messages fall on working hours
-    const hours = await db.$queryRaw<{ h: number }[]>`SELECT DISTINCT extract(hour FROM sent_at)::int AS h FROM message`;
+    const hours = await db.$queryRaw<
+      { h: number }[]
+    >`SELECT DISTINCT extract(hour FROM sent_at)::int AS h FROM message`;
     expect(Math.min(...hours.map((r) => r.h))).toBeGreaterThanOrEqual(6);
     expect(Math.max(...hours.map((r) => r.h))).toBeLessThanOrEqual(16);
   });
