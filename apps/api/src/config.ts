@@ -13,7 +13,7 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+/.test
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  HOST: z.string().min(1).default("localhost"),
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
   /** unset = embedded PGlite in DATA_DIR, loaded with demo data when empty */
   DATABASE_URL: postgresUrl.optional(),
