@@ -17,5 +17,7 @@ export interface CreateDbOptions {
 
 export function createDb({ connectionString, max = 10 }: CreateDbOptions): Db {
   const adapter = new PrismaPg({ connectionString, max });
-  return new PrismaClient({ adapter });
+  // Waiting up to 10 s for a connection to start a transaction: the embedded PGlite runs one transaction
+  // at a time for all connections, so concurrent jobs queue there (Prisma's default is 2 s).
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
 }

@@ -4,7 +4,10 @@ import helmet from "@fastify/helmet";
 import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Background } from "./jobs/background.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
+import { createJobsService } from "./modules/jobs/jobs.service.ts";
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
@@ -18,10 +21,12 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** folder of the built SPA; undefined = API only */
   webDist?: string;
+  /** job queue and definitions; without it the jobs' routes are not served */
+  background?: Pick<Background, "definitions" | "queue" | "clock">;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
-export async function buildApp({ db, logger, webDist }: BuildAppOptions) {
+export async function buildApp({ db, logger, webDist, background }: BuildAppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     genReqId: (request) => {
@@ -60,6 +65,15 @@ export async function buildApp({ db, logger, webDist }: BuildAppOptions) {
   await app.register(
     async (api) => {
       await api.register(structuresRoutes, { service: structures });
+      if (background) {
+        const jobs = createJobsService({
+          db,
+          definitions: background.definitions,
+          dispatch: background.queue.dispatch,
+          clock: background.clock,
+        });
+        await api.register(jobsRoutes, { service: jobs });
+      }
     },
     { prefix: "/api" },
   );

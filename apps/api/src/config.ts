@@ -29,6 +29,18 @@ export const ConfigSchema = z.object({
   WEB_DIST: z.string().default(path.resolve(import.meta.dirname, "../../web/dist")),
   /** load the demo into an empty embedded database (never into DATABASE_URL; use pnpm db:seed there) */
   SEED_DEMO: booleanString.default(true),
+  /** outgoing mail server, e.g. smtp://user:pass@host:587; unset = a built-in catcher (not in production) */
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value), { message: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  SMTP_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  MAIL_FROM: z.string().min(3).default("Medimail Admin <ne-pas-repondre@medimail-admin.local>"),
+  /** run the background workers and the scheduler in this process (`pnpm worker` runs them alone) */
+  RUN_WORKERS: booleanString.default(true),
+  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** how often a killed worker's job is looked for and handed to another worker */
+  JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
@@ -38,7 +50,11 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment; one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = ConfigSchema.safeParse(env);
+  const result = ConfigSchema.superRefine((config, context) => {
+    if (config.NODE_ENV === "production" && !config.SMTP_URL) {
+      context.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required in production (the mail catcher is for development)" });
+    }
+  }).safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`invalid configuration — ${lines.join("; ")}`);

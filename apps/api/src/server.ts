@@ -2,6 +2,7 @@ import pino from "pino";
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
+import { startBackground } from "./jobs/background.ts";
 
 /** Starts the console: configuration, database, HTTP server; stops gracefully on SIGTERM/SIGINT. */
 async function main() {
@@ -13,7 +14,8 @@ async function main() {
       : {}),
   });
   const database = await openDatabase(config, logger);
-  const app = await buildApp({ db: database.db, logger, webDist: config.WEB_DIST || undefined });
+  const background = await startBackground({ config, db: database.db, databaseUrl: database.url, log: logger });
+  const app = await buildApp({ db: database.db, logger, webDist: config.WEB_DIST || undefined, background });
 
   let shuttingDown = false;
   // While draining, new requests get a clean 503 (load balancers retry elsewhere) instead of a reset.
@@ -35,6 +37,7 @@ async function main() {
     }, config.SHUTDOWN_GRACE_SECONDS * 1000);
     timer.unref();
     await app.close();
+    await background.stop();
     await database.close();
     logger.info("stopped");
     process.exit(0);
@@ -45,11 +48,15 @@ async function main() {
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
+    await background.stop();
     await database.close();
     throw error;
   }
   const host = config.HOST === "0.0.0.0" || config.HOST === "127.0.0.1" ? "localhost" : config.HOST;
-  console.log(["", `Medimail Admin : http://${host}:${config.PORT}`, ...database.banner, ""].join("\n"));
+  const mailLine = background.catcher
+    ? `E-mails : interceptés par le serveur SMTP local (port ${background.catcher.port}), aucun n'est délivré`
+    : "E-mails : envoyés par SMTP_URL";
+  console.log(["", `Medimail Admin : http://${host}:${config.PORT}`, ...database.banner, mailLine, ""].join("\n"));
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

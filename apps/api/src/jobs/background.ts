@@ -1,0 +1,69 @@
+import type { Db } from "@medimail/db/client";
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../config.ts";
+import { createSmtpMailer } from "../modules/mail/mailer.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "../modules/mail/smtp-catcher.ts";
+import { type Clock, systemClock } from "./job-definition.ts";
+import { createJobQueue } from "./queue.ts";
+import { createJobDefinitions } from "./registry.ts";
+import { createJobRunner } from "./runner.ts";
+import { createScheduler } from "./scheduler.ts";
+
+export interface BackgroundOptions {
+  config: Pick<Config, "SMTP_URL" | "SMTP_CATCHER_PORT" | "MAIL_FROM" | "RUN_WORKERS" | "JOB_BATCH_SIZE" | "JOBS_SUPERVISE_SECONDS">;
+  db: Db;
+  databaseUrl: string;
+  log: FastifyBaseLogger;
+  clock?: Clock;
+  /** scheduler tick interval; tests drive `scheduler.tick()` themselves with 0 */
+  schedulerIntervalMs?: number;
+}
+
+/**
+ * Mail, job queue, workers and scheduler of one process. Every process dispatches jobs (the API's
+ * "run now"); those with RUN_WORKERS also execute them and tick the scheduler.
+ */
+export async function startBackground({ config, db, databaseUrl, log, clock = systemClock, schedulerIntervalMs = 20_000 }: BackgroundOptions) {
+  let catcher: SmtpCatcher | undefined;
+  let smtpUrl = config.SMTP_URL;
+  if (!smtpUrl) {
+    catcher = await startSmtpCatcher({ port: config.SMTP_CATCHER_PORT }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        throw new Error(`the mail catcher's port ${config.SMTP_CATCHER_PORT} is in use: set SMTP_CATCHER_PORT or SMTP_URL`);
+      }
+      throw error;
+    });
+    smtpUrl = catcher.url;
+    log.info({ smtp: smtpUrl }, "mail catcher started: mails are kept, not delivered");
+  }
+  const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
+  const mailDomain = config.MAIL_FROM.match(/@([^>\s]+)/)?.[1] ?? "medimail-admin.local";
+  const definitions = createJobDefinitions({ mailer, mailDomain });
+  const queue = await createJobQueue({
+    connectionString: databaseUrl,
+    definitions,
+    log,
+    superviseIntervalSeconds: config.JOBS_SUPERVISE_SECONDS,
+  });
+  const runner = createJobRunner({ db, definitions, clock, batchSize: config.JOB_BATCH_SIZE, log });
+  const scheduler = createScheduler({ db, queue, definitions, clock, log });
+  if (config.RUN_WORKERS) {
+    for (const definition of definitions) await queue.work(definition.name, runner);
+    if (schedulerIntervalMs > 0) scheduler.start(schedulerIntervalMs);
+  }
+
+  return {
+    definitions,
+    queue,
+    scheduler,
+    catcher,
+    clock,
+    async stop() {
+      await scheduler.stop();
+      await queue.stop();
+      mailer.close();
+      await catcher?.close();
+    },
+  };
+}
+export type Background = Awaited<ReturnType<typeof startBackground>>;

@@ -1,0 +1,61 @@
+import type { FastifyBaseLogger } from "fastify";
+import { PgBoss } from "pg-boss";
+import type { JobDefinition } from "./job-definition.ts";
+
+export interface JobQueueOptions {
+  connectionString: string;
+  definitions: JobDefinition[];
+  log: FastifyBaseLogger;
+  /** how often pg-boss looks for jobs whose worker stopped sending heartbeats (a killed process) */
+  superviseIntervalSeconds?: number;
+}
+
+// A worker sends a heartbeat every 5 s; a job without one for 10 s is retried (its worker died).
+const HEARTBEAT_SECONDS = 10;
+
+/**
+ * pg-boss, in its own `pgboss` schema of the application database: one queue per job, the job id is the
+ * run id (so dispatching a run twice enqueues it once), retries with backoff, heartbeats so that the job
+ * of a killed worker is taken over by another.
+ */
+export async function createJobQueue({ connectionString, definitions, log, superviseIntervalSeconds = 30 }: JobQueueOptions) {
+  const boss = new PgBoss({
+    connectionString,
+    schema: "pgboss",
+    max: 4,
+    schedule: false, // cron lives in our scheduler (see scheduler.ts)
+    superviseIntervalSeconds,
+    registerInstance: false,
+    openTelemetry: { enabled: false },
+  });
+  boss.on("error", (error) => log.error({ err: error }, "job queue error"));
+  await boss.start();
+  for (const definition of definitions) {
+    if (await boss.getQueue(definition.name)) continue;
+    await boss.createQueue(definition.name, {
+      retryLimit: 5,
+      retryDelay: 30,
+      retryBackoff: true,
+      retryDelayMax: 3600,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      expireInSeconds: 6 * 3600,
+    });
+  }
+
+  return {
+    async dispatch(name: string, runId: string): Promise<void> {
+      await boss.send(name, { runId }, { id: runId });
+    },
+    async work(name: string, handler: (runId: string) => Promise<void>): Promise<void> {
+      await boss.work<{ runId: string }>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        if (job) await handler(job.data.runId);
+      });
+    },
+    /** stops fetching, lets running jobs finish (up to `timeoutMs`), closes the pool */
+    stop(timeoutMs = 10_000) {
+      return boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+    },
+    boss,
+  };
+}
+export type JobQueue = Awaited<ReturnType<typeof createJobQueue>>;

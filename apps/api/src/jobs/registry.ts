@@ -1,0 +1,46 @@
+import { processInactiveAccounts, purgeDefinitiveRejections } from "../modules/accounts/accounts.jobs.ts";
+import { applyEmailChanges } from "../modules/email-changes/email-changes.jobs.ts";
+import type { Mailer } from "../modules/mail/mailer.ts";
+import { createOutboxDeliveryJob } from "../modules/mail/outbox.jobs.ts";
+import type { JobDefinition } from "./job-definition.ts";
+
+export const JOB_NAMES = {
+  emailChanges: "email-changes.apply",
+  inactivity: "accounts.inactivity",
+  definitiveRejection: "accounts.definitive-rejection",
+  outbox: "mail.outbox",
+} as const;
+
+/** Every background job, its schedule (Europe/Paris) and its handler. */
+export function createJobDefinitions({ mailer, mailDomain }: { mailer: Mailer; mailDomain: string }): JobDefinition[] {
+  return [
+    {
+      name: JOB_NAMES.emailChanges,
+      label: "Changements d'adresse e-mail",
+      description: "Applique les demandes de changement de mail en attente (identifiant de connexion, annuaire).",
+      cron: "0 3 * * *",
+      handler: applyEmailChanges,
+    },
+    {
+      name: JOB_NAMES.inactivity,
+      label: "Comptes inactifs",
+      description: "Avertit les comptes inactifs depuis six mois, puis supprime ceux restés inactifs 30 jours après l'avertissement.",
+      cron: "30 3 * * *",
+      handler: processInactiveAccounts,
+    },
+    {
+      name: JOB_NAMES.definitiveRejection,
+      label: "Rejets définitifs",
+      description: "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
+      cron: "0 4 * * *",
+      handler: purgeDefinitiveRejections,
+    },
+    {
+      name: JOB_NAMES.outbox,
+      label: "Envoi des e-mails",
+      description: "Envoie les e-mails en attente, avec nouvelles tentatives espacées en cas d'échec du serveur SMTP.",
+      cron: "* * * * *",
+      handler: createOutboxDeliveryJob({ mailer, domain: mailDomain }),
+    },
+  ];
+}

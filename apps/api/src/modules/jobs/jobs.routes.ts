@@ -1,0 +1,38 @@
+import { ErrorEnvelope } from "@medimail/contracts/common";
+import { JobListResponse, JobNameParams, JobRunSummary, JobRunsResponse } from "@medimail/contracts/jobs";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { JobsService } from "./jobs.service.ts";
+
+export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async (app, { service }) => {
+  app.get(
+    "/jobs",
+    { schema: { tags: ["tâches"], summary: "Tâches planifiées et leur dernière exécution", response: { 200: JobListResponse } } },
+    async () => ({ items: await service.list() }),
+  );
+
+  app.get(
+    "/jobs/:name/runs",
+    {
+      schema: {
+        tags: ["tâches"],
+        summary: "Les 20 dernières exécutions d'une tâche",
+        params: JobNameParams,
+        response: { 200: JobRunsResponse, 404: ErrorEnvelope },
+      },
+    },
+    async (request) => ({ items: await service.runs(request.params.name) }),
+  );
+
+  app.post(
+    "/jobs/:name/runs",
+    {
+      schema: {
+        tags: ["tâches"],
+        summary: "Lancer une tâche maintenant",
+        params: JobNameParams,
+        response: { 202: JobRunSummary, 404: ErrorEnvelope },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await service.runNow(request.params.name, null)),
+  );
+};

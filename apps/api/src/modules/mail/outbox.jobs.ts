@@ -1,0 +1,69 @@
+import type { Db } from "@medimail/db/client";
+import { nextOutboxAttempt } from "@medimail/domain/lifecycle";
+import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { Mailer } from "./mailer.ts";
+
+/** How long a claimed mail is reserved for the worker that claimed it before another may try. */
+const CLAIM_SECONDS = 120;
+
+/**
+ * Delivers the outbox. Each batch is claimed in a short transaction (SKIP LOCKED, and pushed forward by
+ * CLAIM_SECONDS) and sent outside any transaction, so concurrent workers never send the same mail and
+ * a slow SMTP server never holds a database lock. A mail is marked SENT as soon as SMTP accepts it.
+ * The one unavoidable window — a crash after SMTP accepted and before SENT is written — is covered by a
+ * Message-ID derived from the outbox row, so a receiver can recognise the re-delivery.
+ */
+export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; domain: string }) {
+  return async function deliverOutbox({ db, clock, batchSize, log }: JobContext): Promise<JobResult> {
+    let processed = 0;
+    let failed = 0;
+    for (;;) {
+      const now = clock.now();
+      const batch = await claimBatch(db, now, batchSize);
+      if (batch.length === 0) break;
+      for (const mail of batch) {
+        try {
+          await mailer.send({ ...mail, messageId: `<${mail.id}@${domain}>` });
+          await db.outboxMail.update({
+            where: { id: mail.id },
+            data: { status: "SENT", sentAt: clock.now(), lastError: null, messageId: `<${mail.id}@${domain}>` },
+          });
+          processed++;
+        } catch (error) {
+          failed++;
+          const retryAt = nextOutboxAttempt(clock.now(), mail.attempts);
+          log.warn({ mailId: mail.id, attempts: mail.attempts, err: error }, "mail delivery failed");
+          await db.outboxMail.update({
+            where: { id: mail.id },
+            data: retryAt
+              ? { nextAttemptAt: retryAt, lastError: String((error as Error).message).slice(0, 1000) }
+              : { status: "FAILED", lastError: String((error as Error).message).slice(0, 1000) },
+          });
+        }
+      }
+      // an SMTP outage fails the whole batch: stop here rather than claim the next ones
+      if (failed > 0 && processed === 0) break;
+    }
+    return { processed, failed };
+  };
+}
+
+interface ClaimedMail {
+  id: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  attempts: number;
+}
+
+async function claimBatch(db: Db, now: Date, limit: number): Promise<ClaimedMail[]> {
+  const claimUntil = new Date(now.getTime() + CLAIM_SECONDS * 1000);
+  return db.$queryRaw<ClaimedMail[]>`
+    UPDATE outbox_mail SET attempts = attempts + 1, next_attempt_at = ${claimUntil}
+     WHERE id IN (SELECT id FROM outbox_mail
+                   WHERE status = 'PENDING' AND next_attempt_at <= ${now}
+                   ORDER BY next_attempt_at, created_at
+                   LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, "to", subject, text, html, attempts`;
+}
