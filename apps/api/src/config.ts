@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
   /** how often a killed worker's job is looked for and handed to another worker */
   JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** first delay before a failed job is retried (doubling at each attempt) */
+  JOBS_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });

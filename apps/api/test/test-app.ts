@@ -29,3 +29,17 @@ export function useTestApp(seed?: (db: Db) => Promise<unknown>): TestContext {
   });
   return context;
 }
+
+/** For one test file: a fresh migrated database and a Prisma client, without the HTTP app. */
+export function useTestDb(): { db: Db; database: TestDatabase } {
+  const context = {} as { db: Db; database: TestDatabase };
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.db = createDb({ connectionString: context.database.url, max: 4 });
+  });
+  afterAll(async () => {
+    await context.db?.$disconnect();
+    await context.database?.drop();
+  });
+  return context;
+}

@@ -10,7 +10,7 @@ import { createJobRunner } from "./runner.ts";
 import { createScheduler } from "./scheduler.ts";
 
 export interface BackgroundOptions {
-  config: Pick<Config, "SMTP_URL" | "SMTP_CATCHER_PORT" | "MAIL_FROM" | "RUN_WORKERS" | "JOB_BATCH_SIZE" | "JOBS_SUPERVISE_SECONDS">;
+  config: Pick<Config, "SMTP_URL" | "SMTP_CATCHER_PORT" | "MAIL_FROM" | "RUN_WORKERS" | "JOB_BATCH_SIZE" | "JOBS_SUPERVISE_SECONDS" | "JOBS_RETRY_DELAY_SECONDS">;
   db: Db;
   databaseUrl: string;
   log: FastifyBaseLogger;
@@ -44,6 +44,7 @@ export async function startBackground({ config, db, databaseUrl, log, clock = sy
     definitions,
     log,
     superviseIntervalSeconds: config.JOBS_SUPERVISE_SECONDS,
+    retryDelaySeconds: config.JOBS_RETRY_DELAY_SECONDS,
   });
   const runner = createJobRunner({ db, definitions, clock, batchSize: config.JOB_BATCH_SIZE, log });
   const scheduler = createScheduler({ db, queue, definitions, clock, log });

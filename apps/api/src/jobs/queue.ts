@@ -8,6 +8,8 @@ export interface JobQueueOptions {
   log: FastifyBaseLogger;
   /** how often pg-boss looks for jobs whose worker stopped sending heartbeats (a killed process) */
   superviseIntervalSeconds?: number;
+  /** first delay before retrying a failed job; doubles at each attempt, up to an hour */
+  retryDelaySeconds?: number;
 }
 
 // A worker sends a heartbeat every 5 s; a job without one for 10 s is retried (its worker died).
@@ -18,7 +20,13 @@ const HEARTBEAT_SECONDS = 10;
  * run id (so dispatching a run twice enqueues it once), retries with backoff, heartbeats so that the job
  * of a killed worker is taken over by another.
  */
-export async function createJobQueue({ connectionString, definitions, log, superviseIntervalSeconds = 30 }: JobQueueOptions) {
+export async function createJobQueue({
+  connectionString,
+  definitions,
+  log,
+  superviseIntervalSeconds = 30,
+  retryDelaySeconds = 30,
+}: JobQueueOptions) {
   const boss = new PgBoss({
     connectionString,
     schema: "pgboss",
@@ -31,15 +39,16 @@ export async function createJobQueue({ connectionString, definitions, log, super
   boss.on("error", (error) => log.error({ err: error }, "job queue error"));
   await boss.start();
   for (const definition of definitions) {
-    if (await boss.getQueue(definition.name)) continue;
-    await boss.createQueue(definition.name, {
+    const options = {
       retryLimit: 5,
-      retryDelay: 30,
+      retryDelay: retryDelaySeconds,
       retryBackoff: true,
       retryDelayMax: 3600,
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expireInSeconds: 6 * 3600,
-    });
+    };
+    if (await boss.getQueue(definition.name)) await boss.updateQueue(definition.name, options);
+    else await boss.createQueue(definition.name, options);
   }
 
   return {

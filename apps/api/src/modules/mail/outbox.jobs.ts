@@ -7,26 +7,26 @@ import type { Mailer } from "./mailer.ts";
 const CLAIM_SECONDS = 120;
 
 /**
- * Delivers the outbox. Each batch is claimed in a short transaction (SKIP LOCKED, and pushed forward by
- * CLAIM_SECONDS) and sent outside any transaction, so concurrent workers never send the same mail and
+ * Delivers the outbox. Each batch is claimed in a short statement (SKIP LOCKED, marked with the run and
+ * pushed forward by CLAIM_SECONDS) and sent outside any transaction, so concurrent workers never send the same mail and
  * a slow SMTP server never holds a database lock. A mail is marked SENT as soon as SMTP accepts it.
  * The one unavoidable window — a crash after SMTP accepted and before SENT is written — is covered by a
  * Message-ID derived from the outbox row, so a receiver can recognise the re-delivery.
  */
 export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; domain: string }) {
-  return async function deliverOutbox({ db, clock, batchSize, log }: JobContext): Promise<JobResult> {
+  return async function deliverOutbox({ db, clock, batchSize, log, runId }: JobContext): Promise<JobResult> {
     let processed = 0;
     let failed = 0;
     for (;;) {
       const now = clock.now();
-      const batch = await claimBatch(db, now, batchSize);
+      const batch = await claimBatch(db, runId, now, batchSize);
       if (batch.length === 0) break;
       for (const mail of batch) {
         try {
           await mailer.send({ ...mail, messageId: `<${mail.id}@${domain}>` });
           await db.outboxMail.update({
             where: { id: mail.id },
-            data: { status: "SENT", sentAt: clock.now(), lastError: null, messageId: `<${mail.id}@${domain}>` },
+            data: { status: "SENT", sentAt: clock.now(), lastError: null, claimedBy: null, messageId: `<${mail.id}@${domain}>` },
           });
           processed++;
         } catch (error) {
@@ -36,8 +36,8 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
           await db.outboxMail.update({
             where: { id: mail.id },
             data: retryAt
-              ? { nextAttemptAt: retryAt, lastError: String((error as Error).message).slice(0, 1000) }
-              : { status: "FAILED", lastError: String((error as Error).message).slice(0, 1000) },
+              ? { nextAttemptAt: retryAt, claimedBy: null, lastError: String((error as Error).message).slice(0, 1000) }
+              : { status: "FAILED", claimedBy: null, lastError: String((error as Error).message).slice(0, 1000) },
           });
         }
       }
@@ -57,12 +57,13 @@ interface ClaimedMail {
   attempts: number;
 }
 
-async function claimBatch(db: Db, now: Date, limit: number): Promise<ClaimedMail[]> {
+/** Claims due mails, and first this run's own claims left by a crash (its retry resumes them at once). */
+async function claimBatch(db: Db, runId: string, now: Date, limit: number): Promise<ClaimedMail[]> {
   const claimUntil = new Date(now.getTime() + CLAIM_SECONDS * 1000);
   return db.$queryRaw<ClaimedMail[]>`
-    UPDATE outbox_mail SET attempts = attempts + 1, next_attempt_at = ${claimUntil}
+    UPDATE outbox_mail SET attempts = attempts + 1, next_attempt_at = ${claimUntil}, claimed_by = ${runId}::uuid
      WHERE id IN (SELECT id FROM outbox_mail
-                   WHERE status = 'PENDING' AND next_attempt_at <= ${now}
+                   WHERE status = 'PENDING' AND (next_attempt_at <= ${now} OR claimed_by = ${runId}::uuid)
                    ORDER BY next_attempt_at, created_at
                    LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING id, "to", subject, text, html, attempts`;

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeClock, jobContext } from "../../../test/jobs.ts";
+import { useTestDb } from "../../../test/test-app.ts";
+import { createSmtpMailer } from "./mailer.ts";
+import { queueMail } from "./outbox.ts";
+import { createOutboxDeliveryJob } from "./outbox.jobs.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "./smtp-catcher.ts";
+
+const t = useTestDb();
+let catcher: SmtpCatcher;
+let port: number;
+beforeAll(async () => {
+  catcher = await startSmtpCatcher();
+  port = catcher.port;
+});
+afterAll(() => catcher?.close());
+
+const mailer = () => createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: "Medimail <ne-pas-repondre@test.local>" });
+
+async function queue(count: number, prefix: string) {
+  for (let i = 0; i < count; i++) {
+    await t.db.$transaction((tx) =>
+      queueMail(tx, { idempotencyKey: `${prefix}:${i}`, to: [`user${i}@exemple.fr`], subject: `Sujet ${i}`, text: "Bonjour" }),
+    );
+  }
+}
+
+describe("outbox delivery", () => {
+  it("a mail queued twice with the same key exists once", async () => {
+    const first = await t.db.$transaction((tx) => queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }));
+    const second = await t.db.$transaction((tx) => queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }));
+    expect([first, second]).toEqual([true, false]);
+    await t.db.outboxMail.deleteMany();
+  });
+
+  it("loses nothing while SMTP is down and sends each mail once when it is back", async () => {
+    const clock = fakeClock("2026-11-26T10:00:00Z");
+    await queue(12, "down");
+    await catcher.close(); // the SMTP server goes down
+    const deliver = createOutboxDeliveryJob({ mailer: mailer(), domain: "test.local" });
+
+    const down = await deliver(jobContext(t.db, clock, 5));
+    expect(down.processed).toBe(0);
+    expect(down.failed).toBeGreaterThan(0);
+    expect(await t.db.outboxMail.count({ where: { status: "PENDING" } })).toBe(12);
+    const failed = await t.db.outboxMail.findFirstOrThrow({ where: { attempts: 1 } });
+    expect(failed.lastError).toMatch(/ECONNREFUSED/);
+    expect(failed.nextAttemptAt.getTime()).toBe(clock.now().getTime() + 30_000);
+
+    // still down at the first retry: backs off further
+    clock.advance(31_000);
+    await deliver(jobContext(t.db, clock, 5));
+
+    catcher = await startSmtpCatcher({ port }); // back on the same port
+    clock.advance(10 * 60_000);
+    // three workers deliver at once
+    const results = await Promise.all([1, 2, 3].map(() => deliver(jobContext(t.db, clock, 5))));
+    expect(results.reduce((sum, r) => sum + r.processed, 0)).toBe(12);
+    expect(await t.db.outboxMail.count({ where: { status: "SENT" } })).toBe(12);
+
+    const caught = catcher.mails();
+    expect(caught).toHaveLength(12);
+    expect(new Set(caught.map((mail) => mail.messageId)).size).toBe(12);
+    expect(new Set(caught.map((mail) => mail.subject)).size).toBe(12);
+    const sent = await t.db.outboxMail.findFirstOrThrow({ where: { idempotencyKey: "down:3" } });
+    expect(caught.find((mail) => mail.subject === "Sujet 3")?.messageId).toBe(sent.messageId);
+
+    // nothing left: another run sends nothing
+    clock.advance(3_600_000);
+    expect(await deliver(jobContext(t.db, clock, 5))).toEqual({ processed: 0, failed: 0 });
+    expect(catcher.mails()).toHaveLength(12);
+  });
+
+  it("gives up after the last attempt and keeps the error for the operators", async () => {
+    await t.db.outboxMail.deleteMany();
+    const clock = fakeClock("2026-11-26T12:00:00Z");
+    await t.db.outboxMail.create({
+      data: { idempotencyKey: "hopeless", to: ["x@y.fr"], subject: "s", text: "t", attempts: 7 },
+    });
+    const deliver = createOutboxDeliveryJob({
+      mailer: createSmtpMailer({ url: "smtp://127.0.0.1:1", from: "a@b.fr" }),
+      domain: "test.local",
+    });
+    await deliver(jobContext(t.db, clock));
+    const mail = await t.db.outboxMail.findUniqueOrThrow({ where: { idempotencyKey: "hopeless" } });
+    expect(mail.status).toBe("FAILED");
+    expect(mail.attempts).toBe(8);
+    expect(mail.lastError).toBeTruthy();
+  });
+});

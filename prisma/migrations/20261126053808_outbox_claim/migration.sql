@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "outbox_mail" ADD COLUMN     "claimed_by" UUID;
