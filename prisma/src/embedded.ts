@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGliteServer } from "./pglite-server.ts";
 
 export interface EmbeddedPostgres {
   /** a postgres:// URL any client (pg, Prisma, pg-boss) can use */
@@ -14,16 +14,15 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** 0 = any free port */
   port?: number;
-  maxConnections?: number;
 }
 
 /**
  * Starts PGlite (PostgreSQL compiled to WASM, in this process) behind a socket that speaks the
  * PostgreSQL wire protocol, so the rest of the application cannot tell it from a real server.
- * PGlite is a single session: the socket server serialises queries and keeps a transaction on its connection.
+ * PGlite is a single session: connections take turns (see PGliteServer).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  const { dataDir, port = 0, maxConnections = 100 } = options;
+  const { dataDir, port = 0 } = options;
   let releaseLock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
@@ -31,13 +30,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
   try {
     const db = await PGlite.create(dataDir ? { dataDir } : {});
-    const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections });
-    await server.start();
-    const address = server.getServerConn();
+    const server = new PGliteServer(db);
+    const actualPort = await server.listen(port, "127.0.0.1");
     return {
-      url: `postgresql://postgres:postgres@${address}/postgres?sslmode=disable`,
+      url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable`,
       async stop() {
-        await server.stop();
+        await server.close();
         await db.close();
         releaseLock();
       },

@@ -32,7 +32,9 @@ export const ConfigSchema = z.object({
   /** outgoing mail server, e.g. smtp://user:pass@host:587; unset = a built-in catcher (not in production) */
   SMTP_URL: z
     .string()
-    .refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value), { message: "must be an smtp:// or smtps:// URL" })
+    .refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value), {
+      message: "must be an smtp:// or smtps:// URL",
+    })
     .optional(),
   SMTP_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   MAIL_FROM: z.string().min(3).default("Medimail Admin <ne-pas-repondre@medimail-admin.local>"),
@@ -54,7 +56,11 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.superRefine((config, context) => {
     if (config.NODE_ENV === "production" && !config.SMTP_URL) {
-      context.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required in production (the mail catcher is for development)" });
+      context.addIssue({
+        code: "custom",
+        path: ["SMTP_URL"],
+        message: "required in production (the mail catcher is for development)",
+      });
     }
   }).safeParse(env);
   if (!result.success) {

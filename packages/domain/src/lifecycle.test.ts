@@ -30,12 +30,16 @@ describe("lifecycle thresholds", () => {
 
   it("always goes back in time and by less than 31 days per month (property)", () => {
     fc.assert(
-      fc.property(fc.date({ min: at("2000-01-01"), max: at("2100-01-01"), noInvalidDate: true }), fc.integer({ min: 1, max: 24 }), (date, months) => {
-        const earlier = monthsBefore(date, months);
-        const days = (date.getTime() - earlier.getTime()) / 86_400_000;
-        expect(days).toBeGreaterThanOrEqual(months * 28 - 3);
-        expect(days).toBeLessThanOrEqual(months * 31);
-      }),
+      fc.property(
+        fc.date({ min: at("2000-01-01"), max: at("2100-01-01"), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 24 }),
+        (date, months) => {
+          const earlier = monthsBefore(date, months);
+          const days = (date.getTime() - earlier.getTime()) / 86_400_000;
+          expect(days).toBeGreaterThanOrEqual(months * 28 - 3);
+          expect(days).toBeLessThanOrEqual(months * 31);
+        },
+      ),
     );
   });
 });

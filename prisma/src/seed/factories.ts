@@ -6,7 +6,10 @@ let sequence = 0;
 const next = () => ++sequence;
 
 /** A structure with sensible defaults; tests override what they care about. */
-export function createStructure(db: Db, overrides: Partial<Prisma.StructureUncheckedCreateInput> = {}): Promise<Structure> {
+export function createStructure(
+  db: Db,
+  overrides: Partial<Prisma.StructureUncheckedCreateInput> = {},
+): Promise<Structure> {
   const n = next();
   return db.structure.create({ data: { name: `Structure de test ${n}`, ...overrides } });
 }
@@ -32,7 +35,13 @@ export function buildAccount(
     email,
     lastName,
     firstName,
-    searchText: accountSearchText({ email, lastName, firstName, rpps: overrides.rpps ?? null, adeli: overrides.adeli ?? null }),
+    searchText: accountSearchText({
+      email,
+      lastName,
+      firstName,
+      rpps: overrides.rpps ?? null,
+      adeli: overrides.adeli ?? null,
+    }),
   };
 }
 

@@ -10,7 +10,16 @@ import { createJobRunner } from "./runner.ts";
 import { createScheduler } from "./scheduler.ts";
 
 export interface BackgroundOptions {
-  config: Pick<Config, "SMTP_URL" | "SMTP_CATCHER_PORT" | "MAIL_FROM" | "RUN_WORKERS" | "JOB_BATCH_SIZE" | "JOBS_SUPERVISE_SECONDS" | "JOBS_RETRY_DELAY_SECONDS">;
+  config: Pick<
+    Config,
+    | "SMTP_URL"
+    | "SMTP_CATCHER_PORT"
+    | "MAIL_FROM"
+    | "RUN_WORKERS"
+    | "JOB_BATCH_SIZE"
+    | "JOBS_SUPERVISE_SECONDS"
+    | "JOBS_RETRY_DELAY_SECONDS"
+  >;
   db: Db;
   databaseUrl: string;
   log: FastifyBaseLogger;
@@ -23,13 +32,22 @@ export interface BackgroundOptions {
  * Mail, job queue, workers and scheduler of one process. Every process dispatches jobs (the API's
  * "run now"); those with RUN_WORKERS also execute them and tick the scheduler.
  */
-export async function startBackground({ config, db, databaseUrl, log, clock = systemClock, schedulerIntervalMs = 20_000 }: BackgroundOptions) {
+export async function startBackground({
+  config,
+  db,
+  databaseUrl,
+  log,
+  clock = systemClock,
+  schedulerIntervalMs = 20_000,
+}: BackgroundOptions) {
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
     catcher = await startSmtpCatcher({ port: config.SMTP_CATCHER_PORT }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
-        throw new Error(`the mail catcher's port ${config.SMTP_CATCHER_PORT} is in use: set SMTP_CATCHER_PORT or SMTP_URL`);
+        throw new Error(
+          `the mail catcher's port ${config.SMTP_CATCHER_PORT} is in use: set SMTP_CATCHER_PORT or SMTP_URL`,
+        );
       }
       throw error;
     });

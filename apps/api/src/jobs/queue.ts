@@ -32,7 +32,10 @@ export async function createJobQueue({
     schema: "pgboss",
     max: 4,
     schedule: false, // cron lives in our scheduler (see scheduler.ts)
+    // the supervisor fails (then retries) jobs whose heartbeat stopped; it looks at each queue at most once
+    // per monitor interval, so both intervals are the same setting
     superviseIntervalSeconds,
+    monitorIntervalSeconds: superviseIntervalSeconds,
     registerInstance: false,
     openTelemetry: { enabled: false },
   });

@@ -24,14 +24,16 @@ export function createJobDefinitions({ mailer, mailDomain }: { mailer: Mailer; m
     {
       name: JOB_NAMES.inactivity,
       label: "Comptes inactifs",
-      description: "Avertit les comptes inactifs depuis six mois, puis supprime ceux restés inactifs 30 jours après l'avertissement.",
+      description:
+        "Avertit les comptes inactifs depuis six mois, puis supprime ceux restés inactifs 30 jours après l'avertissement.",
       cron: "30 3 * * *",
       handler: processInactiveAccounts,
     },
     {
       name: JOB_NAMES.definitiveRejection,
       label: "Rejets définitifs",
-      description: "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
+      description:
+        "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
       cron: "0 4 * * *",
       handler: purgeDefinitiveRejections,
     },

@@ -23,10 +23,23 @@ describe("inactivity job", () => {
     const structure = await createStructure(t.db);
     const active = await createAccount(t.db, structure.id, { lastActivityAt: new Date(now - 10 * day) });
     const inactive = await createAccount(t.db, structure.id, { lastActivityAt: new Date(now - 200 * day) });
-    const neverUsed = await createAccount(t.db, structure.id, { lastActivityAt: null, createdAt: new Date(now - 400 * day) });
-    const orgMailbox = await createAccount(t.db, structure.id, { type: "ORG", lastActivityAt: new Date(now - 400 * day) });
-    const operator = await createAccount(t.db, structure.id, { platformRole: "OPERATOR", lastActivityAt: new Date(now - 400 * day) });
-    const preregistered = await createAccount(t.db, structure.id, { state: "PREREGISTERED", lastActivityAt: null, createdAt: new Date(now - 400 * day) });
+    const neverUsed = await createAccount(t.db, structure.id, {
+      lastActivityAt: null,
+      createdAt: new Date(now - 400 * day),
+    });
+    const orgMailbox = await createAccount(t.db, structure.id, {
+      type: "ORG",
+      lastActivityAt: new Date(now - 400 * day),
+    });
+    const operator = await createAccount(t.db, structure.id, {
+      platformRole: "OPERATOR",
+      lastActivityAt: new Date(now - 400 * day),
+    });
+    const preregistered = await createAccount(t.db, structure.id, {
+      state: "PREREGISTERED",
+      lastActivityAt: null,
+      createdAt: new Date(now - 400 * day),
+    });
     const notifiedLongAgo = await createAccount(t.db, structure.id, {
       lastActivityAt: new Date(now - 250 * day),
       inactivityNoticeAt: new Date(now - 31 * day),
@@ -54,7 +67,11 @@ describe("inactivity job", () => {
 
     expect(await t.db.account.findUnique({ where: { id: notifiedLongAgo.id } })).toBeNull();
     const deleted = await t.db.deletedAccount.findUniqueOrThrow({ where: { id: notifiedLongAgo.id } });
-    expect(deleted).toMatchObject({ reason: "INACTIVITY", email: notifiedLongAgo.email, mssAddress: "x.y@chu.mssante.fr" });
+    expect(deleted).toMatchObject({
+      reason: "INACTIVITY",
+      email: notifiedLongAgo.email,
+      mssAddress: "x.y@chu.mssante.fr",
+    });
     expect(await t.db.mssAddress.count({ where: { accountId: notifiedLongAgo.id } })).toBe(0);
 
     const before = await snapshot();
@@ -78,7 +95,9 @@ describe("definitive rejection job", () => {
       previousState: "VALIDATED",
       rejectedAt: new Date(now - 370 * day),
     });
-    await t.db.mssAddress.create({ data: { accountId: old.id, address: "old@chu.mssante.fr", publishedAddress: "old@chu.mssante.fr" } });
+    await t.db.mssAddress.create({
+      data: { accountId: old.id, address: "old@chu.mssante.fr", publishedAddress: "old@chu.mssante.fr" },
+    });
     const recent = await createAccount(t.db, structure.id, {
       state: "REJECTED",
       previousState: "PREREGISTERED",
@@ -88,12 +107,19 @@ describe("definitive rejection job", () => {
     expect(await purgeDefinitiveRejections(jobContext(t.db, clock))).toEqual({ processed: 1, failed: 0 });
     expect(await t.db.account.findUnique({ where: { id: old.id } })).toBeNull();
     expect(await t.db.account.findUnique({ where: { id: recent.id } })).not.toBeNull();
-    const trace = await t.db.auditEvent.findFirstOrThrow({ where: { action: "account.definitively-rejected", entityId: old.id } });
+    const trace = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "account.definitively-rejected", entityId: old.id },
+    });
     const traceText = JSON.stringify({ ...trace, id: String(trace.id) });
     expect(traceText).not.toContain(old.email);
     expect(traceText).not.toContain(old.lastName);
     const deleted = await t.db.deletedAccount.findUniqueOrThrow({ where: { id: old.id } });
-    expect(deleted).toMatchObject({ reason: "REJECTION_PURGE", email: null, lastName: null, mssAddress: "old@chu.mssante.fr" });
+    expect(deleted).toMatchObject({
+      reason: "REJECTION_PURGE",
+      email: null,
+      lastName: null,
+      mssAddress: "old@chu.mssante.fr",
+    });
 
     const before = await snapshot();
     expect(await purgeDefinitiveRejections(jobContext(t.db, clock))).toEqual({ processed: 0, failed: 0 });

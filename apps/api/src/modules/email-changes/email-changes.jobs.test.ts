@@ -25,17 +25,31 @@ describe("nightly email change job", () => {
       Array.from({ length: 15 }, (_, i) => createAccount(t.db, structure.id, { email: `ancien.${i}@chu.fr` })),
     );
     await t.db.mssAddress.create({
-      data: { accountId: (accounts[0] as { id: string }).id, address: "a.b@chu.mssante.fr", publicationStatus: "PUBLISHED" },
+      data: {
+        accountId: (accounts[0] as { id: string }).id,
+        address: "a.b@chu.mssante.fr",
+        publicationStatus: "PUBLISHED",
+      },
     });
     for (const [i, account] of accounts.entries()) {
       await t.db.emailChangeRequest.create({
-        data: { accountId: account.id, oldEmail: account.email, newEmail: `Nouveau.${i}@CHU.fr`, requestedAt: new Date("2026-11-25T10:00:00Z") },
+        data: {
+          accountId: account.id,
+          oldEmail: account.email,
+          newEmail: `Nouveau.${i}@CHU.fr`,
+          requestedAt: new Date("2026-11-25T10:00:00Z"),
+        },
       });
     }
     // requested after the run started: waits for the next night
     const late = await createAccount(t.db, structure.id);
     await t.db.emailChangeRequest.create({
-      data: { accountId: late.id, oldEmail: late.email, newEmail: "tard@chu.fr", requestedAt: new Date("2026-11-26T02:30:00Z") },
+      data: {
+        accountId: late.id,
+        oldEmail: late.email,
+        newEmail: "tard@chu.fr",
+        requestedAt: new Date("2026-11-26T02:30:00Z"),
+      },
     });
 
     const result = await applyEmailChanges(jobContext(t.db, clock));
@@ -48,8 +62,12 @@ describe("nightly email change job", () => {
     expect(await t.db.emailChangeRequest.count({ where: { status: "DONE", doneAt: clock.now() } })).toBe(15);
     expect(await t.db.emailChangeRequest.count({ where: { status: "PENDING" } })).toBe(1);
     expect(await t.db.auditEvent.count({ where: { action: "account.email-changed" } })).toBe(15);
-    expect(await t.db.outboxMail.count({ where: { idempotencyKey: { startsWith: "email-change-applied:" } } })).toBe(15);
-    expect((await t.db.mssAddress.findFirstOrThrow({ where: { accountId: first.id } })).publicationStatus).toBe("PENDING");
+    expect(await t.db.outboxMail.count({ where: { idempotencyKey: { startsWith: "email-change-applied:" } } })).toBe(
+      15,
+    );
+    expect((await t.db.mssAddress.findFirstOrThrow({ where: { accountId: first.id } })).publicationStatus).toBe(
+      "PENDING",
+    );
 
     // run twice: the second run changes nothing
     const before = await snapshot();
@@ -62,7 +80,12 @@ describe("nightly email change job", () => {
     const holder = await createAccount(t.db, structure.id, { email: "pris@chu.fr" });
     const asker = await createAccount(t.db, structure.id);
     const request = await t.db.emailChangeRequest.create({
-      data: { accountId: asker.id, oldEmail: asker.email, newEmail: "PRIS@chu.fr", requestedAt: new Date("2026-11-25T00:00:00Z") },
+      data: {
+        accountId: asker.id,
+        oldEmail: asker.email,
+        newEmail: "PRIS@chu.fr",
+        requestedAt: new Date("2026-11-25T00:00:00Z"),
+      },
     });
     expect(await applyEmailChanges(jobContext(t.db, clock))).toEqual({ processed: 0, failed: 1 });
     const done = await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id: request.id } });

@@ -6,7 +6,13 @@ import type { JobsService } from "./jobs.service.ts";
 export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async (app, { service }) => {
   app.get(
     "/jobs",
-    { schema: { tags: ["tâches"], summary: "Tâches planifiées et leur dernière exécution", response: { 200: JobListResponse } } },
+    {
+      schema: {
+        tags: ["tâches"],
+        summary: "Tâches planifiées et leur dernière exécution",
+        response: { 200: JobListResponse },
+      },
+    },
     async () => ({ items: await service.list() }),
   );
 

@@ -1,8 +1,8 @@
 import type { JobRunSummary, JobStatus } from "@medimail/contracts/jobs";
 import type { Db, JobRun } from "@medimail/db/client";
-import { notFound } from "../../lib/errors.ts";
 import type { Clock, JobDefinition } from "../../jobs/job-definition.ts";
 import { nextOccurrence } from "../../jobs/scheduler.ts";
+import { notFound } from "../../lib/errors.ts";
 
 const toSummary = (run: JobRun): JobRunSummary => ({
   id: run.id,

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeClock, jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
 import { createSmtpMailer } from "./mailer.ts";
-import { queueMail } from "./outbox.ts";
 import { createOutboxDeliveryJob } from "./outbox.jobs.ts";
+import { queueMail } from "./outbox.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./smtp-catcher.ts";
 
 const t = useTestDb();
@@ -15,20 +15,30 @@ beforeAll(async () => {
 });
 afterAll(() => catcher?.close());
 
-const mailer = () => createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: "Medimail <ne-pas-repondre@test.local>" });
+const mailer = () =>
+  createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: "Medimail <ne-pas-repondre@test.local>" });
 
 async function queue(count: number, prefix: string) {
   for (let i = 0; i < count; i++) {
     await t.db.$transaction((tx) =>
-      queueMail(tx, { idempotencyKey: `${prefix}:${i}`, to: [`user${i}@exemple.fr`], subject: `Sujet ${i}`, text: "Bonjour" }),
+      queueMail(tx, {
+        idempotencyKey: `${prefix}:${i}`,
+        to: [`user${i}@exemple.fr`],
+        subject: `Sujet ${i}`,
+        text: "Bonjour",
+      }),
     );
   }
 }
 
 describe("outbox delivery", () => {
   it("a mail queued twice with the same key exists once", async () => {
-    const first = await t.db.$transaction((tx) => queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }));
-    const second = await t.db.$transaction((tx) => queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }));
+    const first = await t.db.$transaction((tx) =>
+      queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }),
+    );
+    const second = await t.db.$transaction((tx) =>
+      queueMail(tx, { idempotencyKey: "once", to: ["a@b.fr"], subject: "s", text: "t" }),
+    );
     expect([first, second]).toEqual([true, false]);
     await t.db.outboxMail.deleteMany();
   });

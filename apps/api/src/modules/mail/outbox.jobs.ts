@@ -26,7 +26,13 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
           await mailer.send({ ...mail, messageId: `<${mail.id}@${domain}>` });
           await db.outboxMail.update({
             where: { id: mail.id },
-            data: { status: "SENT", sentAt: clock.now(), lastError: null, claimedBy: null, messageId: `<${mail.id}@${domain}>` },
+            data: {
+              status: "SENT",
+              sentAt: clock.now(),
+              lastError: null,
+              claimedBy: null,
+              messageId: `<${mail.id}@${domain}>`,
+            },
           });
           processed++;
         } catch (error) {
