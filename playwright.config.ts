@@ -40,7 +40,7 @@ export default defineConfig({
     url: `${baseURL}/ready`,
     timeout: 180_000,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), DATA_DIR: "e2e/.data", LOG_LEVEL: "warn" },
+    env: { PORT: String(PORT), DATA_DIR: "e2e/.data", LOG_LEVEL: "warn", SMTP_CATCHER_PORT: "0" },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -1,4 +1,4 @@
-import { Link, Outlet, ScrollRestoration } from "react-router";
+import { Link, NavLink, Outlet, ScrollRestoration } from "react-router";
 
 export function Layout() {
   return (
@@ -18,7 +18,10 @@ export function Layout() {
             </span>
           </Link>
           <nav aria-label="Navigation principale" className="app-header__nav">
-            <Link to="/">Structures</Link>
+            <NavLink to="/" end>
+              Structures
+            </NavLink>
+            <NavLink to="/operations/taches">Tâches planifiées</NavLink>
           </nav>
         </div>
       </header>

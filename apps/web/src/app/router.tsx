@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { NotFoundPage } from "../components/ui/not-found-page.tsx";
+import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
 import { StructureIdentitySummary } from "../features/structures/components/structure-identity-summary.tsx";
 import { StructurePage } from "../features/structures/routes/structure-page.tsx";
@@ -22,6 +23,7 @@ export const router = createBrowserRouter([
           { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
         ],
       },
+      { path: "operations/taches", element: <JobsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -12,13 +12,35 @@ export class ApiError extends Error {
 }
 
 /** Fetches JSON from the API and checks it against the shared contract. */
-export async function apiGet<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+export function apiGet<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  return request("GET", path, schema, undefined, signal);
+}
+
+/** Sends a change (POST, PUT, PATCH, DELETE) with an optional JSON body; answers the parsed response. */
+export function apiSend<S extends z.ZodType>(
+  method: "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  schema: S,
+  body?: unknown,
+): Promise<z.infer<S>> {
+  return request(method, path, schema, body);
+}
+
+async function request<S extends z.ZodType>(
+  method: string,
+  path: string,
+  schema: S,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
+      method,
       signal,
-      headers: { accept: "application/json" },
       credentials: "same-origin",
+      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
@@ -29,11 +51,11 @@ export async function apiGet<S extends z.ZodType>(path: string, schema: S, signa
       requestId: "",
     });
   }
-  const body = await response.json().catch(() => null);
+  const payload = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(
-      body && typeof body.message === "string"
-        ? (body as ErrorEnvelope)
+      payload && typeof payload.message === "string"
+        ? (payload as ErrorEnvelope)
         : {
             statusCode: response.status,
             code: "INTERNAL_ERROR",
@@ -42,5 +64,5 @@ export async function apiGet<S extends z.ZodType>(path: string, schema: S, signa
           },
     );
   }
-  return schema.parse(body);
+  return schema.parse(payload);
 }

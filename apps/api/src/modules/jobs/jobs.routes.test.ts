@@ -1,0 +1,98 @@
+import { JobListResponse, JobRunSummary, JobRunsResponse } from "@medimail/contracts/jobs";
+import { createDb, type Db } from "@medimail/db/client";
+import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeClock, silentLog, waitFor } from "../../../test/jobs.ts";
+import { type App, buildApp } from "../../app.ts";
+import { type Background, startBackground } from "../../jobs/background.ts";
+
+let database: TestDatabase;
+let db: Db;
+let background: Background;
+let app: App;
+const clock = fakeClock("2026-11-26T09:00:00Z");
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ connectionString: database.url, max: 4 });
+  background = await startBackground({
+    config: {
+      SMTP_URL: undefined,
+      SMTP_CATCHER_PORT: 0,
+      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
+      RUN_WORKERS: true,
+      JOB_BATCH_SIZE: 50,
+      JOBS_SUPERVISE_SECONDS: 30,
+      JOBS_RETRY_DELAY_SECONDS: 30,
+    },
+    db,
+    databaseUrl: database.url,
+    log: silentLog,
+    clock,
+    schedulerIntervalMs: 0,
+  });
+  app = await buildApp({ db, background });
+});
+afterAll(async () => {
+  await app?.close();
+  await background?.stop();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+describe("jobs status API", () => {
+  it("lists every job with its schedule and next run, in Paris time", async () => {
+    const response = await app.inject({ url: "/api/jobs" });
+    expect(response.statusCode).toBe(200);
+    const { items } = JobListResponse.parse(response.json());
+    expect(items.map((job) => job.name)).toEqual([
+      "email-changes.apply",
+      "accounts.inactivity",
+      "accounts.definitive-rejection",
+      "mail.outbox",
+    ]);
+    const emailChanges = items[0];
+    expect(emailChanges?.nextRunAt).toBe("2026-11-27T02:00:00.000Z"); // 03:00 in Paris
+    expect(emailChanges?.lastRun).toBeNull();
+  });
+
+  it("runs a job now, then shows its outcome; a mail it queues is really sent", async () => {
+    await db.outboxMail.create({
+      data: { idempotencyKey: "k1", to: ["jean@exemple.fr"], subject: "Bonjour", text: "…" },
+    });
+    const started = await app.inject({ method: "POST", url: "/api/jobs/mail.outbox/runs" });
+    expect(started.statusCode).toBe(202);
+    const run = JobRunSummary.parse(started.json());
+    expect(run).toMatchObject({ trigger: "MANUAL", status: "PENDING" });
+
+    await waitFor(async () => (await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === "DONE");
+    const runs = JobRunsResponse.parse((await app.inject({ url: "/api/jobs/mail.outbox/runs" })).json());
+    expect(runs.items[0]).toMatchObject({ id: run.id, status: "DONE", processed: 1, failed: 0, attempts: 1 });
+    expect(background.catcher?.mails().map((mail) => mail.subject)).toEqual(["Bonjour"]);
+
+    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs" })).json());
+    expect(items.find((job) => job.name === "mail.outbox")?.lastRun?.id).toBe(run.id);
+  });
+
+  it("shows failed runs and their error", async () => {
+    await db.jobRun.create({
+      data: {
+        name: "accounts.inactivity",
+        scheduledFor: new Date("2026-11-26T02:30:00Z"),
+        status: "FAILED",
+        error: "connexion perdue",
+      },
+    });
+    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs" })).json());
+    const inactivity = items.find((job) => job.name === "accounts.inactivity");
+    expect(inactivity?.failedRunsLast7Days).toBe(1);
+    expect(inactivity?.lastRun).toMatchObject({ status: "FAILED", error: "connexion perdue" });
+  });
+
+  it("answers 404 for a job that does not exist", async () => {
+    const response = await app.inject({ method: "POST", url: "/api/jobs/nothing/runs" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: "NOT_FOUND", message: "Tâche inconnue" });
+    expect((await app.inject({ url: "/api/jobs/nothing/runs" })).statusCode).toBe(404);
+  });
+});

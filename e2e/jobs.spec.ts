@@ -1,0 +1,33 @@
+import { expect, test } from "@playwright/test";
+
+test("an operator sees the scheduled jobs, runs one now and reads its outcome and history", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Tâches planifiées" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tâches planifiées" })).toBeVisible();
+
+  const cards = page.getByRole("article");
+  await expect(cards).toHaveCount(4);
+  const inactivity = page.getByRole("article", { name: "Comptes inactifs" });
+  await expect(inactivity).toContainText("Chaque nuit à 03:30");
+  const emails = page.getByRole("article", { name: "Envoi des e-mails" });
+  await expect(emails).toContainText("Chaque minute");
+
+  // At start-up the scheduler caught up on last night's run, which notified the demo's accounts unused
+  // for six months; running it again now finds nothing left to do.
+  await inactivity.getByRole("button", { name: "Voir l'historique" }).click();
+  const history = inactivity.getByRole("table", { name: "Historique des exécutions : Comptes inactifs" });
+  const nightly = history.getByRole("row").filter({ hasText: "Planifiée" });
+  await expect(nightly).toHaveCount(1);
+  await expect(nightly).toContainText("Terminée", { timeout: 20_000 });
+  await expect(nightly.getByRole("cell").nth(6)).not.toHaveText("0");
+
+  await inactivity.getByRole("button", { name: "Lancer maintenant" }).click();
+  await expect(inactivity.getByText("Exécution demandée.")).toBeVisible();
+  const manual = history.getByRole("row").filter({ hasText: "Manuelle" });
+  await expect(manual).toContainText("Terminée", { timeout: 20_000 });
+  await expect(manual.getByRole("cell").nth(6)).toHaveText("0");
+  const counts = inactivity.locator("dt", { hasText: "Traités / échecs" }).locator("xpath=following-sibling::dd");
+  await expect(counts).toHaveText("0 / 0");
+  await inactivity.getByRole("button", { name: "Masquer l'historique" }).click();
+  await expect(history).toBeHidden();
+});
