@@ -41,6 +41,11 @@ describe("migrations and schema.prisma", () => {
     expect(await describeCatalog(migrated.url)).toEqual(expected);
   });
 
+  it("start the next migration where the last one ended (the snapshot db:diff keeps is schema.prisma)", () => {
+    const snapshot = readFileSync(path.join(MIGRATIONS_DIR, "schema.snapshot.prisma"), "utf8");
+    expect(snapshot, "schema.prisma changed without `pnpm db:diff <name>`").toBe(schema);
+  });
+
   it("would be caught drifting: a column added to the schema without a migration", async () => {
     const withExtraColumn = schema.replace(/(model Account \{\n)/, "$1  nickname String? @db.VarChar(50)\n");
     expect(withExtraColumn).not.toBe(schema);
