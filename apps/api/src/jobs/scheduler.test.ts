@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeClock, silentLog, waitFor } from "../../test/jobs.ts";
 import { useTestDb } from "../../test/test-app.ts";
+import { recordJobRun } from "./enqueue.ts";
 import type { JobDefinition } from "./job-definition.ts";
 import { createJobQueue, type JobQueue } from "./queue.ts";
 import { createJobRunner } from "./runner.ts";
@@ -89,6 +90,50 @@ describe("three instances on one database", () => {
           await queue.stop();
         }),
       );
+    }
+  });
+});
+
+describe("a job enqueued with the change that causes it", () => {
+  it("never runs when the change rolls back, and runs once when the process died before dispatching it", async () => {
+    const ran: string[] = [];
+    const definitions: JobDefinition[] = [
+      {
+        name: "test.bulk",
+        label: "lot",
+        description: "",
+        handler: async ({ runId }) => {
+          ran.push(runId);
+          return { processed: 1, failed: 0 };
+        },
+      },
+    ];
+    const clock = fakeClock(new Date().toISOString());
+    const queue = await createJobQueue({ connectionString: t.database.url, definitions, log: silentLog });
+    const runner = createJobRunner({ db: t.db, definitions, clock, batchSize: 10, log: silentLog });
+    await queue.work("test.bulk", runner);
+    const scheduler = createScheduler({ db: t.db, queue, definitions, clock, log: silentLog });
+    try {
+      await expect(
+        t.db.$transaction(async (tx) => {
+          await recordJobRun(tx, { name: "test.bulk", clock });
+          throw new Error("the import was refused");
+        }),
+      ).rejects.toThrow("the import was refused");
+      expect(await t.db.jobRun.count({ where: { name: "test.bulk" } })).toBe(0);
+
+      // committed, then the process died before queue.dispatch(): the next tick finds it
+      const run = await t.db.$transaction((tx) => recordJobRun(tx, { name: "test.bulk", clock }));
+      await scheduler.tick();
+      expect(ran).toEqual([]); // not yet: it may still be on its way from the process that recorded it
+      clock.advance(31_000);
+      await Promise.all([scheduler.tick(), scheduler.tick()]);
+      await waitFor(async () => (await t.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === "DONE");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(ran).toEqual([run.id]);
+    } finally {
+      await scheduler.stop();
+      await queue.stop();
     }
   });
 });

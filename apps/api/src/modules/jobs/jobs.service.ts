@@ -1,5 +1,6 @@
 import type { JobRunSummary, JobStatus } from "@medimail/contracts/jobs";
 import type { Db, JobRun } from "@medimail/db/client";
+import { recordJobRun } from "../../jobs/enqueue.ts";
 import type { Clock, JobDefinition } from "../../jobs/job-definition.ts";
 import { nextOccurrence } from "../../jobs/scheduler.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -70,9 +71,7 @@ export function createJobsService({
     /** "Lancer maintenant": records a manual run and hands it to the queue. */
     async runNow(name: string, requestedBy: string | null): Promise<JobRunSummary> {
       find(name);
-      const run = await db.jobRun.create({
-        data: { name, trigger: "MANUAL", scheduledFor: clock.now(), requestedBy },
-      });
+      const run = await recordJobRun(db, { name, clock, requestedBy });
       await dispatch(name, run.id);
       return toSummary(run);
     },
