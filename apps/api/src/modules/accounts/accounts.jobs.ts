@@ -1,4 +1,4 @@
-import type { Prisma } from "@medimail/db/client";
+import type { Account, AccountState, DeletionReason, MssAddress, Prisma } from "@medimail/db/client";
 import {
   definitiveRejectionThreshold,
   inactivityDeletionDate,
@@ -89,38 +89,17 @@ export async function processInactiveAccounts({ db, clock, batchSize }: JobConte
     );
     if (stillInactive.length === 0) break;
     for (const account of stillInactive) {
-      await db.$transaction(async (tx) => {
-        await tx.deletedAccount.createMany({
-          data: [
-            {
-              id: account.id,
-              reason: "INACTIVITY",
-              structureId: account.structureId,
-              type: account.type,
-              email: account.email,
-              lastName: account.lastName,
-              firstName: account.firstName,
-              lastActivityAt: account.lastActivityAt,
-              mssAddress: account.mssAddress?.publishedAddress ?? account.mssAddress?.address ?? null,
-              deletedAt: now,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        const deleted = await tx.account.deleteMany({ where: { id: account.id } });
-        if (deleted.count === 0) return;
-        await tx.auditEvent.create({
-          data: {
-            actorLabel: SYSTEM_ACTOR,
-            action: "account.deleted-inactive",
-            entityType: "account",
-            entityId: account.id,
-            structureId: account.structureId,
-            before: { email: account.email, type: account.type, lastActivityAt: account.lastActivityAt },
-          },
-        });
-      });
-      processed++;
+      const removed = await db.$transaction((tx) =>
+        removeAccount(tx, account, {
+          reason: "INACTIVITY",
+          action: "account.deleted-inactive",
+          now,
+          // kept for the export of deleted accounts
+          personal: { email: account.email, lastName: account.lastName, firstName: account.firstName },
+          before: { email: account.email, type: account.type, lastActivityAt: account.lastActivityAt },
+        }),
+      );
+      if (removed) processed++;
     }
   }
   return { processed, failed: 0 };
@@ -144,35 +123,65 @@ export async function purgeDefinitiveRejections({ db, clock, batchSize }: JobCon
     });
     if (batch.length === 0) break;
     for (const account of batch) {
-      await db.$transaction(async (tx) => {
-        await tx.deletedAccount.createMany({
-          data: [
-            {
-              id: account.id,
-              reason: "REJECTION_PURGE",
-              structureId: account.structureId,
-              type: account.type,
-              mssAddress: account.mssAddress?.publishedAddress ?? null,
-              deletedAt: now,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        const deleted = await tx.account.deleteMany({ where: { id: account.id, state: "REJECTED" } });
-        if (deleted.count === 0) return;
-        await tx.auditEvent.create({
-          data: {
-            actorLabel: SYSTEM_ACTOR,
-            action: "account.definitively-rejected",
-            entityType: "account",
-            entityId: account.id,
-            structureId: account.structureId,
-            before: { type: account.type, rejectedAt: account.rejectedAt },
-          },
-        });
-      });
-      processed++;
+      const removed = await db.$transaction((tx) =>
+        removeAccount(tx, account, {
+          reason: "REJECTION_PURGE",
+          action: "account.definitively-rejected",
+          now,
+          personal: null, // purged: nothing personal survives
+          before: { type: account.type, rejectedAt: account.rejectedAt },
+          onlyIfState: "REJECTED",
+        }),
+      );
+      if (removed) processed++;
     }
   }
   return { processed, failed: 0 };
+}
+
+/**
+ * Deletes an account (and, by cascade, its address, sessions, delegations…) and records it in
+ * `deleted_account` — with the address the directory must withdraw — and in the audit log. False when the
+ * account was already gone (or no longer in `onlyIfState`): then nothing is written.
+ */
+async function removeAccount(
+  tx: Prisma.TransactionClient,
+  account: Account & { mssAddress: MssAddress | null },
+  options: {
+    reason: DeletionReason;
+    action: string;
+    now: Date;
+    personal: { email: string; lastName: string; firstName: string } | null;
+    before: Prisma.InputJsonObject;
+    onlyIfState?: AccountState;
+  },
+): Promise<boolean> {
+  const deleted = await tx.account.deleteMany({
+    where: { id: account.id, ...(options.onlyIfState ? { state: options.onlyIfState } : {}) },
+  });
+  if (deleted.count === 0) return false;
+  await tx.deletedAccount.create({
+    data: {
+      id: account.id,
+      reason: options.reason,
+      structureId: account.structureId,
+      type: account.type,
+      ...options.personal,
+      lastActivityAt: options.personal ? account.lastActivityAt : null,
+      mssAddress:
+        account.mssAddress?.publishedAddress ?? (options.personal ? account.mssAddress?.address : null) ?? null,
+      deletedAt: options.now,
+    },
+  });
+  await tx.auditEvent.create({
+    data: {
+      actorLabel: SYSTEM_ACTOR,
+      action: options.action,
+      entityType: "account",
+      entityId: account.id,
+      structureId: account.structureId,
+      before: options.before,
+    },
+  });
+  return true;
 }
