@@ -31,3 +31,18 @@ test("an operator sees the scheduled jobs, runs one now and reads its outcome an
   await inactivity.getByRole("button", { name: "Masquer l'historique" }).click();
   await expect(history).toBeHidden();
 });
+
+test("without a mail server, the mails the console sent can be read on the development page", async ({ page }) => {
+  await page.goto("/operations/taches");
+  // the inactivity notices of the demo go out with the next run of the mail job
+  const emails = page.getByRole("article", { name: "Envoi des e-mails" });
+  await emails.getByRole("button", { name: "Lancer maintenant" }).click();
+  await expect(emails.getByText("Exécution demandée.")).toBeVisible();
+
+  await page.getByRole("link", { name: "E-mails interceptés" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "E-mails interceptés" })).toBeVisible();
+  const notice = page.getByRole("listitem").filter({ hasText: "Votre compte Medimail va être supprimé" }).first();
+  await expect(notice).toBeVisible({ timeout: 20_000 });
+  await notice.getByText("Votre compte Medimail va être supprimé").click();
+  await expect(notice.locator("pre")).toContainText("Sans connexion de votre part d'ici le");
+});

@@ -5,6 +5,7 @@ import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Background } from "./jobs/background.ts";
+import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
@@ -22,7 +23,7 @@ export interface BuildAppOptions {
   /** folder of the built SPA; undefined = API only */
   webDist?: string;
   /** job queue and definitions; without it the jobs' routes are not served */
-  background?: Pick<Background, "definitions" | "queue" | "clock">;
+  background?: Pick<Background, "definitions" | "queue" | "clock" | "catcher">;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -73,6 +74,7 @@ export async function buildApp({ db, logger, webDist, background }: BuildAppOpti
           clock: background.clock,
         });
         await api.register(jobsRoutes, { service: jobs });
+        if (background.catcher) await api.register(devMailsRoutes, { catcher: background.catcher });
       }
     },
     { prefix: "/api" },

@@ -1,6 +1,8 @@
 import { Link, NavLink, Outlet, ScrollRestoration } from "react-router";
+import { useDevMailsAvailable } from "../features/dev-mails/api/list-caught-mails.ts";
 
 export function Layout() {
+  const devMails = useDevMailsAvailable();
   return (
     <>
       <a className="skip-link" href="#contenu">
@@ -22,6 +24,7 @@ export function Layout() {
               Structures
             </NavLink>
             <NavLink to="/operations/taches">Tâches planifiées</NavLink>
+            {devMails.data && <NavLink to="/dev/mails">E-mails interceptés</NavLink>}
           </nav>
         </div>
       </header>

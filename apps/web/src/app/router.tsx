@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { NotFoundPage } from "../components/ui/not-found-page.tsx";
+import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
 import { StructureIdentitySummary } from "../features/structures/components/structure-identity-summary.tsx";
@@ -24,6 +25,7 @@ export const router = createBrowserRouter([
         ],
       },
       { path: "operations/taches", element: <JobsPage /> },
+      { path: "dev/mails", element: <CaughtMailsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -74,6 +74,18 @@ describe("jobs status API", () => {
     expect(items.find((job) => job.name === "mail.outbox")?.lastRun?.id).toBe(run.id);
   });
 
+  it("lists the caught mails on the development page's endpoint", async () => {
+    const response = await app.inject({ url: "/api/dev/mails" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items).toEqual([
+      expect.objectContaining({
+        to: ["jean@exemple.fr"],
+        subject: "Bonjour",
+        from: expect.stringContaining("ne-pas-repondre@test.local"),
+      }),
+    ]);
+  });
+
   it("shows failed runs and their error", async () => {
     await db.jobRun.create({
       data: {
