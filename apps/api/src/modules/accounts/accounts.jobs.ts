@@ -78,15 +78,17 @@ export async function processInactiveAccounts({ db, clock, batchSize }: JobConte
   // 3. Deletions: notified long enough ago and not used since.
   const notifiedBefore = inactivityDeletionThreshold(now);
   for (;;) {
-    const batch = await db.account.findMany({
-      where: { ...EXPIRING, inactivityNoticeAt: { lt: notifiedBefore } },
+    // not used since the notice (never used at all counts as not used)
+    const stillInactive = await db.account.findMany({
+      where: {
+        ...EXPIRING,
+        inactivityNoticeAt: { lt: notifiedBefore },
+        OR: [{ lastActivityAt: null }, { lastActivityAt: { lte: db.account.fields.inactivityNoticeAt } }],
+      },
       include: { mssAddress: true },
       orderBy: { id: "asc" },
       take: batchSize,
     });
-    const stillInactive = batch.filter(
-      (account) => (account.lastActivityAt ?? account.createdAt) <= (account.inactivityNoticeAt as Date),
-    );
     if (stillInactive.length === 0) break;
     for (const account of stillInactive) {
       const removed = await db.$transaction((tx) =>

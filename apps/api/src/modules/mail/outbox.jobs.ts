@@ -21,6 +21,7 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
       const now = clock.now();
       const batch = await claimBatch(db, runId, now, batchSize);
       if (batch.length === 0) break;
+      let sentInBatch = 0;
       for (const mail of batch) {
         try {
           await mailer.send({ ...mail, messageId: `<${mail.id}@${domain}>` });
@@ -35,6 +36,7 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
             },
           });
           processed++;
+          sentInBatch++;
         } catch (error) {
           failed++;
           const retryAt = nextOutboxAttempt(clock.now(), mail.attempts);
@@ -47,8 +49,8 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
           });
         }
       }
-      // an SMTP outage fails the whole batch: stop here rather than claim the next ones
-      if (failed > 0 && processed === 0) break;
+      // a batch without a single success means the SMTP server is down: stop rather than claim the next ones
+      if (sentInBatch === 0) break;
     }
     return { processed, failed };
   };
