@@ -1,14 +1,31 @@
 import { randomUUID } from "node:crypto";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Background } from "./jobs/background.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
+import { recordAudit } from "./modules/audit/audit.ts";
+import { installAuthHooks } from "./modules/auth/auth.hooks.ts";
+import { authRoutes } from "./modules/auth/auth.routes.ts";
+import { type AuthSettings, defaultAuthSettings } from "./modules/auth/auth-settings.ts";
+import { createLoginService } from "./modules/auth/login.service.ts";
+import { meRoutes } from "./modules/auth/me.routes.ts";
+import { createMeService } from "./modules/auth/me.service.ts";
+import { createPscClient } from "./modules/auth/psc/psc-client.ts";
+import { createPscService } from "./modules/auth/psc.service.ts";
+import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
+import { createScope } from "./modules/auth/scope.ts";
+import { securityRoutes } from "./modules/auth/security.routes.ts";
+import { createSessionRepository } from "./modules/auth/session.repository.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
+import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
@@ -24,10 +41,15 @@ export interface BuildAppOptions {
   webDist?: string;
   /** job queue and definitions; without it the jobs' routes are not served */
   background?: Pick<Background, "definitions" | "queue" | "clock" | "catcher">;
+  /** sign-in and session settings (defaults: development-friendly, see AuthSettings) */
+  auth?: Partial<AuthSettings>;
+  /** trust X-Forwarded-For (only behind a reverse proxy that sets it: the client IP drives rate limits) */
+  trustProxy?: boolean;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
-export async function buildApp({ db, logger, webDist, background }: BuildAppOptions) {
+export async function buildApp({ db, logger, webDist, background, auth, trustProxy = false }: BuildAppOptions) {
+  const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     genReqId: (request) => {
@@ -35,8 +57,10 @@ export async function buildApp({ db, logger, webDist, background }: BuildAppOpti
       return typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
+  // Only JSON bodies: a cross-site form or a text/plain POST (the CSRF "simple requests") is refused with 415.
+  app.removeContentTypeParser("text/plain");
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -59,12 +83,35 @@ export async function buildApp({ db, logger, webDist, background }: BuildAppOpti
   });
   await app.register(cookie);
   await registerSwagger(app);
+  await app.register(rateLimit, {
+    global: false,
+    store: databaseRateLimitStore(db, (ip) =>
+      recordAudit(
+        db,
+        { id: null, label: `IP ${ip}`, ip, requestId: null },
+        { action: "auth.rate-limited", entityType: "ip", entityId: ip },
+      ),
+    ),
+  });
 
+  const sessions = createSessionRepository(db, settings);
+  installAuthHooks(app, { sessions, settings });
+
+  const deliverMailSoon: DeliverMailSoon = background
+    ? createMailTrigger({ db, queue: background.queue, clock: background.clock, log: app.log })
+    : () => undefined;
+  const scope = createScope(db);
+  const login = createLoginService({ db, settings, deliverMailSoon });
+  const psc = settings.psc ? createPscService({ db, client: createPscClient(settings.psc), login }) : null;
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
 
   await app.register(healthRoutes, { pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) });
   await app.register(
     async (api) => {
+      await api.register(authRoutes, { login, psc, settings });
+      await api.register(meRoutes, { me: createMeService({ db }), psc, settings });
+      await api.register(securityRoutes, { db });
+      await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
       if (background) {
         const jobs = createJobsService({

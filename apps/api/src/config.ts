@@ -45,6 +45,44 @@ export const ConfigSchema = z.object({
   JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** first delay before a failed job is retried (doubling at each attempt) */
   JOBS_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** the console's address as browsers reach it (links in mails, Pro Santé Connect's redirect URI) */
+  PUBLIC_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), { message: "must be an http(s):// URL" })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
+  /** behind a reverse proxy that sets X-Forwarded-For: trust it for the client IP (rate limits, audit) */
+  TRUST_PROXY: booleanString.default(false),
+  /** send cookies only over HTTPS; default: true in production */
+  COOKIE_SECURE: booleanString.optional(),
+  /** a session ends after this many minutes without a request, and after SESSION_ABSOLUTE_HOURS in any case */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(12),
+  /** password and code attempts allowed per client IP and per minute (then 429) */
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** consecutive wrong passwords that lock an account until an operator unlocks it */
+  ACCOUNT_LOCK_THRESHOLD: z.coerce.number().int().min(3).max(1000).default(10),
+  /** Pro Santé Connect (OpenID Connect); unset = PSC off, or the local simulation in development */
+  PSC_ISSUER: z
+    .string()
+    .refine((value) => URL.canParse(value), { message: "must be a URL" })
+    .optional(),
+  PSC_CLIENT_ID: z.string().min(1).optional(),
+  PSC_CLIENT_SECRET: z.string().min(1).optional(),
+  PSC_SCOPE: z.string().min(1).default("openid scope_all"),
+  PSC_ACR_VALUES: z.string().min(1).default("eidas1"),
+  /** development only: run a local OpenID provider standing in for PSC on this port (0 = off) */
+  PSC_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(3099),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
@@ -60,6 +98,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         code: "custom",
         path: ["SMTP_URL"],
         message: "required in production (the mail catcher is for development)",
+      });
+    }
+    if (config.NODE_ENV === "production" && !config.PUBLIC_URL) {
+      context.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "required in production" });
+    }
+    const psc = [config.PSC_ISSUER, config.PSC_CLIENT_ID, config.PSC_CLIENT_SECRET];
+    if (psc.some(Boolean) && !psc.every(Boolean)) {
+      context.addIssue({
+        code: "custom",
+        path: ["PSC_ISSUER"],
+        message: "PSC_ISSUER, PSC_CLIENT_ID and PSC_CLIENT_SECRET go together",
       });
     }
   }).safeParse(env);

@@ -38,6 +38,7 @@ export async function openDatabase(config: Config, log: FastifyBaseLogger): Prom
           `Base de données embarquée : ${config.DATA_DIR} (supprimez ce dossier pour repartir de la démo)`,
           `Comptes de démonstration, mot de passe « ${DEMO_PASSWORD} » :`,
           ...DEMO_LOGINS.map((login) => `  - ${login.email} : ${login.role}`),
+          "  (le code de connexion envoyé par e-mail se lit dans la page « E-mails interceptés »)",
         ]
       : [`Base de données : ${new URL(url).host}${new URL(url).pathname}`];
     return {

@@ -1,8 +1,12 @@
+import { DEMO_PSC_SUBJECT } from "@medimail/db/seed/demo";
 import pino from "pino";
 import { buildApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
+import { startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
+import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
+import { randomToken } from "./modules/auth/tokens.ts";
 
 /** Starts the console: configuration, database, HTTP server; stops gracefully on SIGTERM/SIGINT. */
 async function main() {
@@ -13,9 +17,25 @@ async function main() {
       ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } }
       : {}),
   });
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const psc = await pscConfiguration(config, publicUrl);
   const database = await openDatabase(config, logger);
   const background = await startBackground({ config, db: database.db, databaseUrl: database.url, log: logger });
-  const app = await buildApp({ db: database.db, logger, webDist: config.WEB_DIST || undefined, background });
+  const app = await buildApp({
+    db: database.db,
+    logger,
+    webDist: config.WEB_DIST || undefined,
+    background,
+    trustProxy: config.TRUST_PROXY,
+    auth: {
+      cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionAbsoluteHours: config.SESSION_ABSOLUTE_HOURS,
+      loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+      accountLockThreshold: config.ACCOUNT_LOCK_THRESHOLD,
+      psc: psc?.config,
+    },
+  });
 
   let shuttingDown = false;
   // While draining, new requests get a clean 503 (load balancers retry elsewhere) instead of a reset.
@@ -39,6 +59,7 @@ async function main() {
     await app.close();
     await background.stop();
     await database.close();
+    await psc?.close();
     logger.info("stopped");
     process.exit(0);
   };
@@ -50,13 +71,60 @@ async function main() {
   } catch (error) {
     await background.stop();
     await database.close();
+    await psc?.close();
     throw error;
   }
   const host = config.HOST === "0.0.0.0" || config.HOST === "127.0.0.1" ? "localhost" : config.HOST;
   const mailLine = background.catcher
     ? `E-mails : interceptés par le serveur SMTP local (port ${background.catcher.port}), aucun n'est délivré`
     : "E-mails : envoyés par SMTP_URL";
-  console.log(["", `Medimail Admin : http://${host}:${config.PORT}`, ...database.banner, mailLine, ""].join("\n"));
+  const pscLine = psc?.banner ?? "Pro Santé Connect : non configuré (PSC_ISSUER)";
+  console.log(
+    ["", `Medimail Admin : http://${host}:${config.PORT}`, ...database.banner, mailLine, pscLine, ""].join("\n"),
+  );
+}
+
+/**
+ * Pro Santé Connect: the real provider when PSC_ISSUER is set; in development, a local simulation (any
+ * national identifier is accepted there, only linked accounts may enter); otherwise none.
+ */
+async function pscConfiguration(config: Config, publicUrl: string) {
+  const redirectUri = `${publicUrl}/api/auth/psc/callback`;
+  if (config.PSC_ISSUER && config.PSC_CLIENT_ID && config.PSC_CLIENT_SECRET) {
+    const pscConfig: PscConfig = {
+      issuer: config.PSC_ISSUER,
+      clientId: config.PSC_CLIENT_ID,
+      clientSecret: config.PSC_CLIENT_SECRET,
+      redirectUri,
+      scope: config.PSC_SCOPE,
+      acrValues: config.PSC_ACR_VALUES,
+    };
+    return { config: pscConfig, banner: `Pro Santé Connect : ${config.PSC_ISSUER}`, close: async () => undefined };
+  }
+  if (config.NODE_ENV !== "development" || config.PSC_LOCAL_PORT === 0) return null;
+  const clientSecret = randomToken();
+  const provider = await startLocalPscProvider({
+    port: config.PSC_LOCAL_PORT,
+    clients: [{ clientId: "medimail-admin-local", clientSecret, redirectUris: [redirectUri] }],
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") {
+      throw new ConfigError(
+        `the local Pro Santé Connect port ${config.PSC_LOCAL_PORT} is in use: set PSC_LOCAL_PORT (0 = off)`,
+      );
+    }
+    throw error;
+  });
+  return {
+    config: {
+      issuer: provider.issuer,
+      clientId: "medimail-admin-local",
+      clientSecret,
+      redirectUri,
+      scope: "openid scope_all",
+    },
+    banner: `Pro Santé Connect : simulation locale ${provider.issuer} (identifiant de démonstration ${DEMO_PSC_SUBJECT})`,
+    close: () => provider.close(),
+  };
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

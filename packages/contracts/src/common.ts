@@ -21,6 +21,11 @@ export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 export const ErrorCode = z.enum([
   "VALIDATION_FAILED",
   "UNAUTHENTICATED",
+  "INVALID_CREDENTIALS",
+  "INVALID_CODE",
+  "LOGIN_EXPIRED",
+  "CSRF_REJECTED",
+  "UNSUPPORTED_MEDIA_TYPE",
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",

@@ -12,9 +12,18 @@ export const jobRunStatusLabels: Record<JobRunStatus, string> = {
   EXPIRED: "Expirée",
 };
 
+export const JobTrigger = z.enum(["CRON", "MANUAL", "EVENT"]);
+export type JobTrigger = z.infer<typeof JobTrigger>;
+
+export const jobTriggerLabels: Record<JobTrigger, string> = {
+  CRON: "Planifiée",
+  MANUAL: "Manuelle",
+  EVENT: "Déclenchée par l'application",
+};
+
 export const JobRunSummary = z.object({
   id: Uuid,
-  trigger: z.enum(["CRON", "MANUAL"]),
+  trigger: JobTrigger,
   scheduledFor: z.iso.datetime(),
   status: JobRunStatus,
   attempts: z.number().int(),

@@ -13,6 +13,9 @@ export const DEMO_LOGINS = [
   { email: "support@esante-occitanie.fr", role: "support (lecture seule)" },
 ] as const;
 
+/** The demo administrator of the GHT signs in with Pro Santé Connect (local simulation) under this identifier. */
+export const DEMO_PSC_SUBJECT = "10003456789";
+
 interface StructureSeed {
   key: string;
   name: string;
@@ -223,8 +226,9 @@ export async function seedDemo(
     return accounts[accounts.length - 1]?.id as string;
   };
   const operatorId = consoleAccount("operateur@esante-occitanie.fr", "Occitanie", "Opérateur", "gip", "OPERATOR");
-  consoleAccount("support@esante-occitanie.fr", "Support", "Centre de services", "gip", "SUPPORT");
+  const supportId = consoleAccount("support@esante-occitanie.fr", "Support", "Centre de services", "gip", "SUPPORT");
   const ghtAdminId = consoleAccount("admin.ght31@ght31.fr", "Castaing", "Hélène", "ght", null);
+  (accounts.at(-1) as Prisma.AccountCreateManyInput).pscSubject = DEMO_PSC_SUBJECT;
   const castresAdminId = consoleAccount("admin.castres@chic-cm.fr", "Azéma", "Loïc", "castres", null);
 
   for (const seed of STRUCTURES) {
@@ -239,6 +243,8 @@ export async function seedDemo(
       { structureId: structureIds.get("castres") as string, accountId: castresAdminId },
     ],
   });
+  // Support reads the whole region (a grant on the root structure covers every descendant).
+  await db.supportGrant.create({ data: { structureId: gipId, accountId: supportId } });
 
   // MSSanté addresses for validated PER/INT/ORG/APP accounts of structures with a domain.
   const domains = new Map(STRUCTURES.map((s) => [structureIds.get(s.key) as string, s.mssDomain]));

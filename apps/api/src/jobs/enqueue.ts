@@ -8,7 +8,12 @@ import type { Clock } from "./job-definition.ts";
  */
 export function recordJobRun(
   tx: DbTx,
-  { name, clock, requestedBy = null }: { name: string; clock: Clock; requestedBy?: string | null },
+  {
+    name,
+    clock,
+    requestedBy = null,
+    trigger = "MANUAL",
+  }: { name: string; clock: Clock; requestedBy?: string | null; trigger?: "MANUAL" | "EVENT" },
 ): Promise<JobRun> {
-  return tx.jobRun.create({ data: { name, trigger: "MANUAL", scheduledFor: clock.now(), requestedBy } });
+  return tx.jobRun.create({ data: { name, trigger, scheduledFor: clock.now(), requestedBy } });
 }

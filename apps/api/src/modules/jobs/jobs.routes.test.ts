@@ -2,6 +2,7 @@ import { JobListResponse, JobRunSummary, JobRunsResponse } from "@medimail/contr
 import { createDb, type Db } from "@medimail/db/client";
 import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConsoleUser, type SignedIn, signInAs } from "../../../test/auth.ts";
 import { fakeClock, silentLog, waitFor } from "../../../test/jobs.ts";
 import { type App, buildApp } from "../../app.ts";
 import { type Background, startBackground } from "../../jobs/background.ts";
@@ -10,6 +11,9 @@ let database: TestDatabase;
 let db: Db;
 let background: Background;
 let app: App;
+let operator: SignedIn;
+let administrator: SignedIn;
+let support: SignedIn;
 const clock = fakeClock("2026-11-26T09:00:00Z");
 
 beforeAll(async () => {
@@ -32,6 +36,9 @@ beforeAll(async () => {
     schedulerIntervalMs: 0,
   });
   app = await buildApp({ db, background });
+  operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
+  administrator = await signInAs(db, (await createConsoleUser(db, "ADMINISTRATOR")).email);
+  support = await signInAs(db, (await createConsoleUser(db, "SUPPORT")).email);
 });
 afterAll(async () => {
   await app?.close();
@@ -42,7 +49,7 @@ afterAll(async () => {
 
 describe("jobs status API", () => {
   it("lists every job with its schedule and next run, in Paris time", async () => {
-    const response = await app.inject({ url: "/api/jobs" });
+    const response = await app.inject({ url: "/api/jobs", headers: operator.headers });
     expect(response.statusCode).toBe(200);
     const { items } = JobListResponse.parse(response.json());
     expect(items.map((job) => job.name)).toEqual([
@@ -60,18 +67,34 @@ describe("jobs status API", () => {
     await db.outboxMail.create({
       data: { idempotencyKey: "k1", to: ["jean@exemple.fr"], subject: "Bonjour", text: "…" },
     });
-    const started = await app.inject({ method: "POST", url: "/api/jobs/mail.outbox/runs" });
+    const started = await app.inject({ method: "POST", url: "/api/jobs/mail.outbox/runs", headers: operator.headers });
     expect(started.statusCode).toBe(202);
     const run = JobRunSummary.parse(started.json());
     expect(run).toMatchObject({ trigger: "MANUAL", status: "PENDING" });
 
     await waitFor(async () => (await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === "DONE");
-    const runs = JobRunsResponse.parse((await app.inject({ url: "/api/jobs/mail.outbox/runs" })).json());
+    const runs = JobRunsResponse.parse(
+      (await app.inject({ url: "/api/jobs/mail.outbox/runs", headers: operator.headers })).json(),
+    );
     expect(runs.items[0]).toMatchObject({ id: run.id, status: "DONE", processed: 1, failed: 0, attempts: 1 });
     expect(background.catcher?.mails().map((mail) => mail.subject)).toEqual(["Bonjour"]);
 
-    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs" })).json());
+    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs", headers: operator.headers })).json());
     expect(items.find((job) => job.name === "mail.outbox")?.lastRun?.id).toBe(run.id);
+    // the run is in the audit log with who asked for it
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "jobs.run-requested" } });
+    expect(audit).toMatchObject({ entityId: "mail.outbox", actorLabel: expect.stringContaining("@") });
+  });
+
+  it("keeps the jobs to operators (support reads them), and running one to operators", async () => {
+    expect((await app.inject({ url: "/api/jobs", headers: administrator.headers })).statusCode).toBe(403);
+    expect((await app.inject({ url: "/api/jobs", headers: support.headers })).statusCode).toBe(200);
+    for (const caller of [administrator, support]) {
+      const response = await app.inject({ method: "POST", url: "/api/jobs/mail.outbox/runs", headers: caller.headers });
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ code: "FORBIDDEN" });
+    }
+    expect((await app.inject({ url: "/api/jobs" })).statusCode).toBe(401);
   });
 
   it("lists the caught mails on the development page's endpoint", async () => {
@@ -95,16 +118,16 @@ describe("jobs status API", () => {
         error: "connexion perdue",
       },
     });
-    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs" })).json());
+    const { items } = JobListResponse.parse((await app.inject({ url: "/api/jobs", headers: operator.headers })).json());
     const inactivity = items.find((job) => job.name === "accounts.inactivity");
     expect(inactivity?.failedRunsLast7Days).toBe(1);
     expect(inactivity?.lastRun).toMatchObject({ status: "FAILED", error: "connexion perdue" });
   });
 
   it("answers 404 for a job that does not exist", async () => {
-    const response = await app.inject({ method: "POST", url: "/api/jobs/nothing/runs" });
+    const response = await app.inject({ method: "POST", url: "/api/jobs/nothing/runs", headers: operator.headers });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: "NOT_FOUND", message: "Tâche inconnue" });
-    expect((await app.inject({ url: "/api/jobs/nothing/runs" })).statusCode).toBe(404);
+    expect((await app.inject({ url: "/api/jobs/nothing/runs", headers: operator.headers })).statusCode).toBe(404);
   });
 });

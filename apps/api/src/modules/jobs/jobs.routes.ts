@@ -1,7 +1,11 @@
 import { ErrorEnvelope } from "@medimail/contracts/common";
 import { JobListResponse, JobNameParams, JobRunSummary, JobRunsResponse } from "@medimail/contracts/jobs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { requirePlatform } from "../auth/scope.ts";
 import type { JobsService } from "./jobs.service.ts";
+
+const denied = { 401: ErrorEnvelope, 403: ErrorEnvelope };
 
 export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async (app, { service }) => {
   app.get(
@@ -10,10 +14,13 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
       schema: {
         tags: ["tâches"],
         summary: "Tâches planifiées et leur dernière exécution",
-        response: { 200: JobListResponse },
+        response: { 200: JobListResponse, ...denied },
       },
     },
-    async () => ({ items: await service.list() }),
+    async (request) => {
+      requirePlatform(signedIn(request).principal, "jobs.read");
+      return { items: await service.list() };
+    },
   );
 
   app.get(
@@ -23,10 +30,13 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
         tags: ["tâches"],
         summary: "Les 20 dernières exécutions d'une tâche",
         params: JobNameParams,
-        response: { 200: JobRunsResponse, 404: ErrorEnvelope },
+        response: { 200: JobRunsResponse, 404: ErrorEnvelope, ...denied },
       },
     },
-    async (request) => ({ items: await service.runs(request.params.name) }),
+    async (request) => {
+      requirePlatform(signedIn(request).principal, "jobs.read");
+      return { items: await service.runs(request.params.name) };
+    },
   );
 
   app.post(
@@ -36,9 +46,12 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
         tags: ["tâches"],
         summary: "Lancer une tâche maintenant",
         params: JobNameParams,
-        response: { 202: JobRunSummary, 404: ErrorEnvelope },
+        response: { 202: JobRunSummary, 404: ErrorEnvelope, ...denied },
       },
     },
-    async (request, reply) => reply.code(202).send(await service.runNow(request.params.name, null)),
+    async (request, reply) => {
+      requirePlatform(signedIn(request).principal, "jobs.run");
+      return reply.code(202).send(await service.runNow(request.params.name, actorOf(request)));
+    },
   );
 };

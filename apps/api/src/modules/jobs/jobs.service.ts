@@ -4,6 +4,7 @@ import { recordJobRun } from "../../jobs/enqueue.ts";
 import type { Clock, JobDefinition } from "../../jobs/job-definition.ts";
 import { nextOccurrence } from "../../jobs/scheduler.ts";
 import { notFound } from "../../lib/errors.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.ts";
 
 const toSummary = (run: JobRun): JobRunSummary => ({
   id: run.id,
@@ -69,9 +70,13 @@ export function createJobsService({
     },
 
     /** "Lancer maintenant": records a manual run and hands it to the queue. */
-    async runNow(name: string, requestedBy: string | null): Promise<JobRunSummary> {
+    async runNow(name: string, actor: AuditActor): Promise<JobRunSummary> {
       find(name);
-      const run = await recordJobRun(db, { name, clock, requestedBy });
+      const run = await db.$transaction(async (tx) => {
+        const recorded = await recordJobRun(tx, { name, clock, requestedBy: actor.id });
+        await recordAudit(tx, actor, { action: "jobs.run-requested", entityType: "job", entityId: name });
+        return recorded;
+      });
       await dispatch(name, run.id);
       return toSummary(run);
     },

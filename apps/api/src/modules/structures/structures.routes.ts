@@ -1,6 +1,7 @@
 import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
 import { StructureDetail, StructureListResponse } from "@medimail/contracts/structures";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { signedIn } from "../auth/auth.hooks.ts";
 import type { StructuresService } from "./structures.service.ts";
 
 export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresService }> = async (app, { service }) => {
@@ -10,10 +11,10 @@ export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresServic
       schema: {
         tags: ["structures"],
         summary: "Structures du périmètre, avec parent, total utilisateurs et administrateurs",
-        response: { 200: StructureListResponse },
+        response: { 200: StructureListResponse, 401: ErrorEnvelope },
       },
     },
-    async () => ({ items: await service.list() }),
+    async (request) => ({ items: await service.list(signedIn(request).principal) }),
   );
 
   app.get(
@@ -23,9 +24,9 @@ export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresServic
         tags: ["structures"],
         summary: "Une structure et ses ancêtres",
         params: IdParams,
-        response: { 200: StructureDetail, 404: ErrorEnvelope },
+        response: { 200: StructureDetail, 401: ErrorEnvelope, 404: ErrorEnvelope },
       },
     },
-    async (request) => service.get(request.params.id),
+    async (request) => service.get(signedIn(request).principal, request.params.id),
   );
 };

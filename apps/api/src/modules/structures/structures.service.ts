@@ -1,20 +1,34 @@
 import type { StructureDetail, StructureSummary } from "@medimail/contracts/structures";
+import { type Principal, visibleStructureIds } from "@medimail/domain/access";
 import { ancestorsOf, indexParents } from "@medimail/domain/structure-tree";
 import { notFound } from "../../lib/errors.ts";
-import type { StructuresRepository } from "./structures.repository.ts";
+import type { StructureRow, StructuresRepository } from "./structures.repository.ts";
+
+/**
+ * The structures of the caller's scope. A structure whose parent is outside the scope is a root of the
+ * caller's tree: its parent's name is still shown (column "Structure parente"), not its id.
+ */
+function inScope(rows: StructureRow[], principal: Principal): StructureRow[] {
+  const visible = visibleStructureIds(principal, indexParents(rows));
+  return rows
+    .filter((row) => visible.has(row.id))
+    .map((row) => (row.parentId && !visible.has(row.parentId) ? { ...row, parentId: null } : row));
+}
 
 export function createStructuresService({ repository }: { repository: StructuresRepository }) {
   return {
-    list(): Promise<StructureSummary[]> {
-      return repository.listWithCounts();
+    async list(principal: Principal): Promise<StructureSummary[]> {
+      return inScope(await repository.listWithCounts(), principal);
     },
 
-    async get(id: string): Promise<StructureDetail> {
+    /** One structure of the scope with its ancestors as far as the caller may see them (breadcrumb). */
+    async get(principal: Principal, id: string): Promise<StructureDetail> {
       const [rows, identity] = await Promise.all([repository.listWithCounts(), repository.findIdentity(id)]);
-      const summary = rows.find((row) => row.id === id);
+      const visible = inScope(rows, principal);
+      const summary = visible.find((row) => row.id === id);
       if (!summary || !identity) throw notFound("Structure introuvable");
-      const names = new Map(rows.map((row) => [row.id, row.name]));
-      const ancestors = ancestorsOf(id, indexParents(rows))
+      const names = new Map(visible.map((row) => [row.id, row.name]));
+      const ancestors = ancestorsOf(id, indexParents(visible))
         .reverse()
         .map((ancestorId) => ({ id: ancestorId, name: names.get(ancestorId) ?? "" }));
       return { ...summary, ...identity, ancestors };

@@ -1,4 +1,4 @@
-import { jobRunStatusLabels } from "@medimail/contracts/jobs";
+import { jobRunStatusLabels, jobTriggerLabels } from "@medimail/contracts/jobs";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { useJobRuns } from "../api/list-job-runs.ts";
 import { formatDateTime, statusClass } from "./format.ts";
@@ -32,7 +32,7 @@ export function JobRunsTable({ name, label }: { name: string; label: string }) {
       <tbody>
         {runs.data.items.map((run) => (
           <tr key={run.id}>
-            <td>{run.trigger === "CRON" ? "Planifiée" : "Manuelle"}</td>
+            <td>{jobTriggerLabels[run.trigger]}</td>
             <td>{formatDateTime(run.scheduledFor)}</td>
             <td>{formatDateTime(run.startedAt)}</td>
             <td>{formatDateTime(run.finishedAt)}</td>

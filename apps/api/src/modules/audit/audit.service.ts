@@ -1,0 +1,74 @@
+import type { AuditEventView, AuditPage, AuditQuery } from "@medimail/contracts/audit";
+import type { Db, Prisma } from "@medimail/db/client";
+import { type Principal, visibleStructureIds } from "@medimail/domain/access";
+import { indexParents, subtreeOf } from "@medimail/domain/structure-tree";
+import type { Scope } from "../auth/scope.ts";
+
+/** Midnight in Paris of a calendar day (the console's dates are French dates), as an instant. */
+export function parisDayStart(day: string): Date {
+  const noonUtc = new Date(`${day}T12:00:00Z`);
+  const offset = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Paris", timeZoneName: "longOffset" })
+    .formatToParts(noonUtc)
+    .find((part) => part.type === "timeZoneName")
+    ?.value.replace("GMT", "");
+  return new Date(`${day}T00:00:00${offset && offset !== "" ? offset : "Z"}`);
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The audit log as the caller may read it: their scope's structures (operators: everything), newest first. */
+export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
+  return {
+    async page(principal: Principal, query: AuditQuery): Promise<AuditPage> {
+      const where: Prisma.AuditEventWhereInput = {};
+      const isOperator = principal.platformRole === "OPERATOR";
+      if (query.structureId || !isOperator) {
+        if (query.structureId) await scope.require(principal, "read", query.structureId);
+        const parents = indexParents(await db.structure.findMany({ select: { id: true, parentId: true } }));
+        const visible = visibleStructureIds(principal, parents);
+        const wanted = query.structureId ? subtreeOf(query.structureId, parents) : [...visible];
+        where.structureId = { in: wanted.filter((id) => visible.has(id)) };
+      }
+      if (query.actor) where.actorLabel = { contains: query.actor, mode: "insensitive" };
+      if (query.action) where.action = query.action;
+      if (query.from || query.to) {
+        where.at = {
+          ...(query.from ? { gte: parisDayStart(query.from) } : {}),
+          ...(query.to ? { lt: parisDayStart(nextDay(query.to)) } : {}),
+        };
+      }
+      if (query.cursor) where.id = { lt: BigInt(query.cursor) };
+
+      const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const structureIds = [...new Set(page.map((row) => row.structureId).filter((id): id is string => id !== null))];
+      const names = new Map(
+        (await db.structure.findMany({ where: { id: { in: structureIds } }, select: { id: true, name: true } })).map(
+          (row) => [row.id, row.name],
+        ),
+      );
+      const items: AuditEventView[] = page.map((row) => ({
+        id: row.id.toString(),
+        at: row.at.toISOString(),
+        actorId: row.actorId,
+        actorLabel: row.actorLabel,
+        action: row.action,
+        entityType: row.entityType,
+        entityId: row.entityId,
+        structureId: row.structureId,
+        structureName: row.structureId ? (names.get(row.structureId) ?? null) : null,
+        before: row.before ?? null,
+        after: row.after ?? null,
+        ip: row.ip,
+        requestId: row.requestId,
+      }));
+      const last = page.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? last.id.toString() : null };
+    },
+  };
+}
+export type AuditService = ReturnType<typeof createAuditService>;

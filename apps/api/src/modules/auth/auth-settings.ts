@@ -1,0 +1,34 @@
+import type { PscConfig } from "./psc/psc-client.ts";
+
+/** How sign-in and sessions behave; from the configuration in the server, from defaults in tests. */
+export interface AuthSettings {
+  /** Secure cookies (HTTPS only); off for http://localhost development */
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** password and code attempts per client IP and per minute */
+  loginAttemptsPerMinute: number;
+  /** consecutive wrong passwords before the account is locked */
+  accountLockThreshold: number;
+  /** Pro Santé Connect; undefined = the PSC button is not offered */
+  psc?: PscConfig;
+}
+
+export const defaultAuthSettings: AuthSettings = {
+  cookieSecure: false,
+  sessionIdleMinutes: 30,
+  sessionAbsoluteHours: 12,
+  loginAttemptsPerMinute: 10,
+  accountLockThreshold: 10,
+};
+
+/** An emailed code is valid this long, and this many wrong tries invalidate it. */
+export const CODE_VALIDITY_MINUTES = 10;
+export const CODE_MAX_ATTEMPTS = 5;
+/** Codes mailed to one address per quarter of an hour, beyond which the request is answered but not mailed. */
+export const CODE_MAILS_PER_QUARTER = 5;
+
+export const SESSION_COOKIE = "medimail_session";
+export const LOGIN_COOKIE = "medimail_login";
+export const ANONYMOUS_CSRF_COOKIE = "medimail_csrf";
+export const CSRF_HEADER = "x-csrf-token";

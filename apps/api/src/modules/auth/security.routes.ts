@@ -1,0 +1,82 @@
+import { LockedAccountListResponse } from "@medimail/contracts/auth";
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import type { Db } from "@medimail/db/client";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { notFound } from "../../lib/errors.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { actorOf, signedIn } from "./auth.hooks.ts";
+import { requirePlatform } from "./scope.ts";
+
+/** Accounts locked after too many wrong passwords, and the operator's "Déverrouiller". */
+export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  const denied = { 401: ErrorEnvelope, 403: ErrorEnvelope };
+
+  app.get(
+    "/security/locked-accounts",
+    {
+      schema: {
+        tags: ["sécurité"],
+        summary: "Comptes verrouillés après trop d'échecs de connexion",
+        response: { 200: LockedAccountListResponse, ...denied },
+      },
+    },
+    async (request) => {
+      requirePlatform(signedIn(request).principal, "accounts.unlock");
+      const rows = await db.account.findMany({
+        where: { lockedAt: { not: null } },
+        orderBy: { lockedAt: "desc" },
+        take: 500,
+        select: {
+          id: true,
+          email: true,
+          firstName: true,
+          lastName: true,
+          lockedAt: true,
+          failedLoginCount: true,
+          structure: { select: { name: true } },
+        },
+      });
+      return {
+        items: rows.map(({ structure, lockedAt, ...row }) => ({
+          ...row,
+          structureName: structure.name,
+          lockedAt: (lockedAt as Date).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    "/security/locked-accounts/:id/unlock",
+    {
+      schema: {
+        tags: ["sécurité"],
+        summary: "Déverrouiller un compte",
+        params: IdParams,
+        response: { 204: z.null(), 404: ErrorEnvelope, ...denied },
+      },
+    },
+    async (request, reply) => {
+      requirePlatform(signedIn(request).principal, "accounts.unlock");
+      const { id } = request.params;
+      await db.$transaction(async (tx) => {
+        const before = await tx.account.findUnique({
+          where: { id },
+          select: { lockedAt: true, failedLoginCount: true, structureId: true },
+        });
+        if (!before?.lockedAt) throw notFound("Aucun compte verrouillé avec cet identifiant");
+        await tx.account.update({ where: { id }, data: { lockedAt: null, failedLoginCount: 0 } });
+        await recordAudit(tx, actorOf(request), {
+          action: "auth.account-unlocked",
+          entityType: "account",
+          entityId: id,
+          structureId: before.structureId,
+          before: { lockedAt: before.lockedAt.toISOString(), failedLoginCount: before.failedLoginCount },
+          after: { lockedAt: null, failedLoginCount: 0 },
+        });
+      });
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/** Every action the audit log records, with its label in the console. */
+export const auditActionLabels = {
+  "auth.login": "Connexion",
+  "auth.login-failed": "Échec de connexion",
+  "auth.logout": "Déconnexion",
+  "auth.code-locked": "Code à usage unique invalidé après trop d'essais",
+  "auth.account-locked": "Compte verrouillé après trop d'échecs",
+  "auth.account-unlocked": "Compte déverrouillé",
+  "auth.rate-limited": "Trop de tentatives (limite de fréquence)",
+  "auth.totp-enabled": "Application d'authentification activée",
+  "auth.totp-disabled": "Application d'authentification désactivée",
+  "auth.recovery-codes-renewed": "Codes de secours renouvelés",
+  "auth.recovery-code-used": "Code de secours utilisé",
+  "auth.psc-linked": "Identité Pro Santé Connect liée",
+  "auth.psc-unlinked": "Identité Pro Santé Connect déliée",
+  "jobs.run-requested": "Tâche lancée manuellement",
+  "account.inactivity-notice": "Avis d'inactivité envoyé",
+  "account.deleted-inactive": "Compte supprimé pour inactivité",
+  "account.definitively-rejected": "Compte rejeté supprimé définitivement",
+  "account.email-changed": "Changement d'adresse e-mail appliqué",
+} as const;
+export type AuditAction = keyof typeof auditActionLabels;
+export const AuditAction = z.enum(Object.keys(auditActionLabels) as [AuditAction, ...AuditAction[]]);
+
+export const AuditQuery = z
+  .object({
+    /** events of this structure and its descendants */
+    structureId: z.uuid({ error: "Structure invalide" }).optional(),
+    /** part of the actor's email or name */
+    actor: z.string().trim().max(254).optional(),
+    action: z.string().trim().max(100).optional(),
+    from: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
+    to: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
+    /** the id of the last event of the previous page */
+    cursor: z.string().regex(/^\d+$/, "Curseur invalide").optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    path: ["to"],
+    error: "La date de fin précède la date de début",
+  });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditEventView = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  actorId: z.string().nullable(),
+  actorLabel: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  structureId: z.string().nullable(),
+  structureName: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  ip: z.string().nullable(),
+  requestId: z.string().nullable(),
+});
+export type AuditEventView = z.infer<typeof AuditEventView>;
+
+export const AuditPage = z.object({ items: z.array(AuditEventView), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof AuditPage>;

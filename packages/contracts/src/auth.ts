@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+export const LoginMethod = z.enum([
+  "PASSWORD_EMAIL_CODE",
+  "PASSWORD_TOTP",
+  "PASSWORD_RECOVERY_CODE",
+  "EMAIL_CODE",
+  "PSC",
+]);
+export type LoginMethod = z.infer<typeof LoginMethod>;
+
+export const loginMethodLabels: Record<LoginMethod, string> = {
+  PASSWORD_EMAIL_CODE: "Mot de passe et code reçu par e-mail",
+  PASSWORD_TOTP: "Mot de passe et application d'authentification",
+  PASSWORD_RECOVERY_CODE: "Mot de passe et code de secours",
+  EMAIL_CODE: "Code à usage unique reçu par e-mail",
+  PSC: "Pro Santé Connect",
+};
+
+export const ConsoleRole = z.enum(["OPERATOR", "ADMINISTRATOR", "SUPPORT"]);
+export type ConsoleRole = z.infer<typeof ConsoleRole>;
+
+export const consoleRoleLabels: Record<ConsoleRole, string> = {
+  OPERATOR: "Opérateur de la plateforme",
+  ADMINISTRATOR: "Administrateur de structure",
+  SUPPORT: "Support (lecture seule)",
+};
+
+/** A path of the console to come back to after signing in: same-origin only (no open redirect). */
+export const ReturnTo = z
+  .string()
+  .max(500)
+  .regex(/^\/(?![/\\])[^\s]*$/, "Chemin de retour invalide");
+
+const Email = z
+  .string({ error: "Saisissez votre adresse e-mail" })
+  .trim()
+  .toLowerCase()
+  .min(1, "Saisissez votre adresse e-mail")
+  .max(254, "Adresse e-mail trop longue")
+  .pipe(z.email({ error: "Adresse e-mail invalide" }));
+
+export const PasswordLoginRequest = z.object({
+  email: Email,
+  password: z.string({ error: "Saisissez votre mot de passe" }).min(1, "Saisissez votre mot de passe").max(200),
+  returnTo: ReturnTo.optional(),
+});
+export type PasswordLoginRequest = z.infer<typeof PasswordLoginRequest>;
+
+export const EmailCodeLoginRequest = z.object({ email: Email, returnTo: ReturnTo.optional() });
+export type EmailCodeLoginRequest = z.infer<typeof EmailCodeLoginRequest>;
+
+/** After the first step: which second step the login page shows. */
+export const LoginNextStep = z.object({
+  next: z.enum(["EMAIL_CODE", "TOTP"]),
+  /** seconds the code stays valid */
+  expiresInSeconds: z.number().int(),
+});
+export type LoginNextStep = z.infer<typeof LoginNextStep>;
+
+/** An emailed code or an authenticator code (6 digits), or a recovery code (xxxx-xxxx). */
+export const VerifyCodeRequest = z.object({
+  code: z
+    .string({ error: "Saisissez le code" })
+    .trim()
+    .min(1, "Saisissez le code")
+    .max(20, "Code invalide")
+    .regex(/^(\d{6}|[a-z0-9]{4}-?[a-z0-9]{4})$/i, "Le code comporte 6 chiffres"),
+});
+export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
+
+export const CurrentUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: ConsoleRole,
+  method: LoginMethod,
+  totpEnabled: z.boolean(),
+  pscLinked: z.boolean(),
+  /** may run jobs, unlock accounts, change platform settings */
+  isOperator: z.boolean(),
+});
+export type CurrentUser = z.infer<typeof CurrentUser>;
+
+export const SessionResponse = z.object({
+  /** send it back in the x-csrf-token header of every POST, PUT, PATCH and DELETE */
+  csrfToken: z.string(),
+  user: CurrentUser.nullable(),
+  /** where the login page sends the browser back after sign-in */
+  returnTo: ReturnTo.nullable(),
+  pscEnabled: z.boolean(),
+  /** seconds of inactivity before the session ends */
+  idleTimeoutSeconds: z.number().int(),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const PscStartQuery = z.object({ returnTo: ReturnTo.optional() });
+
+export const PscLinkResponse = z.object({ url: z.string() });
+
+export const TotpSetupResponse = z.object({
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  /** an SVG QR code of otpauthUrl */
+  qrSvg: z.string(),
+});
+export type TotpSetupResponse = z.infer<typeof TotpSetupResponse>;
+
+export const TotpConfirmRequest = z.object({
+  code: z
+    .string({ error: "Saisissez le code" })
+    .trim()
+    .regex(/^\d{6}$/, "Le code comporte 6 chiffres"),
+});
+export type TotpConfirmRequest = z.infer<typeof TotpConfirmRequest>;
+
+export const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
+
+export const LockedAccount = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  structureName: z.string(),
+  lockedAt: z.iso.datetime(),
+  failedLoginCount: z.number().int(),
+});
+export type LockedAccount = z.infer<typeof LockedAccount>;
+export const LockedAccountListResponse = z.object({ items: z.array(LockedAccount) });
