@@ -62,6 +62,14 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
   // Only JSON bodies: a cross-site form or a text/plain POST (the CSRF "simple requests") is refused with 415.
   app.removeContentTypeParser("text/plain");
 
+  // The route table, for the authorization matrix test: every route must be listed there with its access rule.
+  const routeTable: { method: string; url: string; access: string | undefined }[] = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      routeTable.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (request, reply) => {
@@ -128,6 +136,6 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
   );
 
   if (webDist) await registerWeb(app, webDist);
-  return app;
+  return Object.assign(app, { routeTable: routeTable as readonly { method: string; url: string; access?: string }[] });
 }
 export type App = Awaited<ReturnType<typeof buildApp>>;

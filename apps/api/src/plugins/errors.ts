@@ -52,6 +52,14 @@ function toEnvelope(error: FastifyError, requestId: string): ErrorEnvelope {
   if (statusCode === 429) {
     return { statusCode, code: "RATE_LIMITED", message: "Trop de requêtes, réessayez plus tard", requestId };
   }
+  if (statusCode === 415) {
+    return {
+      statusCode,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: "Type de contenu non accepté : envoyez du JSON (application/json).",
+      requestId,
+    };
+  }
   if (statusCode === 503) {
     return { statusCode, code: "SERVICE_UNAVAILABLE", message: "Service momentanément indisponible", requestId };
   }

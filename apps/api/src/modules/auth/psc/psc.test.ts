@@ -1,4 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CookieJar,
+  followToCallback,
+  formAction,
+  locationOf,
+  logIn as logInAt,
+  openLoginForm,
+  send,
+  submitIdentifier,
+} from "../../../../test/psc-browser.ts";
 import { type LocalPscProvider, startLocalPscProvider } from "./local-psc-provider.ts";
 import { createPscClient, type PscClient, PscError, type PscPendingAuthorization } from "./psc-client.ts";
 
@@ -6,95 +16,7 @@ import { createPscClient, type PscClient, PscError, type PscPendingAuthorization
 const REDIRECT_URI = "http://127.0.0.1:9/callback";
 const CLIENT = { clientId: "medimail-admin", clientSecret: "secret-de-test-0123456789abcdef" };
 const RPPS = "10001234567";
-
-/** Cookies keyed by path and name, sent back according to their path (the provider scopes them per interaction). */
-class CookieJar {
-  readonly #cookies = new Map<string, { path: string; name: string; value: string }>();
-
-  store(response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
-      const separator = pair.indexOf("=");
-      const name = pair.slice(0, separator);
-      const value = pair.slice(separator + 1);
-      const pathAttribute = attributes.find((attribute) => attribute.toLowerCase().startsWith("path="));
-      const path = pathAttribute?.slice("path=".length) ?? "/";
-      const expired = attributes.some(
-        (attribute) => attribute.toLowerCase().startsWith("expires=") && Date.parse(attribute.slice(8)) <= Date.now(),
-      );
-      if (value === "" || expired) this.#cookies.delete(`${path} ${name}`);
-      else this.#cookies.set(`${path} ${name}`, { path, name, value });
-    }
-  }
-
-  header(url: URL): string {
-    return [...this.#cookies.values()]
-      .filter(({ path }) => url.pathname === path || url.pathname.startsWith(path.endsWith("/") ? path : `${path}/`))
-      .map(({ name, value }) => `${name}=${value}`)
-      .join("; ");
-  }
-}
-
-async function send(jar: CookieJar, url: URL, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const cookie = jar.header(url);
-  if (cookie !== "") headers.set("cookie", cookie);
-  const response = await fetch(url, { ...init, headers, redirect: "manual" });
-  jar.store(response);
-  return response;
-}
-
-function locationOf(response: Response, base: URL): URL {
-  const location = response.headers.get("location");
-  if (response.status < 300 || response.status >= 400 || location === null) {
-    throw new Error(`expected a redirect from ${base.href}, got ${response.status}`);
-  }
-  return new URL(location, base);
-}
-
-/** Follows redirects (GET) until one points at the client's redirect URI, which is returned without being called. */
-async function followToCallback(jar: CookieJar, first: Response, firstUrl: URL): Promise<URL> {
-  let response = first;
-  let url = firstUrl;
-  for (let hops = 0; hops < 10; hops++) {
-    const next = locationOf(response, url);
-    if (next.href.startsWith(REDIRECT_URI)) return next;
-    url = next;
-    response = await send(jar, url);
-  }
-  throw new Error("too many redirects");
-}
-
-/** Authorization request up to the login form of the local provider. */
-async function openLoginForm(jar: CookieJar, authorizationUrl: string): Promise<{ url: URL; html: string }> {
-  const start = new URL(authorizationUrl);
-  const url = locationOf(await send(jar, start), start);
-  const response = await send(jar, url);
-  expect(response.status).toBe(200);
-  return { url, html: await response.text() };
-}
-
-function formAction(html: string, base: URL): URL {
-  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-  if (action === undefined) throw new Error("no form in the page");
-  return new URL(action, base);
-}
-
-function submitIdentifier(jar: CookieJar, action: URL, identifier: string): Promise<Response> {
-  return send(jar, action, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ rpps: identifier }).toString(),
-  });
-}
-
-/** The whole browser side: authorization URL → login form → RPPS → callback URL carrying the code. */
-async function logIn(authorizationUrl: string, identifier: string): Promise<URL> {
-  const jar = new CookieJar();
-  const form = await openLoginForm(jar, authorizationUrl);
-  const action = formAction(form.html, form.url);
-  return followToCallback(jar, await submitIdentifier(jar, action, identifier), action);
-}
+const logIn = (authorizationUrl: string, identifier: string) => logInAt(authorizationUrl, identifier, REDIRECT_URI);
 
 async function rejection(promise: Promise<unknown>): Promise<PscError> {
   const error = await promise.then(
@@ -268,7 +190,7 @@ describe("Pro Santé Connect (local provider)", () => {
     expect(html).toContain('<label for="rpps">Identifiant national (RPPS)</label>');
     expect(formAction(html, action).href).toBe(action.href);
 
-    const callback = await followToCallback(jar, await submitIdentifier(jar, action, RPPS), action);
+    const callback = await followToCallback(jar, await submitIdentifier(jar, action, RPPS), action, REDIRECT_URI);
     await expect(psc.finishAuthorization(callback, pending)).resolves.toMatchObject({ subject: RPPS });
   });
 

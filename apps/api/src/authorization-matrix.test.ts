@@ -1,0 +1,236 @@
+// The authorization matrix: every API route, who may call it, and what the others get. A route added without
+// an entry here fails the first test, so no route ships without its access rule being checked.
+import { createDb, type Db } from "@medimail/db/client";
+import { createAccount, createStructure } from "@medimail/db/seed/factories";
+import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
+import type { InjectOptions } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConsoleUser, type SignedIn, signInAs } from "../test/auth.ts";
+import { silentLog } from "../test/jobs.ts";
+import { type App, buildApp } from "./app.ts";
+import { type Background, startBackground } from "./jobs/background.ts";
+import { type LocalPscProvider, startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
+
+/** Structure A (the GHT, with a daughter) and structure B (another hospital) with their fixtures. */
+interface World {
+  structureA: string;
+  daughterOfA: string;
+  structureB: string;
+  lockedAccountOfB: string;
+}
+type Request = (world: World) => InjectOptions & { url: string };
+
+type Entry =
+  /** anyone, signed in or not (sign-in steps, the development mail page) */
+  | { access: "public" }
+  /** any signed-in caller, on their own account only (log out, their own second factors) */
+  | { access: "self"; request: Request }
+  /** an object of structure B: outside the caller's scope it does not exist (404) */
+  | { access: "structure"; write: boolean; request: Request }
+  /** the platform itself: operators (support may read some of it) */
+  | { access: "platform"; write: boolean; supportMayRead?: boolean; request: Request };
+
+const MATRIX: Record<string, Entry> = {
+  "GET /api/auth/session": { access: "public" },
+  "POST /api/auth/password": { access: "public" },
+  "POST /api/auth/email-code": { access: "public" },
+  "POST /api/auth/verify": { access: "public" },
+  "GET /api/auth/psc/start": { access: "public" },
+  "GET /api/auth/psc/callback": { access: "public" },
+  "GET /api/dev/mails": { access: "public" },
+  "POST /api/auth/logout": { access: "self", request: () => ({ method: "POST", url: "/api/auth/logout" }) },
+  "POST /api/me/totp/setup": { access: "self", request: () => ({ method: "POST", url: "/api/me/totp/setup" }) },
+  "POST /api/me/totp/confirm": {
+    access: "self",
+    request: () => ({ method: "POST", url: "/api/me/totp/confirm", payload: { code: "123456" } }),
+  },
+  "POST /api/me/totp/disable": {
+    access: "self",
+    request: () => ({ method: "POST", url: "/api/me/totp/disable", payload: { code: "123456" } }),
+  },
+  "POST /api/me/recovery-codes": {
+    access: "self",
+    request: () => ({ method: "POST", url: "/api/me/recovery-codes", payload: { code: "123456" } }),
+  },
+  "POST /api/me/psc/link": { access: "self", request: () => ({ method: "POST", url: "/api/me/psc/link" }) },
+  "POST /api/me/psc/unlink": { access: "self", request: () => ({ method: "POST", url: "/api/me/psc/unlink" }) },
+  "GET /api/structures": { access: "structure", write: false, request: () => ({ url: "/api/structures" }) },
+  "GET /api/structures/:id": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}` }),
+  },
+  "GET /api/audit": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/audit?structureId=${world.structureB}` }),
+  },
+  "GET /api/jobs": { access: "platform", write: false, supportMayRead: true, request: () => ({ url: "/api/jobs" }) },
+  "GET /api/jobs/:name/runs": {
+    access: "platform",
+    write: false,
+    supportMayRead: true,
+    request: () => ({ url: "/api/jobs/mail.outbox/runs" }),
+  },
+  "POST /api/jobs/:name/runs": {
+    access: "platform",
+    write: true,
+    request: () => ({ method: "POST", url: "/api/jobs/accounts.definitive-rejection/runs" }),
+  },
+  "GET /api/security/locked-accounts": {
+    access: "platform",
+    write: false,
+    request: () => ({ url: "/api/security/locked-accounts" }),
+  },
+  "POST /api/security/locked-accounts/:id/unlock": {
+    access: "platform",
+    write: true,
+    request: (world) => ({ method: "POST", url: `/api/security/locked-accounts/${world.lockedAccountOfB}/unlock` }),
+  },
+};
+
+let database: TestDatabase;
+let db: Db;
+let background: Background;
+let provider: LocalPscProvider;
+let app: App;
+const world = {} as World;
+const as = {} as Record<"operator" | "adminOfA" | "supportOfB" | "adminOfB", SignedIn>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ connectionString: database.url, max: 4 });
+  background = await startBackground({
+    config: {
+      SMTP_URL: undefined,
+      SMTP_CATCHER_PORT: 0,
+      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
+      RUN_WORKERS: false,
+      JOB_BATCH_SIZE: 50,
+      JOBS_SUPERVISE_SECONDS: 30,
+      JOBS_RETRY_DELAY_SECONDS: 30,
+    },
+    db,
+    databaseUrl: database.url,
+    log: silentLog,
+    schedulerIntervalMs: 0,
+  });
+  const redirectUri = "http://127.0.0.1:9/api/auth/psc/callback";
+  provider = await startLocalPscProvider({
+    port: 0,
+    clients: [{ clientId: "matrix", clientSecret: "secret", redirectUris: [redirectUri] }],
+  });
+  app = await buildApp({
+    db,
+    background,
+    auth: {
+      loginAttemptsPerMinute: 10_000,
+      psc: { issuer: provider.issuer, clientId: "matrix", clientSecret: "secret", redirectUri },
+    },
+  });
+
+  world.structureA = (await createStructure(db, { name: "A" })).id;
+  world.daughterOfA = (await createStructure(db, { name: "Fille de A", parentId: world.structureA })).id;
+  world.structureB = (await createStructure(db, { name: "B" })).id;
+  world.lockedAccountOfB = (await createAccount(db, world.structureB, { lockedAt: new Date() })).id;
+  as.operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
+  as.adminOfA = await signInAs(
+    db,
+    (await createConsoleUser(db, "ADMINISTRATOR", { structureId: world.structureA })).email,
+  );
+  as.adminOfB = await signInAs(
+    db,
+    (await createConsoleUser(db, "ADMINISTRATOR", { structureId: world.structureB })).email,
+  );
+  as.supportOfB = await signInAs(db, (await createConsoleUser(db, "SUPPORT", { structureId: world.structureB })).email);
+});
+afterAll(async () => {
+  await app?.close();
+  await background?.stop();
+  await provider?.close();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+const apiRoutes = () =>
+  app.routeTable
+    .filter((route) => route.url.startsWith("/api/") && !route.url.startsWith("/api/docs") && route.method !== "HEAD")
+    .map((route) => ({ ...route, key: `${route.method} ${route.url}` }));
+
+function call(entry: Exclude<Entry, { access: "public" }>, caller: SignedIn | null) {
+  const request = entry.request(world);
+  return app.inject({ ...request, headers: { ...(caller?.headers ?? {}), ...(request.headers ?? {}) } });
+}
+
+describe("authorization matrix", () => {
+  it("covers every API route, and declares public exactly the routes marked public", () => {
+    const routes = apiRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(Object.keys(MATRIX).length);
+    const missing = routes.filter((route) => !(route.key in MATRIX)).map((route) => route.key);
+    expect(missing, "routes without an entry in the authorization matrix").toEqual([]);
+    const stale = Object.keys(MATRIX).filter((key) => !routes.some((route) => route.key === key));
+    expect(stale, "matrix entries without a route").toEqual([]);
+    for (const route of routes) {
+      expect(route.access === "public", route.key).toBe(MATRIX[route.key]?.access === "public");
+    }
+  });
+
+  it("answers 401 to an anonymous caller on every route that is not public", async () => {
+    for (const [key, entry] of Object.entries(MATRIX)) {
+      if (entry.access === "public") continue;
+      const response = await call(entry, null);
+      expect(response.statusCode, key).toBe(401);
+      expect(response.json(), key).toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+  });
+
+  it("answers 404 to an administrator of A on B's objects, and 403 on the platform's", async () => {
+    for (const [key, entry] of Object.entries(MATRIX)) {
+      if (entry.access === "public" || entry.access === "self") continue;
+      const response = await call(entry, as.adminOfA);
+      if (entry.access === "platform") {
+        expect(response.statusCode, key).toBe(403);
+      } else if (key === "GET /api/structures") {
+        // the list answers, without B
+        expect(response.statusCode, key).toBe(200);
+        expect(response.body, key).not.toContain(world.structureB);
+        expect(response.body, key).toContain(world.daughterOfA);
+      } else {
+        expect(response.statusCode, key).toBe(404);
+        expect(response.json(), key).toMatchObject({ code: "NOT_FOUND" });
+      }
+    }
+  });
+
+  it("lets support read within its grants, and refuses it every write (403, or 404 outside its scope)", async () => {
+    for (const [key, entry] of Object.entries(MATRIX)) {
+      if (entry.access === "public" || entry.access === "self") continue;
+      const response = await call(entry, as.supportOfB);
+      if (entry.write) {
+        expect([403, 404], key).toContain(response.statusCode);
+      } else if (entry.access === "platform") {
+        expect(response.statusCode, key).toBe(entry.supportMayRead ? 200 : 403);
+      } else {
+        expect(response.statusCode, key).toBe(200);
+      }
+    }
+  });
+
+  it("lets the right callers through (operators everywhere, B's administrator on B)", async () => {
+    for (const [key, entry] of Object.entries(MATRIX)) {
+      if (entry.access === "public" || entry.access === "self") continue;
+      const operator = await call(entry, as.operator);
+      expect(operator.statusCode, key).toBeLessThan(300);
+      if (entry.access === "structure") expect((await call(entry, as.adminOfB)).statusCode, key).toBe(200);
+    }
+  });
+
+  it("serves the caller's own account to any signed-in caller, support included", async () => {
+    for (const [key, entry] of Object.entries(MATRIX)) {
+      if (entry.access !== "self" || key === "POST /api/auth/logout") continue;
+      const response = await call(entry, as.supportOfB);
+      // a wrong code is a 400 and an unknown state a 409: the route ran for this caller
+      expect([200, 204, 400, 409], key).toContain(response.statusCode);
+    }
+  });
+});
