@@ -32,7 +32,13 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /.*\.setup\.ts/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"], testIgnore: /.*\.setup\.ts/ },
+    {
+      name: "chromium",
+      // signed in as the demo operator by the setup project (specs that test sign-in start from a blank state)
+      use: { ...devices["Desktop Chrome"], storageState: "e2e/.auth/operator.json" },
+      dependencies: ["setup"],
+      testIgnore: /.*\.setup\.ts/,
+    },
   ],
   // The console as a new user starts it: embedded database, demo data, in a folder of its own wiped each run.
   webServer: {
@@ -40,7 +46,16 @@ export default defineConfig({
     url: `${baseURL}/ready`,
     timeout: 180_000,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), DATA_DIR: "e2e/.data", LOG_LEVEL: "warn", SMTP_CATCHER_PORT: "0" },
+    env: {
+      PORT: String(PORT),
+      PUBLIC_URL: baseURL,
+      DATA_DIR: "e2e/.data",
+      LOG_LEVEL: "warn",
+      SMTP_CATCHER_PORT: "0",
+      PSC_LOCAL_PORT: String(PORT + 99),
+      // a handful of sign-ins per spec, all from 127.0.0.1
+      LOGIN_ATTEMPTS_PER_MINUTE: "200",
+    },
     stdout: "pipe",
     stderr: "pipe",
   },

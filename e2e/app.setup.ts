@@ -1,10 +1,16 @@
 import { expect, test as setup } from "@playwright/test";
+import { signInWithPassword } from "./support/sign-in.ts";
 
-// Runs before the specs: the console is up, its database migrated and loaded with the demo.
-setup("the console is ready with its demo data", async ({ request }) => {
+export const OPERATOR_STATE = "e2e/.auth/operator.json";
+
+// Runs before the specs: the console is up with its demo data, and the operator signs in once (password and
+// the code read from the caught mail); the specs start from that signed-in browser state.
+setup("the console is ready and the operator signs in", async ({ page, request }) => {
   const ready = await request.get("/ready");
   expect(ready.ok()).toBe(true);
-  const structures = await request.get("/api/structures");
-  expect(structures.ok()).toBe(true);
-  expect((await structures.json()).items.length).toBeGreaterThan(0);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/connexion$/);
+  await signInWithPassword(page, "operateur@esante-occitanie.fr");
+  await expect(page.getByRole("heading", { level: 1, name: "Sélectionner la structure à administrer" })).toBeVisible();
+  await page.context().storageState({ path: OPERATOR_STATE });
 });

@@ -1,8 +1,11 @@
 import { Link, NavLink, Outlet, ScrollRestoration } from "react-router";
+import { useSession } from "../features/auth/api/session.ts";
+import { UserMenu } from "../features/auth/components/user-menu.tsx";
 import { useDevMailsAvailable } from "../features/dev-mails/api/list-caught-mails.ts";
 
 export function Layout() {
   const devMails = useDevMailsAvailable();
+  const user = useSession().data?.user ?? null;
   return (
     <>
       <a className="skip-link" href="#contenu">
@@ -20,12 +23,21 @@ export function Layout() {
             </span>
           </Link>
           <nav aria-label="Navigation principale" className="app-header__nav">
-            <NavLink to="/" end>
-              Structures
-            </NavLink>
-            <NavLink to="/operations/taches">Tâches planifiées</NavLink>
+            {user && (
+              <>
+                <NavLink to="/" end>
+                  Structures
+                </NavLink>
+                <NavLink to="/journal">Journal d'audit</NavLink>
+                {(user.isOperator || user.role === "SUPPORT") && (
+                  <NavLink to="/operations/taches">Tâches planifiées</NavLink>
+                )}
+                {user.isOperator && <NavLink to="/operations/comptes-verrouilles">Comptes verrouillés</NavLink>}
+              </>
+            )}
             {devMails.data && <NavLink to="/dev/mails">E-mails interceptés</NavLink>}
           </nav>
+          {user && <UserMenu user={user} />}
         </div>
       </header>
       <main id="contenu" tabIndex={-1} className="container app-main">

@@ -1,7 +1,12 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { NotFoundPage } from "../components/ui/not-found-page.tsx";
+import { AuditLogPage } from "../features/audit/routes/audit-log-page.tsx";
+import { RequireSession } from "../features/auth/components/require-session.tsx";
+import { LoginPage } from "../features/auth/routes/login-page.tsx";
+import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
+import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
 import { StructureIdentitySummary } from "../features/structures/components/structure-identity-summary.tsx";
 import { StructurePage } from "../features/structures/routes/structure-page.tsx";
@@ -12,21 +17,34 @@ export const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
-      { index: true, element: <StructurePickerPage /> },
+      { path: "connexion", element: <LoginPage /> },
+      // development only (the page says so when the server keeps no mails); needed before sign-in to read a code
+      { path: "dev/mails", element: <CaughtMailsPage /> },
       {
-        path: "structures/:structureId",
-        element: <StructurePage />,
+        element: <RequireSession />,
         children: [
-          { index: true, element: <Navigate to="parametrage" replace /> },
-          { path: "parametrage", element: <StructureIdentitySummary /> },
-          { path: "utilisateurs", element: <SectionNotYetAvailable section="Gestion des utilisateurs Medimail" /> },
-          { path: "mssante", element: <SectionNotYetAvailable section="Gestion des utilisateurs MSSanté" /> },
-          { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
+          { index: true, element: <StructurePickerPage /> },
+          {
+            path: "structures/:structureId",
+            element: <StructurePage />,
+            children: [
+              { index: true, element: <Navigate to="parametrage" replace /> },
+              { path: "parametrage", element: <StructureIdentitySummary /> },
+              {
+                path: "utilisateurs",
+                element: <SectionNotYetAvailable section="Gestion des utilisateurs Medimail" />,
+              },
+              { path: "mssante", element: <SectionNotYetAvailable section="Gestion des utilisateurs MSSanté" /> },
+              { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
+            ],
+          },
+          { path: "journal", element: <AuditLogPage /> },
+          { path: "mon-compte", element: <MyAccountPage /> },
+          { path: "operations/taches", element: <JobsPage /> },
+          { path: "operations/comptes-verrouilles", element: <LockedAccountsPage /> },
+          { path: "*", element: <NotFoundPage /> },
         ],
       },
-      { path: "operations/taches", element: <JobsPage /> },
-      { path: "dev/mails", element: <CaughtMailsPage /> },
-      { path: "*", element: <NotFoundPage /> },
     ],
   },
 ]);

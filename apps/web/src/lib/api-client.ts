@@ -11,6 +11,19 @@ export class ApiError extends Error {
   }
 }
 
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+/** The token the API expects in x-csrf-token on every change (from GET /api/auth/session and sign-in). */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Called when a request answers 401 (session ended: idle, expired, logged out elsewhere, account disabled). */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
 /** Fetches JSON from the API and checks it against the shared contract. */
 export function apiGet<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
   return request("GET", path, schema, undefined, signal);
@@ -39,7 +52,11 @@ async function request<S extends z.ZodType>(
       method,
       signal,
       credentials: "same-origin",
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(method !== "GET" && csrfToken ? { "x-csrf-token": csrfToken } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -51,7 +68,8 @@ async function request<S extends z.ZodType>(
       requestId: "",
     });
   }
-  const payload = await response.json().catch(() => null);
+  const payload = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.status === 401 && payload?.code === "UNAUTHENTICATED") onUnauthenticated?.();
   if (!response.ok) {
     throw new ApiError(
       payload && typeof payload.message === "string"

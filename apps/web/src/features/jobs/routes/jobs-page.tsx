@@ -2,6 +2,7 @@ import { type JobStatus, jobRunStatusLabels } from "@medimail/contracts/jobs";
 import { useState } from "react";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
+import { useCurrentUser } from "../../auth/api/session.ts";
 import { useJobs } from "../api/list-jobs.ts";
 import { useRunJobNow } from "../api/run-job-now.ts";
 import { describeCron, formatDateTime, statusClass } from "../components/format.ts";
@@ -37,6 +38,7 @@ export function JobsPage() {
 
 function JobCard({ job }: { job: JobStatus }) {
   const runNow = useRunJobNow();
+  const { isOperator } = useCurrentUser();
   const [historyOpen, setHistoryOpen] = useState(false);
   const historyId = `history-${job.name.replace(/\W/g, "-")}`;
   const busy = runNow.isPending || (job.lastRun !== null && ["PENDING", "RUNNING"].includes(job.lastRun.status));
@@ -49,15 +51,17 @@ function JobCard({ job }: { job: JobStatus }) {
           </h2>
           <p className="muted">{job.description}</p>
         </div>
-        <button
-          type="button"
-          className="button"
-          disabled={busy}
-          onClick={() => runNow.mutate(job.name)}
-          aria-describedby={`${historyId}-feedback`}
-        >
-          {busy ? "En cours…" : "Lancer maintenant"}
-        </button>
+        {isOperator && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => runNow.mutate(job.name)}
+            aria-describedby={`${historyId}-feedback`}
+          >
+            {busy ? "En cours…" : "Lancer maintenant"}
+          </button>
+        )}
       </div>
       <dl className="facts">
         <div>

@@ -1,0 +1,107 @@
+import { expect, test } from "@playwright/test";
+import { codeFromCatcher, DEMO_PASSWORD, signInWithPassword } from "./support/sign-in.ts";
+
+// These specs test signing in: they start from a browser without a session.
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test("a structure administrator signs in with password and emailed code, sees only his scope, and logs out", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Se connecter" })).toBeVisible();
+
+  // empty fields are reported next to each field, in French
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await expect(page.getByText("Saisissez votre adresse e-mail")).toBeVisible();
+  await expect(page.getByText("Saisissez votre mot de passe")).toBeVisible();
+
+  // a wrong password: one message that does not say which of the two is wrong
+  await page.getByLabel("Adresse e-mail").fill("admin.ght31@ght31.fr");
+  await page.getByLabel("Mot de passe").fill("pas-le-bon");
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Adresse e-mail ou mot de passe incorrect.");
+
+  await signInWithPassword(page, "admin.ght31@ght31.fr");
+  const table = page.getByRole("table", { name: "Structures de votre périmètre" });
+  await expect(table.getByRole("row")).toHaveCount(4); // header + the GHT and its two sites
+  await expect(table).toContainText("GHT Haute-Garonne Tarn-Ouest");
+  await expect(table).not.toContainText("CHIC Castres Mazamet");
+  await expect(page.getByRole("link", { name: "Tâches planifiées" })).toHaveCount(0);
+
+  const menu = page.getByRole("button", { name: /Hélène Castaing/ });
+  await expect(menu).toContainText("Administrateur de structure");
+  await menu.click();
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await expect(page).toHaveURL(/\/connexion$/);
+  await page.goto("/journal");
+  await expect(page).toHaveURL(/\/connexion\?retour=%2Fjournal$/);
+});
+
+test("five wrong codes invalidate the emailed code", async ({ page }) => {
+  await page.goto("/connexion");
+  await page.getByLabel("Adresse e-mail").fill("admin.castres@chic-cm.fr");
+  await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+  const since = new Date();
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  const code = await codeFromCatcher(page, "admin.castres@chic-cm.fr", since);
+  const wrong = code === "000000" ? "111111" : "000000";
+  for (let i = 1; i <= 4; i++) {
+    await page.getByLabel("Code à 6 chiffres").fill(wrong);
+    await page.getByRole("button", { name: "Valider" }).click();
+    await expect(page.getByRole("alert")).toContainText(`Il vous reste ${5 - i} essai`);
+  }
+  await page.getByLabel("Code à 6 chiffres").fill(wrong);
+  await page.getByRole("button", { name: "Valider" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Code invalidé après 5 essais : recommencez la connexion.");
+  await expect(page.getByLabel("Code à 6 chiffres")).toBeDisabled();
+  await page.getByRole("button", { name: "Recommencer la connexion" }).click();
+  await expect(page.getByLabel("Mot de passe")).toBeVisible();
+});
+
+test("signs in with Pro Santé Connect (local provider) for an account whose identity is linked", async ({
+  page,
+  browser,
+}) => {
+  await page.goto("/connexion");
+  await page.getByRole("link", { name: "Se connecter avec Pro Santé Connect" }).click();
+  await expect(page.getByRole("heading", { name: /Pro Santé Connect/ })).toBeVisible();
+  await page.getByLabel("Identifiant national (RPPS)").fill("10003456789");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sélectionner la structure à administrer" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Hélène Castaing/ })).toBeVisible();
+
+  // an identity linked to no account is refused with an explanation (a new browser: the provider, like the
+  // real PSC, would otherwise remember who signed in there)
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto("/connexion");
+  await stranger.getByRole("link", { name: "Se connecter avec Pro Santé Connect" }).click();
+  await stranger.getByLabel("Identifiant national (RPPS)").fill("19999999999");
+  await stranger.getByRole("button", { name: "Se connecter" }).click();
+  await expect(stranger.getByRole("alert")).toContainText("n'est liée à aucun compte administrateur");
+  await stranger.context().close();
+});
+
+test("a code-only sign-in, then an expired session sends back to the login page and then to the same page", async ({
+  page,
+  context,
+}) => {
+  await page.goto("/connexion");
+  await page.getByRole("button", { name: "S'identifier avec un code à usage unique" }).click();
+  await page.getByLabel("Adresse e-mail").fill("support@esante-occitanie.fr");
+  const since = new Date();
+  await page.getByRole("button", { name: "Recevoir un code" }).click();
+  const code = await codeFromCatcher(page, "support@esante-occitanie.fr", since);
+  await page.getByLabel("Code à 6 chiffres").fill(code);
+  await page.getByRole("button", { name: "Valider" }).click();
+  await expect(page.getByRole("button", { name: /Support \(lecture seule\)/ })).toBeVisible();
+
+  // the session ends on the server side (here: its cookie is gone); the next request brings the login page
+  await context.clearCookies();
+  await page.getByRole("link", { name: "Journal d'audit" }).click();
+  await expect(page).toHaveURL(/\/connexion\?retour=%2Fjournal&expiree=1$/);
+  await expect(page.getByText("Votre session a expiré")).toBeVisible();
+  await signInWithPassword(page, "support@esante-occitanie.fr");
+  await expect(page).toHaveURL(/\/journal$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Journal d'audit" })).toBeVisible();
+});
