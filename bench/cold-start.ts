@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { printFigures } from "./lib/report.ts";
+import { signInThroughApi } from "./lib/sign-in.ts";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "medimail-bench-"));
 const port = 3900;
@@ -12,7 +13,15 @@ const port = 3900;
 async function startAndWait(): Promise<{ seconds: number; stop: () => Promise<void> }> {
   const start = performance.now();
   const server = spawn("tsx", [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", WEB_DIST: "" },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      WEB_DIST: "",
+      SMTP_CATCHER_PORT: "0",
+      PSC_LOCAL_PORT: "0",
+    },
     stdio: "inherit",
   });
   for (;;) {
@@ -33,11 +42,18 @@ async function startAndWait(): Promise<{ seconds: number; stop: () => Promise<vo
   };
 }
 
+/** The structures the demo operator sees, signed in through the API (password and emailed code). */
+async function countStructures(): Promise<number> {
+  const base = `http://127.0.0.1:${port}`;
+  const { headers } = await signInThroughApi(base, "operateur@esante-occitanie.fr", "Medimail-demo-2026");
+  return (await (await fetch(`${base}/api/structures`, { headers })).json()).items.length;
+}
+
 const first = await startAndWait();
-const structures = (await (await fetch(`http://127.0.0.1:${port}/api/structures`)).json()).items.length;
+const structures = await countStructures();
 await first.stop();
 const second = await startAndWait();
-const after = (await (await fetch(`http://127.0.0.1:${port}/api/structures`)).json()).items.length;
+const after = await countStructures();
 await second.stop();
 rmSync(dataDir, { recursive: true, force: true });
 

@@ -7,6 +7,7 @@ import { seedDemo } from "@medimail/db/seed/demo";
 import autocannon from "autocannon";
 import { openBenchDatabase } from "./lib/database.ts";
 import { printFigures } from "./lib/report.ts";
+import { signInThroughApi } from "./lib/sign-in.ts";
 
 const port = 3901;
 const dataDir = mkdtempSync(path.join(tmpdir(), "medimail-shutdown-"));
@@ -22,6 +23,7 @@ const env = {
   LOG_LEVEL: "warn",
   WEB_DIST: "",
   SMTP_CATCHER_PORT: "0",
+  PSC_LOCAL_PORT: "0",
   ...(serverDatabase ? { DATABASE_URL: serverDatabase.url } : { DATA_DIR: dataDir }),
 };
 // one process (node + tsx loader), so the signal reaches the server itself
@@ -42,12 +44,18 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
+// a signed-in operator: each request checks its session in the database, as the console's requests do
+const { headers } = await signInThroughApi(
+  `http://127.0.0.1:${port}`,
+  "operateur@esante-occitanie.fr",
+  "Medimail-demo-2026",
+);
 const statuses = new Map<number, number>();
 let exitSeconds = Number.NaN;
 let exitCode: number | null = null;
 const load = new Promise<autocannon.Result>((resolve, reject) => {
   const instance = autocannon(
-    { url: `http://127.0.0.1:${port}/api/structures`, connections: 20, overallRate: 200, duration: 8 },
+    { url: `http://127.0.0.1:${port}/api/structures`, connections: 20, overallRate: 200, duration: 8, headers },
     (error, result) => (error ? reject(error) : resolve(result)),
   );
   instance.on("response", (_client, statusCode) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1));

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 
 const benchmarks = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ["structures-list.ts", "cold-start.ts", "graceful-shutdown.ts"];
+  : ["structures-list.ts", "login.ts", "cold-start.ts", "graceful-shutdown.ts"];
 for (const file of benchmarks) {
   const result = spawnSync("tsx", [file], { stdio: "inherit", cwd: import.meta.dirname, env: process.env });
   if (result.status !== 0) process.exitCode = 1;
