@@ -6,7 +6,7 @@ test("an operator sees the scheduled jobs, runs one now and reads its outcome an
   await expect(page.getByRole("heading", { level: 1, name: "Tâches planifiées" })).toBeVisible();
 
   const cards = page.getByRole("article");
-  await expect(cards).toHaveCount(4);
+  await expect(cards).toHaveCount(5);
   const inactivity = page.getByRole("article", { name: "Comptes inactifs" });
   await expect(inactivity).toContainText("Chaque nuit à 03:30");
   const emails = page.getByRole("article", { name: "Envoi des e-mails" });

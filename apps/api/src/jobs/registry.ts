@@ -1,4 +1,5 @@
 import { processInactiveAccounts, purgeDefinitiveRejections } from "../modules/accounts/accounts.jobs.ts";
+import { purgeSignInLeftovers } from "../modules/auth/auth.jobs.ts";
 import { applyEmailChanges } from "../modules/email-changes/email-changes.jobs.ts";
 import type { Mailer } from "../modules/mail/mailer.ts";
 import { createOutboxDeliveryJob } from "../modules/mail/outbox.jobs.ts";
@@ -9,6 +10,7 @@ export const JOB_NAMES = {
   inactivity: "accounts.inactivity",
   definitiveRejection: "accounts.definitive-rejection",
   outbox: "mail.outbox",
+  signInCleanup: "auth.cleanup",
 } as const;
 
 /** Every background job, its schedule (Europe/Paris) and its handler. */
@@ -36,6 +38,14 @@ export function createJobDefinitions({ mailer, mailDomain }: { mailer: Mailer; m
         "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
       cron: "0 4 * * *",
       handler: purgeDefinitiveRejections,
+    },
+    {
+      name: JOB_NAMES.signInCleanup,
+      label: "Nettoyage des connexions",
+      description:
+        "Efface les tentatives de connexion terminées, les compteurs anti-rejeu expirés et les sessions closes depuis 30 jours.",
+      cron: "30 4 * * *",
+      handler: purgeSignInLeftovers,
     },
     {
       name: JOB_NAMES.outbox,

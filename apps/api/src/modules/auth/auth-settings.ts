@@ -25,6 +25,8 @@ export const defaultAuthSettings: AuthSettings = {
 /** An emailed code is valid this long, and this many wrong tries invalidate it. */
 export const CODE_VALIDITY_MINUTES = 10;
 export const CODE_MAX_ATTEMPTS = 5;
+/** Wrong passwords for one address (known or not) per quarter of an hour, beyond which the answer is 429. */
+export const PASSWORD_TRIES_PER_ADDRESS = 20;
 /** Codes mailed to one address per quarter of an hour, beyond which the request is answered but not mailed. */
 export const CODE_MAILS_PER_QUARTER = 5;
 

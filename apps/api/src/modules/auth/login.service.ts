@@ -11,8 +11,9 @@ import {
   CODE_MAILS_PER_QUARTER,
   CODE_MAX_ATTEMPTS,
   CODE_VALIDITY_MINUTES,
+  PASSWORD_TRIES_PER_ADDRESS,
 } from "./auth-settings.ts";
-import { incrementCounter } from "./rate-limit-store.ts";
+import { incrementCounter, readCounter } from "./rate-limit-store.ts";
 import { openSession } from "./session.repository.ts";
 import { codeDigest, hashToken, randomSixDigitCode, randomToken, safeEqual } from "./tokens.ts";
 import { verifyRecoveryCode, verifyTotp } from "./totp.ts";
@@ -167,11 +168,20 @@ export function createLoginService({
       input: { email: string; password: string; returnTo?: string },
       origin: RequestOrigin,
     ): Promise<ChallengeStarted> {
+      // Wrong passwords per address (known or not, so the answer tells nothing), on top of the per-IP limit: slows
+      // a distributed guessing of one account before the lockout, and spares the password hashing.
+      const failuresKey = `password-failures:${input.email}`;
+      if ((await readCounter(db, failuresKey)) >= PASSWORD_TRIES_PER_ADDRESS) {
+        throw new AppError(
+          429,
+          "RATE_LIMITED",
+          "Trop de tentatives pour cette adresse : réessayez dans un quart d'heure.",
+        );
+      }
       const account = await findAccount(db)(input.email);
       const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash));
-      // The same writes whatever the outcome, so neither the answer nor its timing tells whether the email exists.
-      await incrementCounter(db, `password:${input.email}`, 15 * 60_000);
       if (!account || !passwordOk || !mayEnter(account)) {
+        await incrementCounter(db, failuresKey, 15 * 60_000);
         await db.$transaction(async (tx) => {
           if (account && !passwordOk && account.lockedAt === null) {
             const failures = account.failedLoginCount + 1;

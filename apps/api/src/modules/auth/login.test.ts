@@ -393,6 +393,16 @@ describe("brute force", () => {
     expect(await db.auditEvent.count({ where: { action: "auth.account-unlocked", entityId: user.id } })).toBe(1);
   });
 
+  it("limits wrong passwords per address, known or not, whatever the IP", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const browser = new TestBrowser(app, `10.3.0.${i + 1}`);
+      statuses.push((await passwordStep(browser, "cible@nulle-part.fr", `essai-${i}`)).statusCode);
+    }
+    expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it("answers 429 beyond the per-IP limit under 200 concurrent wrong attempts, and nothing breaks", async () => {
     const limited = await buildApp({ db, auth: { loginAttemptsPerMinute: 10 } });
     try {

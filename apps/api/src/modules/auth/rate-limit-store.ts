@@ -23,6 +23,12 @@ export async function incrementCounter(
   return row;
 }
 
+/** The count of a window still open (0 when there is none). */
+export async function readCounter(db: Db, key: string): Promise<number> {
+  const row = await db.rateLimitCounter.findUnique({ where: { key }, select: { count: true, expiresAt: true } });
+  return row && row.expiresAt > new Date() ? row.count : 0;
+}
+
 /**
  * A store for @fastify/rate-limit that keeps its counters in PostgreSQL, so a limit holds across instances
  * and restarts. `onLimitReached` is called once per key and window, when the first request over the limit

@@ -56,6 +56,7 @@ describe("jobs status API", () => {
       "email-changes.apply",
       "accounts.inactivity",
       "accounts.definitive-rejection",
+      "auth.cleanup",
       "mail.outbox",
     ]);
     const emailChanges = items[0];
