@@ -6,9 +6,9 @@ import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleUser, type SignedIn, signInAs } from "../test/auth.ts";
-import { silentLog } from "../test/jobs.ts";
+import { startTestBackground } from "../test/jobs.ts";
 import { type App, buildApp } from "./app.ts";
-import { type Background, startBackground } from "./jobs/background.ts";
+import type { Background } from "./jobs/background.ts";
 import { type LocalPscProvider, startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
 
 /** Structure A (the GHT, with a daughter) and structure B (another hospital) with their fixtures. */
@@ -100,21 +100,7 @@ const as = {} as Record<"operator" | "adminOfA" | "supportOfB" | "adminOfB", Sig
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb({ connectionString: database.url, max: 4 });
-  background = await startBackground({
-    config: {
-      SMTP_URL: undefined,
-      SMTP_CATCHER_PORT: 0,
-      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
-      RUN_WORKERS: false,
-      JOB_BATCH_SIZE: 50,
-      JOBS_SUPERVISE_SECONDS: 30,
-      JOBS_RETRY_DELAY_SECONDS: 30,
-    },
-    db,
-    databaseUrl: database.url,
-    log: silentLog,
-    schedulerIntervalMs: 0,
-  });
+  background = await startTestBackground(db, database.url, { runWorkers: false });
   const redirectUri = "http://127.0.0.1:9/api/auth/psc/callback";
   provider = await startLocalPscProvider({
     port: 0,

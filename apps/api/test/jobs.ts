@@ -1,5 +1,6 @@
 import type { Db } from "@medimail/db/client";
 import pino from "pino";
+import { startBackground } from "../src/jobs/background.ts";
 import type { Clock, JobContext } from "../src/jobs/job-definition.ts";
 
 export const silentLog = pino({ level: "silent" });
@@ -29,4 +30,31 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000,
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * The background of a test app: the real SMTP catcher (random port), the pg-boss queue on the test database,
+ * workers when asked, and no scheduler ticking on its own (tests tick it).
+ */
+export function startTestBackground(
+  db: Db,
+  databaseUrl: string,
+  { runWorkers = true, clock }: { runWorkers?: boolean; clock?: Clock } = {},
+) {
+  return startBackground({
+    config: {
+      SMTP_URL: undefined,
+      SMTP_CATCHER_PORT: 0,
+      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
+      RUN_WORKERS: runWorkers,
+      JOB_BATCH_SIZE: 50,
+      JOBS_SUPERVISE_SECONDS: 30,
+      JOBS_RETRY_DELAY_SECONDS: 1,
+    },
+    db,
+    databaseUrl,
+    log: silentLog,
+    ...(clock ? { clock } : {}),
+    schedulerIntervalMs: 0,
+  });
 }

@@ -6,9 +6,9 @@ import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleUser, signInAs } from "../../../test/auth.ts";
 import { TestBrowser } from "../../../test/browser.ts";
-import { silentLog, waitFor } from "../../../test/jobs.ts";
+import { startTestBackground, waitFor } from "../../../test/jobs.ts";
 import { type App, buildApp } from "../../app.ts";
-import { type Background, startBackground } from "../../jobs/background.ts";
+import type { Background } from "../../jobs/background.ts";
 
 // Real database, real outbox delivery through the real SMTP catcher: the codes are read from the mails.
 let database: TestDatabase;
@@ -21,21 +21,7 @@ let admin: { id: string; email: string; structureId: string };
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb({ connectionString: database.url, max: 6 });
-  background = await startBackground({
-    config: {
-      SMTP_URL: undefined,
-      SMTP_CATCHER_PORT: 0,
-      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
-      RUN_WORKERS: true,
-      JOB_BATCH_SIZE: 50,
-      JOBS_SUPERVISE_SECONDS: 30,
-      JOBS_RETRY_DELAY_SECONDS: 1,
-    },
-    db,
-    databaseUrl: database.url,
-    log: silentLog,
-    schedulerIntervalMs: 0,
-  });
+  background = await startTestBackground(db, database.url);
   app = await buildApp({ db, background, auth: { loginAttemptsPerMinute: 1000, accountLockThreshold: 4 } });
   admin = await createConsoleUser(db, "ADMINISTRATOR", { email: "helene.admin@chu.fr" });
   await db.account.update({ where: { id: admin.id }, data: { passwordHash: await hashPassword(PASSWORD) } });

@@ -3,9 +3,9 @@ import { createDb, type Db } from "@medimail/db/client";
 import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleUser, type SignedIn, signInAs } from "../../../test/auth.ts";
-import { fakeClock, silentLog, waitFor } from "../../../test/jobs.ts";
+import { fakeClock, startTestBackground, waitFor } from "../../../test/jobs.ts";
 import { type App, buildApp } from "../../app.ts";
-import { type Background, startBackground } from "../../jobs/background.ts";
+import type { Background } from "../../jobs/background.ts";
 
 let database: TestDatabase;
 let db: Db;
@@ -19,22 +19,7 @@ const clock = fakeClock("2026-11-26T09:00:00Z");
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb({ connectionString: database.url, max: 4 });
-  background = await startBackground({
-    config: {
-      SMTP_URL: undefined,
-      SMTP_CATCHER_PORT: 0,
-      MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
-      RUN_WORKERS: true,
-      JOB_BATCH_SIZE: 50,
-      JOBS_SUPERVISE_SECONDS: 30,
-      JOBS_RETRY_DELAY_SECONDS: 30,
-    },
-    db,
-    databaseUrl: database.url,
-    log: silentLog,
-    clock,
-    schedulerIntervalMs: 0,
-  });
+  background = await startTestBackground(db, database.url, { clock });
   app = await buildApp({ db, background });
   operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
   administrator = await signInAs(db, (await createConsoleUser(db, "ADMINISTRATOR")).email);
