@@ -4,7 +4,6 @@ import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
-import { startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
 import { randomToken } from "./modules/auth/tokens.ts";
 
@@ -103,6 +102,8 @@ async function pscConfiguration(config: Config, publicUrl: string) {
   }
   if (config.NODE_ENV !== "development" || config.PSC_LOCAL_PORT === 0) return null;
   const clientSecret = randomToken();
+  // loaded only here: oidc-provider is large, and production never starts it
+  const { startLocalPscProvider } = await import("./modules/auth/psc/local-psc-provider.ts");
   const provider = await startLocalPscProvider({
     port: config.PSC_LOCAL_PORT,
     clients: [{ clientId: "medimail-admin-local", clientSecret, redirectUris: [redirectUri] }],

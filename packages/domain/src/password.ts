@@ -1,9 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
-// scrypt parameters (OWASP: N=2^17, r=8, p=1); stored with the hash so they can be raised later.
-const N = 2 ** 17;
+// scrypt parameters: one of OWASP's equivalent settings (N=2^14, r=8, p=5). Same strength as N=2^17, p=1 but
+// 16 MiB per hash instead of 128 MiB, so concurrent sign-ins cannot exhaust memory, and ~3x faster here.
+// Stored with each hash, so older hashes keep verifying and the cost can be raised later.
+const N = 2 ** 14;
 const R = 8;
-const P = 1;
+const P = 5;
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 256 * 1024 * 1024;
 
