@@ -1,7 +1,7 @@
 import type { Db } from "@medimail/db/client";
 import { createAccount, createStructure } from "@medimail/db/seed/factories";
 import type { LightMyRequestResponse } from "fastify";
-import { openSession } from "../src/modules/auth/session.repository.ts";
+import { openSessionForEmail } from "../src/modules/auth/session.repository.ts";
 
 /** The headers of a signed-in browser: its session cookie and the CSRF token of that session. */
 export interface SignedIn {
@@ -13,17 +13,8 @@ export interface SignedIn {
  * Opens a session for an account directly in the database (the sign-in flow itself is tested in the auth
  * module; other tests only need a signed-in caller).
  */
-export async function signInAs(db: Db, email: string): Promise<SignedIn> {
-  const account = await db.account.findUniqueOrThrow({ where: { email }, select: { id: true } });
-  const { token, csrfToken } = await openSession(db, {
-    accountId: account.id,
-    method: "PASSWORD_EMAIL_CODE",
-    now: new Date(),
-    absoluteHours: 12,
-    ip: "127.0.0.1",
-    userAgent: "vitest",
-  });
-  return { token, headers: { cookie: `medimail_session=${token}`, "x-csrf-token": csrfToken } };
+export function signInAs(db: Db, email: string): Promise<SignedIn> {
+  return openSessionForEmail(db, email);
 }
 
 /** The value of a Set-Cookie of a response, or undefined. */

@@ -145,3 +145,20 @@ export async function openSession(
   });
   return { token, csrfToken };
 }
+
+/**
+ * A session for an account found by email, opened directly (tests and benchmarks that need a signed-in caller
+ * without going through the sign-in steps): the cookie and CSRF headers a browser would send.
+ */
+export async function openSessionForEmail(db: Db, email: string) {
+  const account = await db.account.findUniqueOrThrow({ where: { email }, select: { id: true } });
+  const { token, csrfToken } = await openSession(db, {
+    accountId: account.id,
+    method: "PASSWORD_EMAIL_CODE",
+    now: new Date(),
+    absoluteHours: 12,
+    ip: "127.0.0.1",
+    userAgent: null,
+  });
+  return { token, headers: { cookie: `medimail_session=${token}`, "x-csrf-token": csrfToken } };
+}
