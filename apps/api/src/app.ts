@@ -26,6 +26,8 @@ import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
 import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
+import { structureSettingsRoutes } from "./modules/structures/structure-settings.routes.ts";
+import { createStructureSettingsService } from "./modules/structures/structure-settings.service.ts";
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
@@ -121,6 +123,7 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
       await api.register(securityRoutes, { db });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
+      await api.register(structureSettingsRoutes, { service: createStructureSettingsService({ db, scope }) });
       if (background) {
         const jobs = createJobsService({
           db,

@@ -1,0 +1,136 @@
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import {
+  AddAdminRequest,
+  AdminCandidatesQuery,
+  AdminCandidatesResponse,
+  StructureAdminParams,
+  StructureAdminsResponse,
+  StructureIdentityInput,
+  StructureMssanteInput,
+  StructureSettings,
+} from "@medimail/contracts/structure-settings";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import type { StructureSettingsService } from "./structure-settings.service.ts";
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+
+/** "Paramétrage de la structure": each block is read with the settings and saved on its own. */
+export const structureSettingsRoutes: FastifyPluginAsyncZod<{ service: StructureSettingsService }> = async (
+  app,
+  { service },
+) => {
+  app.get(
+    "/structures/:id/settings",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Paramétrage d'une structure, avec ce que l'appelant peut modifier",
+        params: IdParams,
+        response: { 200: StructureSettings, ...errors },
+      },
+    },
+    async (request) => service.get(signedIn(request).principal, request.params.id),
+  );
+
+  app.put(
+    "/structures/:id/identity",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Enregistrer le bloc Identité (nom, type, identifiant FINESS/SIREN/SIRET, téléphone)",
+        params: IdParams,
+        body: StructureIdentityInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.updateIdentity(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    "/structures/:id/mssante",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Enregistrer le bloc MSSanté (domaine, quotas par type) — opérateurs seulement",
+        params: IdParams,
+        body: StructureMssanteInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.updateMssante(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/structures/:id/admins",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Administrateurs de la structure, avec les avertissements (moins de deux)",
+        params: IdParams,
+        response: { 200: StructureAdminsResponse, ...errors },
+      },
+    },
+    async (request) => service.admins(signedIn(request).principal, request.params.id),
+  );
+
+  app.get(
+    "/structures/:id/admin-candidates",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Comptes de la structure et de ses filles pouvant devenir administrateurs (recherche, par pages)",
+        params: IdParams,
+        querystring: AdminCandidatesQuery,
+        response: { 200: AdminCandidatesResponse, ...errors },
+      },
+    },
+    async (request) =>
+      service.adminCandidates(signedIn(request).principal, request.params.id, request.query.q, request.query.page),
+  );
+
+  app.post(
+    "/structures/:id/admins",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Ajouter un administrateur",
+        params: IdParams,
+        body: AddAdminRequest,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.addAdmin(signedIn(request).principal, request.params.id, request.body.accountId, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/structures/:id/admins/:accountId",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Retirer un administrateur (pas soi-même)",
+        params: StructureAdminParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.removeAdmin(
+        signedIn(request).principal,
+        request.params.id,
+        request.params.accountId,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,238 @@
+import type {
+  AdminCandidatesResponse,
+  StructureAdminsResponse,
+  StructureIdentityInput,
+  StructureMssanteInput,
+  StructureSettings,
+} from "@medimail/contracts/structure-settings";
+import type { Db } from "@medimail/db/client";
+import { canOnPlatform, type Principal, structureAccess } from "@medimail/domain/access";
+import { foldForSearch } from "@medimail/domain/text";
+import type { z } from "zod";
+import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import type { Scope } from "../auth/scope.ts";
+
+type IdentityOutput = z.output<typeof StructureIdentityInput>;
+type MssanteOutput = z.output<typeof StructureMssanteInput>;
+
+const CANDIDATES_PAGE_SIZE = 20;
+const QUOTA_LABELS = { PER: "PER", ORG: "ORG", APP: "APP" } as const;
+
+/** "Paramétrage de la structure": its settings, block by block, and its administrators. */
+export function createStructureSettingsService({ db, scope }: { db: Db; scope: Scope }) {
+  /** MSSanté addresses in use in the structure, per type. */
+  async function quotaUsage(structureId: string) {
+    const rows = await db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
+      SELECT a.type::text AS type, count(*)::int AS count
+        FROM mss_address m JOIN account a ON a.id = m.account_id
+       WHERE a.structure_id = ${structureId}::uuid AND a.type IN ('PER', 'ORG', 'APP')
+       GROUP BY a.type`;
+    const usage = { PER: 0, ORG: 0, APP: 0 };
+    for (const row of rows) usage[row.type] = row.count;
+    return usage;
+  }
+
+  return {
+    async get(principal: Principal, id: string): Promise<StructureSettings> {
+      const ancestry = await scope.ancestry(id);
+      const access = structureAccess(principal, ancestry);
+      if (access === "none") throw notFound("Structure introuvable");
+      const structure = await db.structure.findUniqueOrThrow({ where: { id } });
+      return {
+        id,
+        identity: {
+          name: structure.name,
+          kind: structure.kind,
+          identifierType: structure.identifierType,
+          identifier: structure.identifier,
+          phone: structure.phone,
+        },
+        mssante: {
+          mssDomain: structure.mssDomain,
+          quotaPer: structure.quotaPer,
+          quotaOrg: structure.quotaOrg,
+          quotaApp: structure.quotaApp,
+          mssAdminOnly: structure.mssAdminOnly,
+          usage: await quotaUsage(id),
+        },
+        permissions: {
+          administer: access === "administer",
+          platformSettings: canOnPlatform(principal, "structures.platform-settings"),
+        },
+      };
+    },
+
+    async updateIdentity(principal: Principal, id: string, input: IdentityOutput, actor: AuditActor) {
+      await scope.require(principal, "administer", id);
+      await db.$transaction(async (tx) => {
+        const before = await tx.structure.findUniqueOrThrow({
+          where: { id },
+          select: { name: true, kind: true, identifierType: true, identifier: true, phone: true },
+        });
+        await tx.structure.update({ where: { id }, data: input });
+        await recordAudit(tx, actor, {
+          action: "structure.identity-updated",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+          after: input,
+        });
+      });
+    },
+
+    /** Operator only. Lowering a quota below the addresses already in use is refused, with the numbers. */
+    async updateMssante(principal: Principal, id: string, input: MssanteOutput, actor: AuditActor) {
+      await scope.require(principal, "read", id);
+      if (!canOnPlatform(principal, "structures.platform-settings")) {
+        throw forbidden("Seul un opérateur de la plateforme peut modifier le domaine et les quotas MSSanté");
+      }
+      const usage = await quotaUsage(id);
+      const details = (["PER", "ORG", "APP"] as const).flatMap((type) => {
+        const quota = input[`quota${type[0]}${type.slice(1).toLowerCase()}` as "quotaPer" | "quotaOrg" | "quotaApp"];
+        return quota !== -1 && quota < usage[type]
+          ? [
+              {
+                path: `body.quota${type[0]}${type.slice(1).toLowerCase()}`,
+                message: `${usage[type]} adresses ${QUOTA_LABELS[type]} sont utilisées : le quota ne peut pas être inférieur à ${usage[type]}`,
+              },
+            ]
+          : [];
+      });
+      if (details.length > 0) throw validationFailed("Quota inférieur aux adresses déjà utilisées", details);
+      if (input.mssDomain) {
+        const owner = await db.structure.findFirst({
+          where: { mssDomain: input.mssDomain, id: { not: id } },
+          select: { name: true },
+        });
+        if (owner) {
+          throw new AppError(409, "CONFLICT", "Ce domaine est déjà attribué", [
+            { path: "body.mssDomain", message: `Ce domaine est déjà attribué à « ${owner.name} »` },
+          ]);
+        }
+      }
+      await db.$transaction(async (tx) => {
+        const before = await tx.structure.findUniqueOrThrow({
+          where: { id },
+          select: { mssDomain: true, quotaPer: true, quotaOrg: true, quotaApp: true, mssAdminOnly: true },
+        });
+        await tx.structure.update({ where: { id }, data: input });
+        await recordAudit(tx, actor, {
+          action: "structure.mssante-updated",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+          after: input,
+        });
+      });
+    },
+
+    async admins(principal: Principal, id: string): Promise<StructureAdminsResponse> {
+      await scope.require(principal, "read", id);
+      const rows = await db.structureAdmin.findMany({
+        where: { structureId: id },
+        orderBy: [{ account: { lastName: "asc" } }, { account: { firstName: "asc" } }],
+        select: {
+          createdAt: true,
+          account: {
+            select: { id: true, email: true, firstName: true, lastName: true, structure: { select: { name: true } } },
+          },
+        },
+      });
+      const warnings =
+        rows.length === 0
+          ? ["Cette structure n'a aucun administrateur : seuls ceux des structures mères peuvent l'administrer."]
+          : rows.length === 1
+            ? ["Un seul administrateur : ajoutez-en un second pour assurer la continuité pendant ses absences."]
+            : [];
+      return {
+        items: rows.map(({ account, createdAt }) => ({
+          accountId: account.id,
+          email: account.email,
+          firstName: account.firstName,
+          lastName: account.lastName,
+          structureName: account.structure.name,
+          since: createdAt.toISOString(),
+        })),
+        warnings,
+      };
+    },
+
+    /** Accounts of the structure and its daughters matching a name or an email (accent- and case-insensitive). */
+    async adminCandidates(principal: Principal, id: string, q: string, page: number): Promise<AdminCandidatesResponse> {
+      // a read: support may look (it reads the accounts anyway); adding stays an administrator's write
+      await scope.require(principal, "read", id);
+      const pattern = `%${foldForSearch(q).replace(/[\\%_]/g, "\\$&")}%`;
+      const rows = await db.$queryRaw<
+        {
+          accountId: string;
+          email: string;
+          firstName: string;
+          lastName: string;
+          structureName: string;
+          isAdmin: boolean;
+        }[]
+      >`
+        WITH RECURSIVE down(id) AS (
+          SELECT ${id}::uuid UNION ALL SELECT s.id FROM structure s JOIN down ON s.parent_id = down.id
+        )
+        SELECT a.id AS "accountId", a.email, a.first_name AS "firstName", a.last_name AS "lastName",
+               s.name AS "structureName",
+               EXISTS (SELECT 1 FROM structure_admin sa WHERE sa.structure_id = ${id}::uuid AND sa.account_id = a.id) AS "isAdmin"
+          FROM account a JOIN structure s ON s.id = a.structure_id
+         WHERE a.structure_id IN (SELECT id FROM down) AND a.state = 'VALIDATED' AND a.search_text LIKE ${pattern}
+         ORDER BY a.last_name, a.first_name, a.id
+         LIMIT ${CANDIDATES_PAGE_SIZE + 1} OFFSET ${(page - 1) * CANDIDATES_PAGE_SIZE}`;
+      return { items: rows.slice(0, CANDIDATES_PAGE_SIZE), page, hasMore: rows.length > CANDIDATES_PAGE_SIZE };
+    },
+
+    async addAdmin(principal: Principal, id: string, accountId: string, actor: AuditActor) {
+      await scope.require(principal, "administer", id);
+      const account = await db.account.findUnique({
+        where: { id: accountId },
+        select: { email: true, state: true, structureId: true },
+      });
+      // the account must belong to the structure or one of its daughters
+      const accountAncestry = account ? await scope.ancestry(account.structureId) : [];
+      if (!account || !accountAncestry.includes(id)) throw notFound("Compte introuvable dans cette structure");
+      if (account.state !== "VALIDATED") throw conflict("Seul un compte validé peut devenir administrateur");
+      await db.$transaction(async (tx) => {
+        const created = await tx.structureAdmin.createMany({
+          data: [{ structureId: id, accountId }],
+          skipDuplicates: true,
+        });
+        if (created.count === 0) throw conflict(`${account.email} est déjà administrateur de cette structure`);
+        await recordAudit(tx, actor, {
+          action: "structure.admin-added",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          after: { accountId, email: account.email },
+        });
+      });
+    },
+
+    /** An administrator cannot remove himself (another administrator or an operator must). */
+    async removeAdmin(principal: Principal, id: string, accountId: string, actor: AuditActor) {
+      await scope.require(principal, "administer", id);
+      if (accountId === principal.accountId) {
+        throw forbidden("Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre administrateur");
+      }
+      await db.$transaction(async (tx) => {
+        const removed = await tx.structureAdmin.deleteMany({ where: { structureId: id, accountId } });
+        if (removed.count === 0) throw notFound("Cet administrateur n'existe pas pour cette structure");
+        const account = await tx.account.findUnique({ where: { id: accountId }, select: { email: true } });
+        await recordAudit(tx, actor, {
+          action: "structure.admin-removed",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before: { accountId, email: account?.email ?? null },
+        });
+      });
+    },
+  };
+}
+export type StructureSettingsService = ReturnType<typeof createStructureSettingsService>;

@@ -1,0 +1,160 @@
+import {
+  AdminCandidatesResponse,
+  StructureAdminsResponse,
+  StructureSettings,
+} from "@medimail/contracts/structure-settings";
+import { seedDemo } from "@medimail/db/seed/demo";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type SignedIn, signInAs } from "../../../test/auth.ts";
+import { useTestApp } from "../../../test/test-app.ts";
+
+const t = useTestApp((db) => seedDemo(db));
+const ids = {} as Record<"ght" | "purpan" | "castres", string>;
+let operator: SignedIn;
+let ghtAdmin: SignedIn;
+let ghtAdminId: string;
+
+beforeAll(async () => {
+  for (const [key, name] of [
+    ["ght", "GHT Haute-Garonne Tarn-Ouest"],
+    ["purpan", "CHU de Toulouse — Site Purpan"],
+    ["castres", "CHIC Castres Mazamet"],
+  ] as const) {
+    ids[key] = (await t.db.structure.findFirstOrThrow({ where: { name } })).id;
+  }
+  operator = await signInAs(t.db, "operateur@esante-occitanie.fr");
+  ghtAdmin = await signInAs(t.db, "admin.ght31@ght31.fr");
+  ghtAdminId = (await t.db.account.findUniqueOrThrow({ where: { email: "admin.ght31@ght31.fr" } })).id;
+});
+
+const send = (who: SignedIn, method: "PUT" | "POST" | "DELETE", url: string, payload?: object) =>
+  t.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
+
+describe("Identité", () => {
+  const identity = { name: "CHU de Toulouse — Site Purpan", kind: "Centre hospitalier", identifierType: "SIRET" };
+
+  it("refuses an identifier whose check digit is wrong, with the message next to the field", async () => {
+    const response = await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/identity`, {
+      ...identity,
+      identifier: "73282932000075",
+      phone: "05 61 77 22 33",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().details).toEqual([
+      { path: "body.identifier", message: "Numéro SIRET invalide : la clé de contrôle ne correspond pas" },
+    ]);
+  });
+
+  it("saves a valid identity (normalised) for an administrator of a mother structure, and audits it", async () => {
+    const response = await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/identity`, {
+      ...identity,
+      identifier: "732 829 320 00074",
+      phone: "+33 5 61 77 22 33",
+    });
+    expect(response.statusCode).toBe(204);
+    const settings = StructureSettings.parse(
+      (await t.app.inject({ url: `/api/structures/${ids.purpan}/settings`, headers: ghtAdmin.headers })).json(),
+    );
+    expect(settings.identity).toMatchObject({ identifier: "73282932000074", phone: "0561772233" });
+    expect(settings.permissions).toEqual({ administer: true, platformSettings: false });
+    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "structure.identity-updated" } });
+    expect(audit).toMatchObject({ structureId: ids.purpan, actorLabel: "admin.ght31@ght31.fr" });
+    expect(audit.after).toMatchObject({ identifier: "73282932000074" });
+  });
+});
+
+describe("MSSanté (operators only)", () => {
+  const mssante = { mssDomain: "ght31.mssante.fr", quotaPer: 500, quotaOrg: 20, quotaApp: -1, mssAdminOnly: true };
+
+  it("refuses a forged call of an administrator", async () => {
+    const response = await send(ghtAdmin, "PUT", `/api/structures/${ids.ght}/mssante`, mssante);
+    expect(response.statusCode).toBe(403);
+    expect((await t.db.structure.findUniqueOrThrow({ where: { id: ids.ght } })).quotaOrg).not.toBe(20);
+  });
+
+  it("lets an operator set the domain and the quotas", async () => {
+    expect((await send(operator, "PUT", `/api/structures/${ids.ght}/mssante`, mssante)).statusCode).toBe(204);
+    const structure = await t.db.structure.findUniqueOrThrow({ where: { id: ids.ght } });
+    expect(structure).toMatchObject({ mssDomain: "ght31.mssante.fr", quotaPer: 500, quotaOrg: 20, mssAdminOnly: true });
+  });
+
+  it("refuses a quota below the addresses in use, with the numbers", async () => {
+    const settings = StructureSettings.parse(
+      (await t.app.inject({ url: `/api/structures/${ids.purpan}/settings`, headers: operator.headers })).json(),
+    );
+    const used = settings.mssante.usage.PER;
+    expect(used).toBeGreaterThan(0);
+    const response = await send(operator, "PUT", `/api/structures/${ids.purpan}/mssante`, {
+      ...settings.mssante,
+      quotaPer: used - 1,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().details).toEqual([
+      {
+        path: "body.quotaPer",
+        message: `${used} adresses PER sont utilisées : le quota ne peut pas être inférieur à ${used}`,
+      },
+    ]);
+  });
+
+  it("refuses a domain taken by another structure, and a malformed one", async () => {
+    const taken = await send(operator, "PUT", `/api/structures/${ids.castres}/mssante`, mssante);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().details[0].message).toBe("Ce domaine est déjà attribué à « GHT Haute-Garonne Tarn-Ouest »");
+    const malformed = await send(operator, "PUT", `/api/structures/${ids.castres}/mssante`, {
+      ...mssante,
+      mssDomain: "castres.fr",
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().details[0]).toMatchObject({ path: "body.mssDomain" });
+  });
+});
+
+describe("Administrateurs", () => {
+  it("lists the administrators and warns when there is only one", async () => {
+    const response = await t.app.inject({ url: `/api/structures/${ids.ght}/admins`, headers: ghtAdmin.headers });
+    const admins = StructureAdminsResponse.parse(response.json());
+    expect(admins.items.map((admin) => admin.email)).toEqual(["admin.ght31@ght31.fr"]);
+    expect(admins.warnings[0]).toContain("Un seul administrateur");
+  });
+
+  it("finds accounts of the structure and its daughters by name, accents aside, and adds one", async () => {
+    const someone = await t.db.account.findFirstOrThrow({
+      where: { structureId: ids.purpan, state: "VALIDATED", platformRole: null },
+      orderBy: { lastName: "asc" },
+    });
+    const query = someone.lastName
+      .toUpperCase()
+      .normalize("NFD")
+      .replace(/\p{Diacritic}/gu, "");
+    const found = AdminCandidatesResponse.parse(
+      (
+        await t.app.inject({
+          url: `/api/structures/${ids.ght}/admin-candidates?q=${encodeURIComponent(query)}`,
+          headers: ghtAdmin.headers,
+        })
+      ).json(),
+    );
+    expect(found.items.map((item) => item.accountId)).toContain(someone.id);
+
+    expect(
+      (await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/admins`, { accountId: someone.id })).statusCode,
+    ).toBe(204);
+    const again = await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/admins`, { accountId: someone.id });
+    expect(again.statusCode).toBe(409);
+
+    // an account of another structure cannot be made administrator here
+    const outsider = await t.db.account.findFirstOrThrow({ where: { structureId: ids.castres } });
+    const refused = await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/admins`, { accountId: outsider.id });
+    expect(refused.statusCode).toBe(404);
+
+    // an administrator cannot remove himself, but removes the other one
+    const self = await send(ghtAdmin, "DELETE", `/api/structures/${ids.ght}/admins/${ghtAdminId}`);
+    expect(self.statusCode).toBe(403);
+    expect(self.json().message).toContain("Vous ne pouvez pas vous retirer vous-même");
+    expect((await send(ghtAdmin, "DELETE", `/api/structures/${ids.ght}/admins/${someone.id}`)).statusCode).toBe(204);
+    expect(
+      await t.db.auditEvent.count({ where: { action: { in: ["structure.admin-added", "structure.admin-removed"] } } }),
+    ).toBe(2);
+  });
+});

@@ -1,0 +1,136 @@
+import { identifierError, normalizeFrenchPhone } from "@medimail/domain/identifiers";
+import { z } from "zod";
+import { Uuid } from "./common.ts";
+import { StructureIdentifierType } from "./enums.ts";
+
+const optionalText = (max: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, message)
+    .transform((value) => (value === "" ? null : value))
+    .nullable();
+
+/** "Identité": editable by the structure's administrators. */
+export const StructureIdentityInput = z
+  .object({
+    name: z.string().trim().min(1, "Saisissez le nom de la structure").max(200, "200 caractères au plus"),
+    kind: optionalText(100, "100 caractères au plus"),
+    identifierType: StructureIdentifierType.nullable(),
+    identifier: optionalText(20, "Identifiant trop long"),
+    phone: optionalText(30, "Numéro trop long"),
+  })
+  .superRefine((value, context) => {
+    if (value.identifier && !value.identifierType) {
+      context.addIssue({ code: "custom", path: ["identifierType"], message: "Choisissez FINESS, SIREN ou SIRET" });
+    }
+    if (value.identifier && value.identifierType) {
+      const error = identifierError(value.identifierType, value.identifier);
+      if (error) context.addIssue({ code: "custom", path: ["identifier"], message: error });
+    }
+    if (value.phone && !normalizeFrenchPhone(value.phone)) {
+      context.addIssue({
+        code: "custom",
+        path: ["phone"],
+        message: "Numéro de téléphone français attendu (ex. 05 61 77 22 33)",
+      });
+    }
+  })
+  .transform((value) => ({
+    ...value,
+    identifier: value.identifier ? value.identifier.replace(/\s/g, "").toUpperCase() : null,
+    identifierType: value.identifier ? value.identifierType : null,
+    phone: value.phone ? normalizeFrenchPhone(value.phone) : null,
+  }));
+export type StructureIdentityInput = z.input<typeof StructureIdentityInput>;
+
+/** -1 = unlimited, 0 = none, otherwise the number of MSSanté addresses allowed for the type. */
+const Quota = z
+  .number({ error: "Saisissez un nombre" })
+  .int("Nombre entier attendu")
+  .min(-1, "-1 (illimité), 0 (aucune) ou un nombre positif");
+
+/** "MSSanté": the platform operator's only (domain, quotas per type, admin-only creation). */
+export const StructureMssanteInput = z.object({
+  mssDomain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253)
+    .transform((value) => (value === "" ? null : value))
+    .nullable()
+    .refine((value) => value === null || /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+mssante\.fr$/.test(value), {
+      message: "Domaine attendu de la forme nom-de-structure.mssante.fr",
+    }),
+  quotaPer: Quota,
+  quotaOrg: Quota,
+  quotaApp: Quota,
+  mssAdminOnly: z.boolean(),
+});
+export type StructureMssanteInput = z.input<typeof StructureMssanteInput>;
+
+export const QuotaUsage = z.object({ PER: z.number().int(), ORG: z.number().int(), APP: z.number().int() });
+
+export const StructureSettings = z.object({
+  id: Uuid,
+  identity: z.object({
+    name: z.string(),
+    kind: z.string().nullable(),
+    identifierType: StructureIdentifierType.nullable(),
+    identifier: z.string().nullable(),
+    phone: z.string().nullable(),
+  }),
+  mssante: z.object({
+    mssDomain: z.string().nullable(),
+    quotaPer: z.number().int(),
+    quotaOrg: z.number().int(),
+    quotaApp: z.number().int(),
+    mssAdminOnly: z.boolean(),
+    /** MSSanté addresses in use, per type */
+    usage: QuotaUsage,
+  }),
+  /** what the caller may change here */
+  permissions: z.object({ administer: z.boolean(), platformSettings: z.boolean() }),
+});
+export type StructureSettings = z.infer<typeof StructureSettings>;
+
+export const StructureAdmin = z.object({
+  accountId: Uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  /** the structure of the account (may be a daughter) */
+  structureName: z.string(),
+  since: z.iso.datetime(),
+});
+export type StructureAdmin = z.infer<typeof StructureAdmin>;
+
+export const StructureAdminsResponse = z.object({
+  items: z.array(StructureAdmin),
+  /** fewer than two administrators: nobody to take over during an absence */
+  warnings: z.array(z.string()),
+});
+export type StructureAdminsResponse = z.infer<typeof StructureAdminsResponse>;
+
+export const AdminCandidatesQuery = z.object({
+  q: z.string().trim().min(2, "Saisissez au moins 2 caractères").max(100),
+  page: z.coerce.number().int().min(1).default(1),
+});
+
+export const AdminCandidate = z.object({
+  accountId: Uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  structureName: z.string(),
+  isAdmin: z.boolean(),
+});
+export const AdminCandidatesResponse = z.object({
+  items: z.array(AdminCandidate),
+  page: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type AdminCandidatesResponse = z.infer<typeof AdminCandidatesResponse>;
+
+export const AddAdminRequest = z.object({ accountId: Uuid });
+export const StructureAdminParams = z.object({ id: Uuid, accountId: Uuid });
