@@ -45,7 +45,7 @@ test("a person opens the console, finds a structure in the tree and opens it", a
     "Gestion des utilisateurs MSSanté",
     "Activité structure",
   ]);
-  await expect(page.getByText("chu-toulouse.mssante.fr")).toBeVisible();
+  await expect(page.getByLabel("Domaine de la structure")).toHaveValue("chu-toulouse.mssante.fr");
   const breadcrumb = page.getByRole("navigation", { name: "Fil d'Ariane" });
   await expect(breadcrumb).toContainText("GIP e-santé Occitanie");
   await expect(breadcrumb).toContainText("GHT Haute-Garonne Tarn-Ouest");

@@ -8,9 +8,9 @@ import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
-import { StructureIdentitySummary } from "../features/structures/components/structure-identity-summary.tsx";
 import { StructurePage } from "../features/structures/routes/structure-page.tsx";
 import { StructurePickerPage } from "../features/structures/routes/structure-picker-page.tsx";
+import { StructureSettingsPage } from "../features/structures/routes/structure-settings-page.tsx";
 import { Layout } from "./layout.tsx";
 
 export const router = createBrowserRouter([
@@ -29,7 +29,7 @@ export const router = createBrowserRouter([
             element: <StructurePage />,
             children: [
               { index: true, element: <Navigate to="parametrage" replace /> },
-              { path: "parametrage", element: <StructureIdentitySummary /> },
+              { path: "parametrage", element: <StructureSettingsPage /> },
               {
                 path: "utilisateurs",
                 element: <SectionNotYetAvailable section="Gestion des utilisateurs Medimail" />,

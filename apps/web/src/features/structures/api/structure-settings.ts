@@ -1,0 +1,59 @@
+import {
+  AdminCandidatesResponse,
+  StructureAdminsResponse,
+  type StructureIdentityInput,
+  type StructureMssanteInput,
+  StructureSettings,
+} from "@medimail/contracts/structure-settings";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import { apiGet, apiSend } from "../../../lib/api-client.ts";
+
+const settingsKey = (id: string) => ["structures", id, "settings"] as const;
+const adminsKey = (id: string) => ["structures", id, "admins"] as const;
+
+export const useStructureSettings = (id: string) =>
+  useQuery({
+    queryKey: settingsKey(id),
+    queryFn: ({ signal }) => apiGet(`/structures/${id}/settings`, StructureSettings, signal),
+  });
+
+/** After a save: the settings, the picker and the structure's header show the new values. */
+function useSettingsMutation<T>(mutationFn: (body: T) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["structures"] }),
+  });
+}
+
+export const useSaveIdentity = (id: string) =>
+  useSettingsMutation((body: StructureIdentityInput) => apiSend("PUT", `/structures/${id}/identity`, z.null(), body));
+
+export const useSaveMssante = (id: string) =>
+  useSettingsMutation((body: StructureMssanteInput) => apiSend("PUT", `/structures/${id}/mssante`, z.null(), body));
+
+export const useStructureAdmins = (id: string) =>
+  useQuery({
+    queryKey: adminsKey(id),
+    queryFn: ({ signal }) => apiGet(`/structures/${id}/admins`, StructureAdminsResponse, signal),
+  });
+
+export const useAdminCandidates = (id: string, q: string, page: number) =>
+  useQuery({
+    queryKey: ["structures", id, "admin-candidates", q, page],
+    queryFn: ({ signal }) =>
+      apiGet(
+        `/structures/${id}/admin-candidates?q=${encodeURIComponent(q)}&page=${page}`,
+        AdminCandidatesResponse,
+        signal,
+      ),
+    enabled: q.trim().length >= 2,
+    placeholderData: keepPreviousData,
+  });
+
+export const useAddAdmin = (id: string) =>
+  useSettingsMutation((accountId: string) => apiSend("POST", `/structures/${id}/admins`, z.null(), { accountId }));
+
+export const useRemoveAdmin = (id: string) =>
+  useSettingsMutation((accountId: string) => apiSend("DELETE", `/structures/${id}/admins/${accountId}`, z.null()));

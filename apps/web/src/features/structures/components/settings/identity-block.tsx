@@ -1,0 +1,98 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { StructureIdentityInput, type StructureSettings } from "@medimail/contracts/structure-settings";
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import { TextField } from "../../../../components/ui/text-field.tsx";
+import { applyServerErrors } from "../../../../lib/form-errors.ts";
+import { useSaveIdentity } from "../../api/structure-settings.ts";
+import { SaveFeedback } from "./save-feedback.tsx";
+
+/** "Identité": name, type, FINESS/SIREN/SIRET (check digits verified as you save), phone. */
+export function IdentityBlock({ settings }: { settings: StructureSettings }) {
+  const save = useSaveIdentity(settings.id);
+  const [formError, setFormError] = useState<string | null>(null);
+  const selectId = useId();
+  const readOnly = !settings.permissions.administer;
+  const form = useForm<StructureIdentityInput, unknown, unknown>({
+    resolver: zodResolver(StructureIdentityInput),
+    defaultValues: {
+      name: settings.identity.name,
+      kind: settings.identity.kind ?? "",
+      identifierType: settings.identity.identifierType,
+      identifier: settings.identity.identifier ?? "",
+      phone: settings.identity.phone ?? "",
+    },
+  });
+  const { errors, isDirty } = form.formState;
+
+  const submit = form.handleSubmit((values) => {
+    setFormError(null);
+    save.mutate(values as StructureIdentityInput, {
+      onSuccess: () => form.reset(form.getValues()),
+      onError: (error) => setFormError(applyServerErrors(error, form.setError)),
+    });
+  });
+
+  return (
+    <section aria-labelledby="identite-titre" className="card">
+      <h2 id="identite-titre" className="card__title">
+        Identité
+      </h2>
+      <form onSubmit={submit} noValidate className="form form--wide">
+        <fieldset disabled={readOnly} className="fieldset">
+          <TextField label="Nom de la structure" {...form.register("name")} error={errors.name?.message} />
+          <TextField
+            label="Type de structure"
+            hint="Ex. : centre hospitalier, clinique, EHPAD"
+            {...form.register("kind")}
+            error={errors.kind?.message}
+          />
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={selectId} className="field__label">
+                Type d'identifiant
+              </label>
+              <select
+                id={selectId}
+                className="field__input"
+                aria-invalid={errors.identifierType ? true : undefined}
+                {...form.register("identifierType", { setValueAs: (value) => (value === "" ? null : value) })}
+              >
+                <option value="">Aucun</option>
+                <option value="FINESS">FINESS</option>
+                <option value="SIREN">SIREN</option>
+                <option value="SIRET">SIRET</option>
+              </select>
+              {errors.identifierType && (
+                <p className="error-text" role="alert">
+                  {errors.identifierType.message}
+                </p>
+              )}
+            </div>
+            <TextField
+              label="Numéro identifiant"
+              hint="La clé de contrôle est vérifiée"
+              autoComplete="off"
+              {...form.register("identifier")}
+              error={errors.identifier?.message}
+            />
+          </div>
+          <TextField
+            label="Téléphone"
+            type="tel"
+            autoComplete="tel"
+            {...form.register("phone")}
+            error={errors.phone?.message}
+          />
+        </fieldset>
+        {!readOnly && (
+          <SaveFeedback
+            saving={save.isPending}
+            saved={save.isSuccess && !isDirty}
+            error={formError ?? (Object.keys(errors).length > 0 ? "Corrigez les champs signalés." : null)}
+          />
+        )}
+      </form>
+    </section>
+  );
+}

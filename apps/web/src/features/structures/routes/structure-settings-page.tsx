@@ -1,0 +1,28 @@
+import type { StructureDetail } from "@medimail/contracts/structures";
+import { useOutletContext } from "react-router";
+import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { useStructureSettings } from "../api/structure-settings.ts";
+import { AdministratorsBlock } from "../components/settings/administrators-block.tsx";
+import { IdentityBlock } from "../components/settings/identity-block.tsx";
+import { MssanteBlock } from "../components/settings/mssante-block.tsx";
+
+/** "Paramétrage de la structure": one block per subject, each with its own "Enregistrer". */
+export function StructureSettingsPage() {
+  const structure = useOutletContext<StructureDetail>();
+  const settings = useStructureSettings(structure.id);
+  if (settings.isPending) return <Loading label="Chargement du paramétrage…" />;
+  if (settings.isError) return <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />;
+  return (
+    <div className="settings">
+      {!settings.data.permissions.administer && (
+        <div className="alert alert--info" role="status">
+          <p>Accès en lecture seule : vous ne pouvez pas modifier cette structure.</p>
+        </div>
+      )}
+      {/* each block keeps its own input; after a save it is reset to what was saved */}
+      <IdentityBlock settings={settings.data} />
+      <MssanteBlock settings={settings.data} />
+      <AdministratorsBlock settings={settings.data} />
+    </div>
+  );
+}

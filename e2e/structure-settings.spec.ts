@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { signInWithPassword } from "./support/sign-in.ts";
+
+async function openSettings(page: import("@playwright/test").Page, structure: string) {
+  await page.goto("/");
+  await page
+    .getByRole("table", { name: "Structures de votre périmètre" })
+    .getByRole("link", { name: structure })
+    .click();
+  await expect(page.getByRole("heading", { level: 2, name: "Identité" })).toBeVisible();
+}
+
+test("an operator sets the MSSanté domain and quotas of a structure", async ({ page }) => {
+  await openSettings(page, "CH Ariège Couserans");
+  const block = page.getByRole("region", { name: "MSSanté" });
+  await block.getByLabel("Domaine de la structure").fill("ch-ariege-couserans.mssante.fr");
+  await block.getByLabel(/Quota ORG/).fill("15");
+  await block.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(block.getByText("Modifications enregistrées")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("region", { name: "MSSanté" }).getByLabel(/Quota ORG/)).toHaveValue("15");
+});
+
+test.describe("as a structure administrator", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("edits the identity (an invalid SIRET is refused next to the field), sees MSSanté read-only, manages admins", async ({
+    page,
+  }) => {
+    await page.goto("/connexion");
+    await signInWithPassword(page, "admin.ght31@ght31.fr");
+    await openSettings(page, "GHT Haute-Garonne Tarn-Ouest");
+
+    const identity = page.getByRole("region", { name: "Identité" });
+    await identity.getByLabel("Type d'identifiant").selectOption("SIRET");
+    await identity.getByLabel("Numéro identifiant").fill("732 829 320 00075");
+    await identity.getByRole("button", { name: "Enregistrer" }).click();
+    await expect(identity.getByText("Numéro SIRET invalide : la clé de contrôle ne correspond pas")).toBeVisible();
+    await identity.getByLabel("Numéro identifiant").fill("732 829 320 00074");
+    await identity.getByRole("button", { name: "Enregistrer" }).click();
+    await expect(identity.getByText("Modifications enregistrées")).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Identité" }).getByLabel("Numéro identifiant")).toHaveValue(
+      "73282932000074",
+    );
+
+    // MSSanté: read-only on the page, and a forged call is refused by the API
+    const mssante = page.getByRole("region", { name: "MSSanté" });
+    await expect(mssante.getByLabel(/Quota PER/)).toBeDisabled();
+    await expect(mssante.getByRole("button", { name: "Enregistrer" })).toHaveCount(0);
+    const { csrfToken } = await (await page.request.get("/api/auth/session")).json();
+    const structureId = page.url().match(/structures\/([0-9a-f-]+)/)?.[1];
+    const forged = await page.request.put(`/api/structures/${structureId}/mssante`, {
+      headers: { "x-csrf-token": csrfToken },
+      data: { mssDomain: "pirate.mssante.fr", quotaPer: -1, quotaOrg: -1, quotaApp: -1, mssAdminOnly: false },
+    });
+    expect(forged.status()).toBe(403);
+
+    // administrators: he cannot remove himself; he adds someone found by name, then removes him
+    const admins = page.getByRole("region", { name: "Administrateurs" });
+    await expect(admins.getByText("Un seul administrateur")).toBeVisible();
+    await expect(admins.getByRole("row", { name: /admin\.ght31@ght31\.fr/ })).toContainText("Vous");
+    await admins.getByLabel(/Nom, prénom ou adresse e-mail/).fill("ma");
+    await admins.getByRole("button", { name: "Rechercher" }).click();
+    const first = admins.getByRole("list", { name: "Comptes trouvés" }).getByRole("button").first();
+    const label = (await first.getAttribute("aria-label")) ?? "";
+    const email = label.replace("Nommer administrateur ", "");
+    await first.click();
+    const row = admins.getByRole("row", { name: new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+    await expect(row).toBeVisible();
+    await expect(admins.getByText("Un seul administrateur")).toHaveCount(0);
+    await row.getByRole("button", { name: `Retirer ${email}` }).click();
+    await row.getByRole("button", { name: "Confirmer le retrait" }).click();
+    await expect(row).toHaveCount(0);
+  });
+});
