@@ -12,7 +12,10 @@ export interface StructureRow {
 
 export function createStructuresRepository(db: DbTx) {
   return {
-    /** Every structure with its parent's name and its counts, in one query (no query per node). */
+    /**
+     * Every structure with its parent's name and its counts, in one query (no query per node). Account totals
+     * come from the trigger-kept structure_account_count, not from counting the accounts.
+     */
     async listWithCounts(): Promise<StructureRow[]> {
       return db.$queryRaw<StructureRow[]>`
         SELECT s.id, s.name, s.parent_id AS "parentId", p.name AS "parentName",
@@ -21,7 +24,7 @@ export function createStructuresRepository(db: DbTx) {
                COALESCE(c.total, 0)::int AS "childCount"
           FROM structure s
           LEFT JOIN structure p ON p.id = s.parent_id
-          LEFT JOIN (SELECT structure_id, count(*) AS total FROM account GROUP BY structure_id) u ON u.structure_id = s.id
+          LEFT JOIN structure_account_count u ON u.structure_id = s.id
           LEFT JOIN (SELECT structure_id, count(*) AS total FROM structure_admin GROUP BY structure_id) a ON a.structure_id = s.id
           LEFT JOIN (SELECT parent_id, count(*) AS total FROM structure WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = s.id
          ORDER BY s.name, s.id`;

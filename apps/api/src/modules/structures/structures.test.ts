@@ -1,5 +1,6 @@
 import { StructureDetail, StructureListResponse } from "@medimail/contracts/structures";
 import { seedDemo } from "@medimail/db/seed/demo";
+import { createAccounts } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../../test/auth.ts";
 import { useTestApp } from "../../../test/test-app.ts";
@@ -35,6 +36,27 @@ describe("GET /api/structures", () => {
       expect(item.totalUsers).toBe(await t.db.account.count({ where: { structureId: item.id } }));
     }
     expect(byName.get("URPS Midi-Pyrénées")?.totalUsers).toBe(0);
+  });
+
+  it("keeps the totals right through bulk inserts, moves between structures and deletions (trigger-kept counters)", async () => {
+    const [first, second] = await t.db.structure.findMany({ orderBy: { name: "asc" }, take: 2 });
+    if (!first || !second) throw new Error("demo structures missing");
+    const created = await createAccounts(t.db, first.id, 25);
+    await t.db.account.updateMany({
+      where: { id: { in: created.slice(0, 10).map((a) => a.id as string) } },
+      data: { structureId: second.id },
+    });
+    await t.db.account.updateMany({
+      where: { id: { in: created.slice(10, 12).map((a) => a.id as string) } },
+      data: { lastName: "Renommé" },
+    });
+    await t.db.account.deleteMany({ where: { id: { in: created.slice(20).map((a) => a.id as string) } } });
+    const { items } = StructureListResponse.parse(
+      (await t.app.inject({ url: "/api/structures", headers: as.operator.headers })).json(),
+    );
+    for (const item of items) {
+      expect(item.totalUsers, item.name).toBe(await t.db.account.count({ where: { structureId: item.id } }));
+    }
   });
 
   it("shows an administrator his structure and its descendants only, rooted at his structure", async () => {
