@@ -67,6 +67,26 @@ const MATRIX: Record<string, Entry> = {
     write: false,
     request: (world) => ({ url: `/api/audit?structureId=${world.structureB}` }),
   },
+  "POST /api/structures": {
+    access: "platform",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: "/api/structures",
+      payload: { name: "Nouvelle", parentId: world.structureB },
+    }),
+  },
+  "PUT /api/structures/:id/parent": {
+    access: "structure",
+    write: true,
+    operatorOnly: true,
+    // B is a root: staying one changes nothing, so the rest of the matrix keeps its tree
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/structures/${world.structureB}/parent`,
+      payload: { parentId: null },
+    }),
+  },
   "GET /api/structures/:id/settings": {
     access: "structure",
     write: false,

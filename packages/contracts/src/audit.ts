@@ -16,6 +16,8 @@ export const auditActionLabels = {
   "auth.psc-linked": "Identité Pro Santé Connect liée",
   "auth.psc-unlinked": "Identité Pro Santé Connect déliée",
   "jobs.run-requested": "Tâche lancée manuellement",
+  "structure.created": "Structure créée",
+  "structure.moved": "Structure rattachée à une autre structure mère",
   "structure.identity-updated": "Identité de la structure modifiée",
   "structure.mssante-updated": "Paramètres MSSanté de la structure modifiés",
   "structure.admin-added": "Administrateur ajouté",

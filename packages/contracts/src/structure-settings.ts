@@ -134,3 +134,15 @@ export type AdminCandidatesResponse = z.infer<typeof AdminCandidatesResponse>;
 
 export const AddAdminRequest = z.object({ accountId: Uuid });
 export const StructureAdminParams = z.object({ id: Uuid, accountId: Uuid });
+
+/** Operators: a new structure under a parent (a root when parentId is null). */
+export const CreateStructureRequest = z.object({
+  name: z.string().trim().min(1, "Saisissez le nom de la structure").max(200, "200 caractères au plus"),
+  parentId: Uuid.nullable(),
+});
+export type CreateStructureRequest = z.infer<typeof CreateStructureRequest>;
+export const CreatedStructure = z.object({ id: Uuid });
+
+/** Operators: attach a structure to another mother (never under itself or one of its daughters). */
+export const MoveStructureRequest = z.object({ parentId: Uuid.nullable() });
+export type MoveStructureRequest = z.infer<typeof MoveStructureRequest>;

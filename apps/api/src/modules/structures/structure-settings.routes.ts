@@ -3,6 +3,9 @@ import {
   AddAdminRequest,
   AdminCandidatesQuery,
   AdminCandidatesResponse,
+  CreatedStructure,
+  CreateStructureRequest,
+  MoveStructureRequest,
   StructureAdminParams,
   StructureAdminsResponse,
   StructureIdentityInput,
@@ -21,6 +24,37 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{ service: Structure
   app,
   { service },
 ) => {
+  app.post(
+    "/structures",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Créer une structure sous une structure mère — opérateurs seulement",
+        body: CreateStructureRequest,
+        response: { 201: CreatedStructure, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.create(signedIn(request).principal, request.body, actorOf(request))),
+  );
+
+  app.put(
+    "/structures/:id/parent",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Changer la structure mère (refusé s'il crée un cycle) — opérateurs seulement",
+        params: IdParams,
+        body: MoveStructureRequest,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.move(signedIn(request).principal, request.params.id, request.body.parentId, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     "/structures/:id/settings",
     {

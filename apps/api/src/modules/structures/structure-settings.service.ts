@@ -7,6 +7,7 @@ import type {
 } from "@medimail/contracts/structure-settings";
 import type { Db } from "@medimail/db/client";
 import { canOnPlatform, type Principal, structureAccess } from "@medimail/domain/access";
+import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree";
 import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
@@ -129,6 +130,66 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
       });
     },
 
+    /** Operators: a new structure, under an existing parent (or a new root). */
+    async create(principal: Principal, input: { name: string; parentId: string | null }, actor: AuditActor) {
+      if (!canOnPlatform(principal, "structures.platform-settings")) {
+        throw forbidden("Seul un opérateur de la plateforme peut créer une structure");
+      }
+      if (input.parentId && !(await db.structure.findUnique({ where: { id: input.parentId }, select: { id: true } }))) {
+        throw validationFailed("Structure mère introuvable", [
+          { path: "body.parentId", message: "Cette structure mère n'existe pas" },
+        ]);
+      }
+      return db.$transaction(async (tx) => {
+        const created = await tx.structure.create({ data: input, select: { id: true } });
+        await recordAudit(tx, actor, {
+          action: "structure.created",
+          entityType: "structure",
+          entityId: created.id,
+          structureId: created.id,
+          after: input,
+        });
+        return created;
+      });
+    },
+
+    /** Operators: a new mother for a structure; refused when it would put the structure under itself. */
+    async move(principal: Principal, id: string, parentId: string | null, actor: AuditActor) {
+      await scope.require(principal, "read", id);
+      if (!canOnPlatform(principal, "structures.platform-settings")) {
+        throw forbidden("Seul un opérateur de la plateforme peut changer la structure mère");
+      }
+      await db.$transaction(async (tx) => {
+        // serialise moves: two concurrent moves could each be acyclic alone and make a cycle together
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('structure-tree'))`;
+        const parents = indexParents(await tx.structure.findMany({ select: { id: true, parentId: true } }));
+        if (parentId !== null && !parents.has(parentId)) {
+          throw validationFailed("Structure mère introuvable", [
+            { path: "body.parentId", message: "Cette structure mère n'existe pas" },
+          ]);
+        }
+        if (wouldCreateCycle(id, parentId, parents)) {
+          throw validationFailed("Rattachement impossible", [
+            {
+              path: "body.parentId",
+              message: "Une structure ne peut pas être rattachée à elle-même ni à l'une de ses filles",
+            },
+          ]);
+        }
+        const before = parents.get(id) ?? null;
+        if (before === parentId) return;
+        await tx.structure.update({ where: { id }, data: { parentId } });
+        await recordAudit(tx, actor, {
+          action: "structure.moved",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before: { parentId: before },
+          after: { parentId },
+        });
+      });
+    },
+
     async admins(principal: Principal, id: string): Promise<StructureAdminsResponse> {
       await scope.require(principal, "read", id);
       const rows = await db.structureAdmin.findMany({
@@ -147,6 +208,17 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
           : rows.length === 1
             ? ["Un seul administrateur : ajoutez-en un second pour assurer la continuité pendant ses absences."]
             : [];
+      const orphans = await db.$queryRaw<{ name: string }[]>`
+        WITH RECURSIVE down(id) AS (
+          SELECT id FROM structure WHERE parent_id = ${id}::uuid
+          UNION ALL SELECT s.id FROM structure s JOIN down ON s.parent_id = down.id
+        )
+        SELECT s.name FROM structure s JOIN down ON down.id = s.id
+         WHERE NOT EXISTS (SELECT 1 FROM structure_admin a WHERE a.structure_id = s.id)
+         ORDER BY s.name LIMIT 20`;
+      if (orphans.length > 0) {
+        warnings.push(`Structures filles sans administrateur propre : ${orphans.map((row) => row.name).join(", ")}.`);
+      }
       return {
         items: rows.map(({ account, createdAt }) => ({
           accountId: account.id,

@@ -158,3 +158,44 @@ describe("Administrateurs", () => {
     ).toBe(2);
   });
 });
+
+describe("creating and moving structures (operators)", () => {
+  it("creates a structure under a parent, then refuses to move a structure under its own daughter", async () => {
+    const created = await send(operator, "POST", "/api/structures", { name: "Clinique Pasteur", parentId: ids.ght });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    expect((await t.db.structure.findUniqueOrThrow({ where: { id } })).parentId).toBe(ids.ght);
+
+    const cycle = await send(operator, "PUT", `/api/structures/${ids.ght}/parent`, { parentId: ids.purpan });
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json().details[0].message).toBe(
+      "Une structure ne peut pas être rattachée à elle-même ni à l'une de ses filles",
+    );
+    const self = await send(operator, "PUT", `/api/structures/${id}/parent`, { parentId: id });
+    expect(self.statusCode).toBe(400);
+
+    expect((await send(operator, "PUT", `/api/structures/${id}/parent`, { parentId: ids.castres })).statusCode).toBe(
+      204,
+    );
+    expect((await t.db.structure.findUniqueOrThrow({ where: { id } })).parentId).toBe(ids.castres);
+    expect(
+      await t.db.auditEvent.count({
+        where: { action: { in: ["structure.created", "structure.moved"] }, entityId: id },
+      }),
+    ).toBe(2);
+  });
+
+  it("keeps creating and moving to operators", async () => {
+    expect((await send(ghtAdmin, "POST", "/api/structures", { name: "X", parentId: ids.ght })).statusCode).toBe(403);
+    expect((await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/parent`, { parentId: null })).statusCode).toBe(
+      403,
+    );
+  });
+
+  it("warns about daughters without their own administrator", async () => {
+    const response = await t.app.inject({ url: `/api/structures/${ids.ght}/admins`, headers: operator.headers });
+    expect(StructureAdminsResponse.parse(response.json()).warnings).toContainEqual(
+      expect.stringContaining("Structures filles sans administrateur propre : CHU de Toulouse — Site Purpan"),
+    );
+  });
+});
