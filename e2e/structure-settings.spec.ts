@@ -21,6 +21,32 @@ test("an operator sets the MSSanté domain and quotas of a structure", async ({ 
   await expect(page.getByRole("region", { name: "MSSanté" }).getByLabel(/Quota ORG/)).toHaveValue("15");
 });
 
+test("an operator creates a structure under a mother, then attaches it to another one", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Créer une structure" }).click();
+  const form = page.getByRole("form", { name: "Créer une structure" });
+  await form.getByRole("button", { name: "Créer" }).click();
+  await expect(form.getByText("Saisissez le nom de la structure")).toBeVisible();
+  await form.getByLabel("Nom de la structure").fill("Clinique des Pyrénées");
+  await form.getByLabel("Structure mère").selectOption({ label: "CH Ariège Couserans" });
+  await form.getByRole("button", { name: "Créer" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Clinique des Pyrénées" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Fil d'Ariane" })).toContainText("CH Ariège Couserans");
+
+  const parent = page.getByRole("region", { name: "Structure mère" });
+  const options = parent.getByLabel("Rattacher à").locator("option");
+  await expect(options.filter({ hasText: "Clinique des Pyrénées" })).toHaveCount(0); // never under itself
+  await parent.getByLabel("Rattacher à").selectOption({ label: "URPS Midi-Pyrénées" });
+  await parent.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(parent.getByText("Modifications enregistrées")).toBeVisible();
+  await page.goto("/");
+  await expect(
+    page
+      .getByRole("table", { name: "Structures de votre périmètre" })
+      .getByRole("row", { name: /Clinique des Pyrénées/ }),
+  ).toContainText("URPS Midi-Pyrénées");
+});
+
 test.describe("as a structure administrator", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 

@@ -1,5 +1,7 @@
 import {
   AdminCandidatesResponse,
+  CreatedStructure,
+  type CreateStructureRequest,
   StructureAdminsResponse,
   type StructureIdentityInput,
   type StructureMssanteInput,
@@ -19,7 +21,7 @@ export const useStructureSettings = (id: string) =>
   });
 
 /** After a save: the settings, the picker and the structure's header show the new values. */
-function useSettingsMutation<T>(mutationFn: (body: T) => Promise<unknown>) {
+function useSettingsMutation<T, R>(mutationFn: (body: T) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
@@ -57,3 +59,9 @@ export const useAddAdmin = (id: string) =>
 
 export const useRemoveAdmin = (id: string) =>
   useSettingsMutation((accountId: string) => apiSend("DELETE", `/structures/${id}/admins/${accountId}`, z.null()));
+
+export const useCreateStructure = () =>
+  useSettingsMutation((body: CreateStructureRequest) => apiSend("POST", "/structures", CreatedStructure, body));
+
+export const useMoveStructure = (id: string) =>
+  useSettingsMutation((parentId: string | null) => apiSend("PUT", `/structures/${id}/parent`, z.null(), { parentId }));

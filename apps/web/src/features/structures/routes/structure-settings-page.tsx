@@ -5,6 +5,7 @@ import { useStructureSettings } from "../api/structure-settings.ts";
 import { AdministratorsBlock } from "../components/settings/administrators-block.tsx";
 import { IdentityBlock } from "../components/settings/identity-block.tsx";
 import { MssanteBlock } from "../components/settings/mssante-block.tsx";
+import { ParentBlock } from "../components/settings/parent-block.tsx";
 
 /** "Paramétrage de la structure": one block per subject, each with its own "Enregistrer". */
 export function StructureSettingsPage() {
@@ -21,6 +22,7 @@ export function StructureSettingsPage() {
       )}
       {/* each block keeps its own input; after a save it is reset to what was saved */}
       <IdentityBlock settings={settings.data} />
+      <ParentBlock structure={structure} settings={settings.data} />
       <MssanteBlock settings={settings.data} />
       <AdministratorsBlock settings={settings.data} />
     </div>

@@ -1,0 +1,69 @@
+import type { StructureSettings } from "@medimail/contracts/structure-settings";
+import type { StructureDetail } from "@medimail/contracts/structures";
+import { ancestorsOf, indexParents } from "@medimail/domain/structure-tree";
+import { type FormEvent, useId, useState } from "react";
+import { useStructures } from "../../api/list-structures.ts";
+import { useMoveStructure } from "../../api/structure-settings.ts";
+
+/**
+ * "Structure mère": operators attach the structure to another mother. The structure itself and its daughters are
+ * not offered (the API refuses them too).
+ */
+export function ParentBlock({ structure, settings }: { structure: StructureDetail; settings: StructureSettings }) {
+  const structures = useStructures();
+  const move = useMoveStructure(structure.id);
+  const selectId = useId();
+  const [saved, setSaved] = useState(false);
+  const items = structures.data?.items ?? [];
+  const parents = indexParents(items);
+  const candidates = items
+    .filter((item) => item.id !== structure.id && !ancestorsOf(item.id, parents).includes(structure.id))
+    .sort((a, b) => a.name.localeCompare(b.name, "fr"));
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const value = String(new FormData(event.currentTarget).get("parentId") ?? "");
+    setSaved(false);
+    move.mutate(value === "" ? null : value, { onSuccess: () => setSaved(true) });
+  };
+
+  return (
+    <section aria-labelledby="mere-titre" className="card">
+      <h2 id="mere-titre" className="card__title">
+        Structure mère
+      </h2>
+      {settings.permissions.platformSettings ? (
+        <form onSubmit={submit} className="form form--wide">
+          <div className="field">
+            <label htmlFor={selectId} className="field__label">
+              Rattacher à
+            </label>
+            <select id={selectId} name="parentId" className="field__input" defaultValue={structure.parentId ?? ""}>
+              <option value="">Aucune (structure racine)</option>
+              {candidates.map((item) => (
+                <option key={item.id} value={item.id}>
+                  {item.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button" disabled={move.isPending}>
+              {move.isPending ? "Enregistrement…" : "Enregistrer"}
+            </button>
+            <span role="status" aria-live="polite">
+              {saved && <span className="badge badge--success">Modifications enregistrées</span>}
+            </span>
+            {move.error && (
+              <span className="error-text" role="alert">
+                {move.error.message}
+              </span>
+            )}
+          </div>
+        </form>
+      ) : (
+        <p>{structure.parentName ?? "Aucune (structure racine)"}</p>
+      )}
+    </section>
+  );
+}
