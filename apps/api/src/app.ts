@@ -26,6 +26,8 @@ import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
 import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
+import { structureOptionsRoutes } from "./modules/structures/structure-options.routes.ts";
+import { createStructureOptionsService } from "./modules/structures/structure-options.service.ts";
 import { structureSettingsRoutes } from "./modules/structures/structure-settings.routes.ts";
 import { createStructureSettingsService } from "./modules/structures/structure-settings.service.ts";
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
@@ -124,6 +126,7 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
       await api.register(structureSettingsRoutes, { service: createStructureSettingsService({ db, scope }) });
+      await api.register(structureOptionsRoutes, { service: createStructureOptionsService({ db, scope }) });
       if (background) {
         const jobs = createJobsService({
           db,

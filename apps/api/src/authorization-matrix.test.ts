@@ -18,6 +18,7 @@ interface World {
   structureB: string;
   lockedAccountOfB: string;
   accountOfB: string;
+  ruleOfB: string;
 }
 type Request = (world: World) => InjectOptions & { url: string };
 
@@ -111,6 +112,55 @@ const MATRIX: Record<string, Entry> = {
       payload: { mssDomain: "b.mssante.fr", quotaPer: -1, quotaOrg: 10, quotaApp: 0, mssAdminOnly: false },
     }),
   },
+  "PUT /api/structures/:id/notifications": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/structures/${world.structureB}/notifications`,
+      payload: {
+        notifyOnReception: true,
+        notifyDailyDigest: false,
+        notifyConnectionAccount: true,
+        notifyOnOpening: false,
+        adminNotificationEmails: [],
+      },
+    }),
+  },
+  "PUT /api/structures/:id/office365": {
+    access: "structure",
+    write: true,
+    operatorOnly: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/structures/${world.structureB}/office365`,
+      payload: { office365Quota: 20 },
+    }),
+  },
+  "GET /api/structures/:id/enrolment-rules": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/enrolment-rules` }),
+  },
+  "POST /api/structures/:id/enrolment-rules": {
+    access: "structure",
+    write: true,
+    operatorOnly: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/enrolment-rules`,
+      payload: { emailDomain: "b.fr", practiceStatus: "ANY" },
+    }),
+  },
+  "DELETE /api/structures/:id/enrolment-rules/:ruleId": {
+    access: "structure",
+    write: true,
+    operatorOnly: true,
+    request: (world) => ({
+      method: "DELETE",
+      url: `/api/structures/${world.structureB}/enrolment-rules/${world.ruleOfB}`,
+    }),
+  },
   "GET /api/structures/:id/admins": {
     access: "structure",
     write: false,
@@ -187,7 +237,8 @@ beforeAll(async () => {
 
   world.structureA = (await createStructure(db, { name: "A" })).id;
   world.daughterOfA = (await createStructure(db, { name: "Fille de A", parentId: world.structureA })).id;
-  world.structureB = (await createStructure(db, { name: "B" })).id;
+  world.structureB = (await createStructure(db, { name: "B", office365Quota: 10 })).id;
+  world.ruleOfB = (await db.enrolmentRule.create({ data: { structureId: world.structureB, emailDomain: "b.fr" } })).id;
   world.lockedAccountOfB = (await createAccount(db, world.structureB, { lockedAt: new Date() })).id;
   world.accountOfB = (await createAccount(db, world.structureB)).id;
   as.operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);

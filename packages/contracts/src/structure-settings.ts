@@ -69,6 +69,82 @@ export const StructureMssanteInput = z.object({
 });
 export type StructureMssanteInput = z.input<typeof StructureMssanteInput>;
 
+/** "Notifications": defaults given to new accounts, and who among the admins is told of validations. */
+export const StructureNotificationsInput = z.object({
+  notifyOnReception: z.boolean(),
+  notifyDailyDigest: z.boolean(),
+  notifyConnectionAccount: z.boolean(),
+  notifyOnOpening: z.boolean(),
+  adminNotificationEmails: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.email({ error: "Adresse e-mail invalide" })),
+    )
+    .max(20, "20 adresses au plus"),
+});
+export type StructureNotificationsInput = z.input<typeof StructureNotificationsInput>;
+
+/** "Office 365" (legacy): the operator's, only for structures that already have it. */
+export const StructureOffice365Input = z.object({
+  office365Quota: z
+    .number({ error: "Saisissez un nombre" })
+    .int("Nombre entier attendu")
+    .min(-1, "-1 (illimité), 0 (aucun) ou un nombre positif"),
+});
+
+export const PracticeStatus = z.enum(["ANY", "LIBERAL", "NON_LIBERAL"]);
+export const practiceStatusLabels: Record<z.infer<typeof PracticeStatus>, string> = {
+  ANY: "Indifférent",
+  LIBERAL: "Libéral",
+  NON_LIBERAL: "Non libéral",
+};
+
+/** An optional criterion: absent, null or "" all mean "any". */
+const optionalCode = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .trim()
+    .nullish()
+    .transform((value) => (value ? value : null))
+    .refine((value) => value === null || pattern.test(value), { message });
+
+/** "Enrôlement automatique": a self-registration matching every filled criterion lands in the structure. */
+export const EnrolmentRuleInput = z
+  .object({
+    emailDomain: optionalCode(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, "Domaine attendu, ex. chu-toulouse.fr"),
+    regionCode: optionalCode(/^\d{2,3}$/, "Code région INSEE attendu, ex. 76"),
+    departmentCode: optionalCode(/^(\d{2,3}|2A|2B)$/i, "Code département attendu, ex. 31 ou 2A"),
+    postcode: optionalCode(/^\d{5}$/, "Code postal à 5 chiffres"),
+    city: optionalCode(/^.{1,100}$/, "100 caractères au plus"),
+    profession: optionalCode(/^\d{1,10}$/, "Code profession attendu, ex. 10 (médecin)"),
+    practiceStatus: PracticeStatus,
+  })
+  .refine(
+    (rule) =>
+      [rule.emailDomain, rule.regionCode, rule.departmentCode, rule.postcode, rule.city, rule.profession].some(
+        (value) => value !== null,
+      ) || rule.practiceStatus !== "ANY",
+    { path: ["emailDomain"], message: "Renseignez au moins un critère" },
+  );
+export type EnrolmentRuleInput = z.input<typeof EnrolmentRuleInput>;
+
+export const EnrolmentRule = z.object({
+  id: Uuid,
+  emailDomain: z.string().nullable(),
+  regionCode: z.string().nullable(),
+  departmentCode: z.string().nullable(),
+  postcode: z.string().nullable(),
+  city: z.string().nullable(),
+  profession: z.string().nullable(),
+  practiceStatus: PracticeStatus,
+});
+export type EnrolmentRule = z.infer<typeof EnrolmentRule>;
+export const EnrolmentRulesResponse = z.object({ items: z.array(EnrolmentRule) });
+export const EnrolmentRuleParams = z.object({ id: Uuid, ruleId: Uuid });
+
 export const QuotaUsage = z.object({ PER: z.number().int(), ORG: z.number().int(), APP: z.number().int() });
 
 export const StructureSettings = z.object({
@@ -89,6 +165,15 @@ export const StructureSettings = z.object({
     /** MSSanté addresses in use, per type */
     usage: QuotaUsage,
   }),
+  notifications: z.object({
+    notifyOnReception: z.boolean(),
+    notifyDailyDigest: z.boolean(),
+    notifyConnectionAccount: z.boolean(),
+    notifyOnOpening: z.boolean(),
+    adminNotificationEmails: z.array(z.string()),
+  }),
+  /** null: the structure never had Office 365, the block is not shown */
+  office365Quota: z.number().int().nullable(),
   /** what the caller may change here */
   permissions: z.object({ administer: z.boolean(), platformSettings: z.boolean() }),
 });

@@ -6,7 +6,7 @@ import type {
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
 import type { Db } from "@medimail/db/client";
-import { canOnPlatform, type Principal, structureAccess } from "@medimail/domain/access";
+import { canOnPlatform, type Principal, structureAccess, visibleStructureIds } from "@medimail/domain/access";
 import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree";
 import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
@@ -57,6 +57,14 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
           mssAdminOnly: structure.mssAdminOnly,
           usage: await quotaUsage(id),
         },
+        notifications: {
+          notifyOnReception: structure.notifyOnReception,
+          notifyDailyDigest: structure.notifyDailyDigest,
+          notifyConnectionAccount: structure.notifyConnectionAccount,
+          notifyOnOpening: structure.notifyOnOpening,
+          adminNotificationEmails: structure.adminNotificationEmails,
+        },
+        office365Quota: structure.office365Quota,
         permissions: {
           administer: access === "administer",
           platformSettings: canOnPlatform(principal, "structures.platform-settings"),
@@ -232,11 +240,23 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
       };
     },
 
-    /** Accounts of the structure and its daughters matching a name or an email (accent- and case-insensitive). */
+    /**
+     * Validated accounts matching a name or an email (accents and case aside) that the caller may see: every
+     * account for an operator, the accounts of the caller's structures for an administrator.
+     */
     async adminCandidates(principal: Principal, id: string, q: string, page: number): Promise<AdminCandidatesResponse> {
       // a read: support may look (it reads the accounts anyway); adding stays an administrator's write
       await scope.require(principal, "read", id);
       const pattern = `%${foldForSearch(q).replace(/[\\%_]/g, "\\$&")}%`;
+      const everywhere = principal.platformRole === "OPERATOR";
+      const visible = everywhere
+        ? []
+        : [
+            ...visibleStructureIds(
+              principal,
+              indexParents(await db.structure.findMany({ select: { id: true, parentId: true } })),
+            ),
+          ];
       const rows = await db.$queryRaw<
         {
           accountId: string;
@@ -247,14 +267,12 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
           isAdmin: boolean;
         }[]
       >`
-        WITH RECURSIVE down(id) AS (
-          SELECT ${id}::uuid UNION ALL SELECT s.id FROM structure s JOIN down ON s.parent_id = down.id
-        )
         SELECT a.id AS "accountId", a.email, a.first_name AS "firstName", a.last_name AS "lastName",
                s.name AS "structureName",
                EXISTS (SELECT 1 FROM structure_admin sa WHERE sa.structure_id = ${id}::uuid AND sa.account_id = a.id) AS "isAdmin"
           FROM account a JOIN structure s ON s.id = a.structure_id
-         WHERE a.structure_id IN (SELECT id FROM down) AND a.state = 'VALIDATED' AND a.search_text LIKE ${pattern}
+         WHERE (${everywhere} OR a.structure_id = ANY(${visible}::uuid[]))
+           AND a.state = 'VALIDATED' AND a.search_text LIKE ${pattern}
          ORDER BY a.last_name, a.first_name, a.id
          LIMIT ${CANDIDATES_PAGE_SIZE + 1} OFFSET ${(page - 1) * CANDIDATES_PAGE_SIZE}`;
       return { items: rows.slice(0, CANDIDATES_PAGE_SIZE), page, hasMore: rows.length > CANDIDATES_PAGE_SIZE };
@@ -266,9 +284,9 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
         where: { id: accountId },
         select: { email: true, state: true, structureId: true },
       });
-      // the account must belong to the structure or one of its daughters
+      // any existing account the caller may see (an administrator does not learn of accounts outside his scope)
       const accountAncestry = account ? await scope.ancestry(account.structureId) : [];
-      if (!account || !accountAncestry.includes(id)) throw notFound("Compte introuvable dans cette structure");
+      if (!account || structureAccess(principal, accountAncestry) === "none") throw notFound("Compte introuvable");
       if (account.state !== "VALIDATED") throw conflict("Seul un compte validé peut devenir administrateur");
       await db.$transaction(async (tx) => {
         const created = await tx.structureAdmin.createMany({

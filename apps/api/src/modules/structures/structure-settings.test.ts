@@ -143,10 +143,28 @@ describe("Administrateurs", () => {
     const again = await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/admins`, { accountId: someone.id });
     expect(again.statusCode).toBe(409);
 
-    // an account of another structure cannot be made administrator here
-    const outsider = await t.db.account.findFirstOrThrow({ where: { structureId: ids.castres } });
+    // an account outside the administrator's scope does not exist for him (an operator may pick any account)
+    const outsider = await t.db.account.findFirstOrThrow({ where: { structureId: ids.castres, state: "VALIDATED" } });
     const refused = await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/admins`, { accountId: outsider.id });
     expect(refused.statusCode).toBe(404);
+    const outsiderSearch = AdminCandidatesResponse.parse(
+      (
+        await t.app.inject({
+          url: `/api/structures/${ids.ght}/admin-candidates?q=${encodeURIComponent(outsider.email)}`,
+          headers: ghtAdmin.headers,
+        })
+      ).json(),
+    );
+    expect(outsiderSearch.items).toEqual([]);
+    const byOperator = AdminCandidatesResponse.parse(
+      (
+        await t.app.inject({
+          url: `/api/structures/${ids.ght}/admin-candidates?q=${encodeURIComponent(outsider.email)}`,
+          headers: operator.headers,
+        })
+      ).json(),
+    );
+    expect(byOperator.items.map((item) => item.accountId)).toEqual([outsider.id]);
 
     // an administrator cannot remove himself, but removes the other one
     const self = await send(ghtAdmin, "DELETE", `/api/structures/${ids.ght}/admins/${ghtAdminId}`);
@@ -197,5 +215,65 @@ describe("creating and moving structures (operators)", () => {
     expect(StructureAdminsResponse.parse(response.json()).warnings).toContainEqual(
       expect.stringContaining("Structures filles sans administrateur propre : CHU de Toulouse — Site Purpan"),
     );
+  });
+});
+
+describe("Notifications, Office 365, Enrôlement automatique", () => {
+  it("saves the notification defaults and the admins' contacts (deduplicated), refusing a bad address", async () => {
+    const body = {
+      notifyOnReception: false,
+      notifyDailyDigest: true,
+      notifyConnectionAccount: true,
+      notifyOnOpening: false,
+      adminNotificationEmails: ["Secretariat@ght31.fr", "secretariat@ght31.fr", "dsi@ght31.fr"],
+    };
+    expect((await send(ghtAdmin, "PUT", `/api/structures/${ids.ght}/notifications`, body)).statusCode).toBe(204);
+    const structure = await t.db.structure.findUniqueOrThrow({ where: { id: ids.ght } });
+    expect(structure.adminNotificationEmails).toEqual(["secretariat@ght31.fr", "dsi@ght31.fr"]);
+    expect(structure.notifyOnReception).toBe(false);
+    const bad = await send(ghtAdmin, "PUT", `/api/structures/${ids.ght}/notifications`, {
+      ...body,
+      adminNotificationEmails: ["pas-une-adresse"],
+    });
+    expect(bad.json().details).toEqual([
+      { path: "body.adminNotificationEmails.0", message: "Adresse e-mail invalide" },
+    ]);
+  });
+
+  it("changes the Office 365 quota only where it applies, and only for operators", async () => {
+    const body = { office365Quota: 40 };
+    expect((await send(operator, "PUT", `/api/structures/${ids.purpan}/office365`, body)).statusCode).toBe(409);
+    await t.db.structure.update({ where: { id: ids.purpan }, data: { office365Quota: 10 } });
+    expect((await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/office365`, body)).statusCode).toBe(403);
+    expect((await send(operator, "PUT", `/api/structures/${ids.purpan}/office365`, body)).statusCode).toBe(204);
+    expect((await t.db.structure.findUniqueOrThrow({ where: { id: ids.purpan } })).office365Quota).toBe(40);
+  });
+
+  it("lets operators add and remove enrolment rules (at least one criterion), which administrators read", async () => {
+    const empty = await send(operator, "POST", `/api/structures/${ids.castres}/enrolment-rules`, {
+      emailDomain: "",
+      regionCode: "",
+      departmentCode: "",
+      postcode: "",
+      city: "",
+      profession: "",
+      practiceStatus: "ANY",
+    });
+    expect(empty.json().details).toEqual([{ path: "body.emailDomain", message: "Renseignez au moins un critère" }]);
+    const rule = { emailDomain: "CH-Lavaur.fr", departmentCode: "81", practiceStatus: "NON_LIBERAL" };
+    const full = { regionCode: "", postcode: "", city: "", profession: "", ...rule };
+    expect((await send(ghtAdmin, "POST", `/api/structures/${ids.ght}/enrolment-rules`, full)).statusCode).toBe(403);
+    const added = await send(operator, "POST", `/api/structures/${ids.castres}/enrolment-rules`, full);
+    expect(added.statusCode).toBe(201);
+    const listed = await t.app.inject({
+      url: `/api/structures/${ids.castres}/enrolment-rules`,
+      headers: operator.headers,
+    });
+    expect(listed.json().items).toContainEqual(
+      expect.objectContaining({ emailDomain: "ch-lavaur.fr", departmentCode: "81" }),
+    );
+    const removed = await send(operator, "DELETE", `/api/structures/${ids.castres}/enrolment-rules/${added.json().id}`);
+    expect(removed.statusCode).toBe(204);
+    expect(await t.db.enrolmentRule.count({ where: { id: added.json().id } })).toBe(0);
   });
 });

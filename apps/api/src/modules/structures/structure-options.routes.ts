@@ -1,0 +1,116 @@
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import {
+  EnrolmentRuleInput,
+  EnrolmentRuleParams,
+  EnrolmentRulesResponse,
+  StructureNotificationsInput,
+  StructureOffice365Input,
+} from "@medimail/contracts/structure-settings";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import type { StructureOptionsService } from "./structure-options.service.ts";
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+
+export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureOptionsService }> = async (
+  app,
+  { service },
+) => {
+  app.put(
+    "/structures/:id/notifications",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Enregistrer le bloc Notifications (valeurs par défaut des nouveaux comptes, contacts)",
+        params: IdParams,
+        body: StructureNotificationsInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.updateNotifications(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    "/structures/:id/office365",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Enregistrer le quota Office 365 (structures qui l'ont déjà) — opérateurs seulement",
+        params: IdParams,
+        body: StructureOffice365Input,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.updateOffice365(
+        signedIn(request).principal,
+        request.params.id,
+        request.body.office365Quota,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/structures/:id/enrolment-rules",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Règles d'enrôlement automatique de la structure",
+        params: IdParams,
+        response: { 200: EnrolmentRulesResponse, ...errors },
+      },
+    },
+    async (request) => ({ items: await service.enrolmentRules(signedIn(request).principal, request.params.id) }),
+  );
+
+  app.post(
+    "/structures/:id/enrolment-rules",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Ajouter une règle d'enrôlement automatique — opérateurs seulement",
+        params: IdParams,
+        body: EnrolmentRuleInput,
+        response: { 201: z.object({ id: z.uuid() }), ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await service.addEnrolmentRule(
+            signedIn(request).principal,
+            request.params.id,
+            request.body,
+            actorOf(request),
+          ),
+        ),
+  );
+
+  app.delete(
+    "/structures/:id/enrolment-rules/:ruleId",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Supprimer une règle d'enrôlement automatique — opérateurs seulement",
+        params: EnrolmentRuleParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.removeEnrolmentRule(
+        signedIn(request).principal,
+        request.params.id,
+        request.params.ruleId,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,128 @@
+import type {
+  EnrolmentRule,
+  EnrolmentRuleInput,
+  StructureNotificationsInput,
+} from "@medimail/contracts/structure-settings";
+import type { Db } from "@medimail/db/client";
+import { canOnPlatform, type Principal } from "@medimail/domain/access";
+import type { z } from "zod";
+import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import type { Scope } from "../auth/scope.ts";
+
+type NotificationsOutput = z.output<typeof StructureNotificationsInput>;
+type RuleOutput = z.output<typeof EnrolmentRuleInput>;
+
+const requireOperator = (principal: Principal, what: string) => {
+  if (!canOnPlatform(principal, "structures.platform-settings")) {
+    throw forbidden(`Seul un opérateur de la plateforme peut modifier ${what}`);
+  }
+};
+
+/** The smaller blocks of "Paramétrage": notifications, Office 365, automatic enrolment. */
+export function createStructureOptionsService({ db, scope }: { db: Db; scope: Scope }) {
+  return {
+    async updateNotifications(principal: Principal, id: string, input: NotificationsOutput, actor: AuditActor) {
+      await scope.require(principal, "administer", id);
+      const data = { ...input, adminNotificationEmails: [...new Set(input.adminNotificationEmails)] };
+      await db.$transaction(async (tx) => {
+        const before = await tx.structure.findUniqueOrThrow({
+          where: { id },
+          select: {
+            notifyOnReception: true,
+            notifyDailyDigest: true,
+            notifyConnectionAccount: true,
+            notifyOnOpening: true,
+            adminNotificationEmails: true,
+          },
+        });
+        await tx.structure.update({ where: { id }, data });
+        await recordAudit(tx, actor, {
+          action: "structure.notifications-updated",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+          after: data,
+        });
+      });
+    },
+
+    /** Office 365 is legacy: only structures that already have it keep the block, and only operators change it. */
+    async updateOffice365(principal: Principal, id: string, office365Quota: number, actor: AuditActor) {
+      await scope.require(principal, "read", id);
+      requireOperator(principal, "le quota Office 365");
+      await db.$transaction(async (tx) => {
+        const before = await tx.structure.findUniqueOrThrow({ where: { id }, select: { office365Quota: true } });
+        if (before.office365Quota === null) throw conflict("Office 365 n'est pas proposé à cette structure");
+        await tx.structure.update({ where: { id }, data: { office365Quota } });
+        await recordAudit(tx, actor, {
+          action: "structure.office365-updated",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+          after: { office365Quota },
+        });
+      });
+    },
+
+    async enrolmentRules(principal: Principal, id: string): Promise<EnrolmentRule[]> {
+      await scope.require(principal, "read", id);
+      return db.enrolmentRule.findMany({
+        where: { structureId: id },
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          emailDomain: true,
+          regionCode: true,
+          departmentCode: true,
+          postcode: true,
+          city: true,
+          profession: true,
+          practiceStatus: true,
+        },
+      });
+    },
+
+    async addEnrolmentRule(principal: Principal, id: string, input: RuleOutput, actor: AuditActor) {
+      await scope.require(principal, "read", id);
+      requireOperator(principal, "l'enrôlement automatique");
+      const data = {
+        ...input,
+        emailDomain: input.emailDomain?.toLowerCase() ?? null,
+        departmentCode: input.departmentCode?.toUpperCase() ?? null,
+      };
+      return db.$transaction(async (tx) => {
+        const rule = await tx.enrolmentRule.create({ data: { ...data, structureId: id }, select: { id: true } });
+        await recordAudit(tx, actor, {
+          action: "structure.enrolment-rule-added",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          after: { ruleId: rule.id, ...data },
+        });
+        return rule;
+      });
+    },
+
+    async removeEnrolmentRule(principal: Principal, id: string, ruleId: string, actor: AuditActor) {
+      await scope.require(principal, "read", id);
+      requireOperator(principal, "l'enrôlement automatique");
+      await db.$transaction(async (tx) => {
+        const rule = await tx.enrolmentRule.findFirst({ where: { id: ruleId, structureId: id } });
+        if (!rule) throw notFound("Règle d'enrôlement introuvable");
+        await tx.enrolmentRule.delete({ where: { id: ruleId } });
+        const { structureId: _structure, createdAt: _created, ...before } = rule;
+        await recordAudit(tx, actor, {
+          action: "structure.enrolment-rule-removed",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+        });
+      });
+    },
+  };
+}
+export type StructureOptionsService = ReturnType<typeof createStructureOptionsService>;
