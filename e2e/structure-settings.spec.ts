@@ -47,6 +47,28 @@ test("an operator creates a structure under a mother, then attaches it to anothe
   ).toContainText("URPS Midi-Pyrénées");
 });
 
+test("an operator sets notification defaults and an automatic enrolment rule", async ({ page }) => {
+  await openSettings(page, "CHIC Castres Mazamet");
+  const notifications = page.getByRole("region", { name: "Notifications" });
+  await notifications.getByLabel("À chaque réception d'un message").uncheck();
+  await expect(notifications.getByText("les logiciels de messagerie des utilisateurs ne sont plus")).toBeVisible();
+  await notifications.getByLabel("Contacts des administrateurs à prévenir").fill("dsi@chic-cm.fr, pas-une-adresse");
+  await notifications.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(notifications.getByText("Adresse e-mail invalide")).toBeVisible();
+  await notifications.getByLabel("Contacts des administrateurs à prévenir").fill("dsi@chic-cm.fr");
+  await notifications.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(notifications.getByText("Modifications enregistrées")).toBeVisible();
+
+  const enrolment = page.getByRole("region", { name: "Enrôlement automatique" });
+  const newRule = enrolment.getByRole("form", { name: "Nouvelle règle d'enrôlement" });
+  await newRule.getByLabel("Département").fill("81");
+  await newRule.getByLabel("Mode d'exercice").selectOption("LIBERAL");
+  await newRule.getByRole("button", { name: "Ajouter la règle" }).click();
+  await expect(enrolment.getByRole("list", { name: "Règles d'enrôlement" })).toContainText(
+    "département 81, exercice libéral",
+  );
+});
+
 test.describe("as a structure administrator", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 

@@ -2,9 +2,12 @@ import {
   AdminCandidatesResponse,
   CreatedStructure,
   type CreateStructureRequest,
+  type EnrolmentRuleInput,
+  EnrolmentRulesResponse,
   StructureAdminsResponse,
   type StructureIdentityInput,
   type StructureMssanteInput,
+  type StructureNotificationsInput,
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -65,3 +68,27 @@ export const useCreateStructure = () =>
 
 export const useMoveStructure = (id: string) =>
   useSettingsMutation((parentId: string | null) => apiSend("PUT", `/structures/${id}/parent`, z.null(), { parentId }));
+
+export const useSaveNotifications = (id: string) =>
+  useSettingsMutation((body: StructureNotificationsInput) =>
+    apiSend("PUT", `/structures/${id}/notifications`, z.null(), body),
+  );
+
+export const useSaveOffice365 = (id: string) =>
+  useSettingsMutation((office365Quota: number) =>
+    apiSend("PUT", `/structures/${id}/office365`, z.null(), { office365Quota }),
+  );
+
+export const useEnrolmentRules = (id: string) =>
+  useQuery({
+    queryKey: ["structures", id, "enrolment-rules"],
+    queryFn: ({ signal }) => apiGet(`/structures/${id}/enrolment-rules`, EnrolmentRulesResponse, signal),
+  });
+
+export const useAddEnrolmentRule = (id: string) =>
+  useSettingsMutation((body: EnrolmentRuleInput) =>
+    apiSend("POST", `/structures/${id}/enrolment-rules`, z.object({ id: z.string() }), body),
+  );
+
+export const useRemoveEnrolmentRule = (id: string) =>
+  useSettingsMutation((ruleId: string) => apiSend("DELETE", `/structures/${id}/enrolment-rules/${ruleId}`, z.null()));

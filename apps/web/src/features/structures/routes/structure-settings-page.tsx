@@ -3,8 +3,11 @@ import { useOutletContext } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { useStructureSettings } from "../api/structure-settings.ts";
 import { AdministratorsBlock } from "../components/settings/administrators-block.tsx";
+import { EnrolmentBlock } from "../components/settings/enrolment-block.tsx";
 import { IdentityBlock } from "../components/settings/identity-block.tsx";
 import { MssanteBlock } from "../components/settings/mssante-block.tsx";
+import { NotificationsBlock } from "../components/settings/notifications-block.tsx";
+import { Office365Block } from "../components/settings/office365-block.tsx";
 import { ParentBlock } from "../components/settings/parent-block.tsx";
 
 /** "Paramétrage de la structure": one block per subject, each with its own "Enregistrer". */
@@ -23,8 +26,11 @@ export function StructureSettingsPage() {
       {/* each block keeps its own input; after a save it is reset to what was saved */}
       <IdentityBlock settings={settings.data} />
       <ParentBlock structure={structure} settings={settings.data} />
-      <MssanteBlock settings={settings.data} />
       <AdministratorsBlock settings={settings.data} />
+      <NotificationsBlock settings={settings.data} />
+      <EnrolmentBlock settings={settings.data} />
+      <MssanteBlock settings={settings.data} />
+      <Office365Block settings={settings.data} />
     </div>
   );
 }
