@@ -22,6 +22,8 @@ import { createScope } from "./modules/auth/scope.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
+import { createBundledCommuneDirectory } from "./modules/geo/communes.ts";
+import { geoRoutes } from "./modules/geo/geo.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
@@ -113,6 +115,7 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
     ? createMailTrigger({ db, queue: background.queue, clock: background.clock, log: app.log })
     : () => undefined;
   const scope = createScope(db);
+  const communes = createBundledCommuneDirectory();
   const login = createLoginService({ db, settings, deliverMailSoon });
   const psc = settings.psc ? createPscService({ db, client: createPscClient(settings.psc), login }) : null;
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
@@ -125,8 +128,11 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
       await api.register(securityRoutes, { db });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
-      await api.register(structureSettingsRoutes, { service: createStructureSettingsService({ db, scope }) });
-      await api.register(structureOptionsRoutes, { service: createStructureOptionsService({ db, scope }) });
+      await api.register(structureSettingsRoutes, { service: createStructureSettingsService({ db, scope, communes }) });
+      await api.register(structureOptionsRoutes, {
+        service: createStructureOptionsService({ db, scope, communes }),
+      });
+      await api.register(geoRoutes, { communes });
       if (background) {
         const jobs = createJobsService({
           db,

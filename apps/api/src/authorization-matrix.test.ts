@@ -25,7 +25,7 @@ type Request = (world: World) => InjectOptions & { url: string };
 type Entry =
   /** anyone, signed in or not (sign-in steps, the development mail page) */
   | { access: "public" }
-  /** any signed-in caller, on their own account only (log out, their own second factors) */
+  /** any signed-in caller: their own account (log out, second factors) or shared referentials (communes) */
   | { access: "self"; request: Request }
   /** an object of structure B: outside the caller's scope it does not exist (404); operatorOnly: B's own
    *  administrators may read it but only operators may change it (403) */
@@ -159,6 +159,16 @@ const MATRIX: Record<string, Entry> = {
     request: (world) => ({
       method: "DELETE",
       url: `/api/structures/${world.structureB}/enrolment-rules/${world.ruleOfB}`,
+    }),
+  },
+  "GET /api/communes": { access: "self", request: () => ({ url: "/api/communes?q=toulouse" }) },
+  "PUT /api/structures/:id/location": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/structures/${world.structureB}/location`,
+      payload: { addressLine: "1 place du Capitole", cityInseeCode: "31555", postcode: "31000" },
     }),
   },
   "GET /api/structures/:id/admins": {

@@ -20,6 +20,7 @@ export const auditActionLabels = {
   "structure.moved": "Structure rattachée à une autre structure mère",
   "structure.identity-updated": "Identité de la structure modifiée",
   "structure.mssante-updated": "Paramètres MSSanté de la structure modifiés",
+  "structure.location-updated": "Localisation de la structure modifiée",
   "structure.notifications-updated": "Notifications de la structure modifiées",
   "structure.office365-updated": "Quota Office 365 modifié",
   "structure.enrolment-rule-added": "Règle d'enrôlement automatique ajoutée",

@@ -69,6 +69,30 @@ export const StructureMssanteInput = z.object({
 });
 export type StructureMssanteInput = z.input<typeof StructureMssanteInput>;
 
+/** "Localisation": the street line, and a commune chosen in the list (the département and région follow). */
+export const StructureLocationInput = z
+  .object({
+    addressLine: z
+      .string()
+      .trim()
+      .max(200, "200 caractères au plus")
+      .transform((value) => (value === "" ? null : value))
+      .nullable(),
+    cityInseeCode: z
+      .string()
+      .regex(/^(\d{5}|2[AB]\d{3})$/, "Choisissez la commune dans la liste")
+      .nullable(),
+    postcode: z
+      .string()
+      .regex(/^\d{5}$/, "Code postal à 5 chiffres")
+      .nullable(),
+  })
+  .refine((value) => (value.cityInseeCode === null) === (value.postcode === null), {
+    path: ["postcode"],
+    message: "Choisissez la commune et son code postal",
+  });
+export type StructureLocationInput = z.input<typeof StructureLocationInput>;
+
 /** "Notifications": defaults given to new accounts, and who among the admins is told of validations. */
 export const StructureNotificationsInput = z.object({
   notifyOnReception: z.boolean(),
@@ -164,6 +188,16 @@ export const StructureSettings = z.object({
     mssAdminOnly: z.boolean(),
     /** MSSanté addresses in use, per type */
     usage: QuotaUsage,
+  }),
+  location: z.object({
+    addressLine: z.string().nullable(),
+    postcode: z.string().nullable(),
+    city: z.string().nullable(),
+    cityInseeCode: z.string().nullable(),
+    departmentCode: z.string().nullable(),
+    departmentName: z.string().nullable(),
+    regionCode: z.string().nullable(),
+    regionName: z.string().nullable(),
   }),
   notifications: z.object({
     notifyOnReception: z.boolean(),

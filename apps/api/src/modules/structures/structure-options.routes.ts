@@ -3,6 +3,7 @@ import {
   EnrolmentRuleInput,
   EnrolmentRuleParams,
   EnrolmentRulesResponse,
+  StructureLocationInput,
   StructureNotificationsInput,
   StructureOffice365Input,
 } from "@medimail/contracts/structure-settings";
@@ -17,6 +18,23 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
   app,
   { service },
 ) => {
+  app.put(
+    "/structures/:id/location",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Enregistrer le bloc Localisation (adresse, commune, code postal ; département et région déduits)",
+        params: IdParams,
+        body: StructureLocationInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.updateLocation(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.put(
     "/structures/:id/notifications",
     {

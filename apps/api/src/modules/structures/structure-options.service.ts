@@ -1,16 +1,19 @@
 import type {
   EnrolmentRule,
   EnrolmentRuleInput,
+  StructureLocationInput,
   StructureNotificationsInput,
 } from "@medimail/contracts/structure-settings";
 import type { Db } from "@medimail/db/client";
 import { canOnPlatform, type Principal } from "@medimail/domain/access";
 import type { z } from "zod";
-import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
+import type { CommuneDirectory } from "../geo/communes.ts";
 
 type NotificationsOutput = z.output<typeof StructureNotificationsInput>;
+type LocationOutput = z.output<typeof StructureLocationInput>;
 type RuleOutput = z.output<typeof EnrolmentRuleInput>;
 
 const requireOperator = (principal: Principal, what: string) => {
@@ -20,8 +23,70 @@ const requireOperator = (principal: Principal, what: string) => {
 };
 
 /** The smaller blocks of "Paramétrage": notifications, Office 365, automatic enrolment. */
-export function createStructureOptionsService({ db, scope }: { db: Db; scope: Scope }) {
+export function createStructureOptionsService({
+  db,
+  scope,
+  communes,
+}: {
+  db: Db;
+  scope: Scope;
+  communes: CommuneDirectory;
+}) {
   return {
+    /** The commune is looked up in the directory: city, département and région are never typed by hand. */
+    async updateLocation(principal: Principal, id: string, input: LocationOutput, actor: AuditActor) {
+      await scope.require(principal, "administer", id);
+      let place = { city: null, cityInseeCode: null, departmentCode: null, regionCode: null } as {
+        city: string | null;
+        cityInseeCode: string | null;
+        departmentCode: string | null;
+        regionCode: string | null;
+      };
+      if (input.cityInseeCode) {
+        const commune = await communes.get(input.cityInseeCode);
+        if (!commune) {
+          throw validationFailed("Commune inconnue", [{ path: "body.cityInseeCode", message: "Commune inconnue" }]);
+        }
+        if (input.postcode && !commune.postcodes.includes(input.postcode)) {
+          throw validationFailed("Code postal d'une autre commune", [
+            {
+              path: "body.postcode",
+              message: `${input.postcode} n'est pas un code postal de ${commune.name} (${commune.postcodes.join(", ")})`,
+            },
+          ]);
+        }
+        place = {
+          city: commune.name,
+          cityInseeCode: commune.inseeCode,
+          departmentCode: commune.departmentCode,
+          regionCode: commune.regionCode,
+        };
+      }
+      const data = { addressLine: input.addressLine, postcode: input.postcode, ...place };
+      await db.$transaction(async (tx) => {
+        const before = await tx.structure.findUniqueOrThrow({
+          where: { id },
+          select: {
+            addressLine: true,
+            postcode: true,
+            city: true,
+            cityInseeCode: true,
+            departmentCode: true,
+            regionCode: true,
+          },
+        });
+        await tx.structure.update({ where: { id }, data });
+        await recordAudit(tx, actor, {
+          action: "structure.location-updated",
+          entityType: "structure",
+          entityId: id,
+          structureId: id,
+          before,
+          after: data,
+        });
+      });
+    },
+
     async updateNotifications(principal: Principal, id: string, input: NotificationsOutput, actor: AuditActor) {
       await scope.require(principal, "administer", id);
       const data = { ...input, adminNotificationEmails: [...new Set(input.adminNotificationEmails)] };

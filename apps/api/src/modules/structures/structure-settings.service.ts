@@ -13,6 +13,7 @@ import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
+import type { CommuneDirectory } from "../geo/communes.ts";
 
 type IdentityOutput = z.output<typeof StructureIdentityInput>;
 type MssanteOutput = z.output<typeof StructureMssanteInput>;
@@ -21,7 +22,15 @@ const CANDIDATES_PAGE_SIZE = 20;
 const QUOTA_LABELS = { PER: "PER", ORG: "ORG", APP: "APP" } as const;
 
 /** "Paramétrage de la structure": its settings, block by block, and its administrators. */
-export function createStructureSettingsService({ db, scope }: { db: Db; scope: Scope }) {
+export function createStructureSettingsService({
+  db,
+  scope,
+  communes,
+}: {
+  db: Db;
+  scope: Scope;
+  communes: CommuneDirectory;
+}) {
   /** MSSanté addresses in use in the structure, per type. */
   async function quotaUsage(structureId: string) {
     const rows = await db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
@@ -40,6 +49,7 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
       const access = structureAccess(principal, ancestry);
       if (access === "none") throw notFound("Structure introuvable");
       const structure = await db.structure.findUniqueOrThrow({ where: { id } });
+      const commune = structure.cityInseeCode ? await communes.get(structure.cityInseeCode) : null;
       return {
         id,
         identity: {
@@ -56,6 +66,16 @@ export function createStructureSettingsService({ db, scope }: { db: Db; scope: S
           quotaApp: structure.quotaApp,
           mssAdminOnly: structure.mssAdminOnly,
           usage: await quotaUsage(id),
+        },
+        location: {
+          addressLine: structure.addressLine,
+          postcode: structure.postcode,
+          city: structure.city,
+          cityInseeCode: structure.cityInseeCode,
+          departmentCode: structure.departmentCode,
+          departmentName: commune?.departmentName ?? null,
+          regionCode: structure.regionCode,
+          regionName: commune?.regionName ?? null,
         },
         notifications: {
           notifyOnReception: structure.notifyOnReception,

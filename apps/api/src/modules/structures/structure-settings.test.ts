@@ -277,3 +277,39 @@ describe("Notifications, Office 365, Enrôlement automatique", () => {
     expect(await t.db.enrolmentRule.count({ where: { id: added.json().id } })).toBe(0);
   });
 });
+
+describe("Localisation", () => {
+  it("suggests communes, and saves an address whose département and région follow from the commune", async () => {
+    const found = await t.app.inject({ url: "/api/communes?q=saint-gir", headers: ghtAdmin.headers });
+    expect(found.json().items[0]).toMatchObject({ name: "Saint-Girons", departmentCode: "09" });
+
+    const wrongPostcode = await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/location`, {
+      addressLine: "Place du Docteur Baylac",
+      cityInseeCode: "31555",
+      postcode: "09200",
+    });
+    expect(wrongPostcode.statusCode).toBe(400);
+    expect(wrongPostcode.json().details[0]).toMatchObject({ path: "body.postcode" });
+    expect(wrongPostcode.json().details[0].message).toContain("n'est pas un code postal de Toulouse");
+
+    const saved = await send(ghtAdmin, "PUT", `/api/structures/${ids.purpan}/location`, {
+      addressLine: "Place du Docteur Baylac",
+      cityInseeCode: "31555",
+      postcode: "31300",
+    });
+    expect(saved.statusCode).toBe(204);
+    const settings = StructureSettings.parse(
+      (await t.app.inject({ url: `/api/structures/${ids.purpan}/settings`, headers: ghtAdmin.headers })).json(),
+    );
+    expect(settings.location).toEqual({
+      addressLine: "Place du Docteur Baylac",
+      postcode: "31300",
+      city: "Toulouse",
+      cityInseeCode: "31555",
+      departmentCode: "31",
+      departmentName: "Haute-Garonne",
+      regionCode: "76",
+      regionName: "Occitanie",
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type { Commune } from "@medimail/contracts/geo";
+import { foldForSearch } from "@medimail/domain/text";
+
+/** Where the console finds communes: the bundled dataset by default, or an online service behind the same door. */
+export interface CommuneDirectory {
+  /** communes whose name or postcode starts with the query, the most populated first */
+  search(query: string, limit: number): Promise<Commune[]>;
+  get(inseeCode: string): Promise<Commune | null>;
+}
+
+interface RawCommune {
+  code: string;
+  nom: string;
+  type: string;
+  departement?: string;
+  region?: string;
+  codesPostaux?: string[];
+  population?: number;
+}
+
+interface IndexedCommune extends Commune {
+  folded: string;
+  population: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The communes of @etalab/decoupage-administratif (INSEE's official geography, updated with the package), read
+ * once on first use (8 MB of JSON, about 35,000 current communes): works without any network.
+ */
+export function createBundledCommuneDirectory(): CommuneDirectory {
+  let index: Promise<{ list: IndexedCommune[]; byCode: Map<string, IndexedCommune> }> | undefined;
+
+  async function load() {
+    const dataDir = require
+      .resolve("@etalab/decoupage-administratif/data/communes.json")
+      .replace(/communes\.json$/, "");
+    const read = async <T>(file: string): Promise<T> => JSON.parse(await readFile(`${dataDir}${file}`, "utf8")) as T;
+    const [communes, departments, regions] = await Promise.all([
+      read<RawCommune[]>("communes.json"),
+      read<{ code: string; nom: string }[]>("departements.json"),
+      read<{ code: string; nom: string }[]>("regions.json"),
+    ]);
+    const departmentNames = new Map(departments.map((row) => [row.code, row.nom]));
+    const regionNames = new Map(regions.map((row) => [row.code, row.nom]));
+    const list: IndexedCommune[] = communes
+      .filter((row) => row.type === "commune-actuelle" && row.departement && row.region)
+      .map((row) => ({
+        inseeCode: row.code,
+        name: row.nom,
+        postcodes: row.codesPostaux ?? [],
+        departmentCode: row.departement as string,
+        departmentName: departmentNames.get(row.departement as string) ?? "",
+        regionCode: row.region as string,
+        regionName: regionNames.get(row.region as string) ?? "",
+        folded: foldForSearch(row.nom).replace(/[-']/g, " "),
+        population: row.population ?? 0,
+      }))
+      .sort((a, b) => b.population - a.population);
+    return { list, byCode: new Map(list.map((commune) => [commune.inseeCode, commune])) };
+  }
+
+  const strip = ({ folded: _folded, population: _population, ...commune }: IndexedCommune): Commune => commune;
+
+  return {
+    async search(query, limit) {
+      index ??= load();
+      const { list } = await index;
+      const needle = foldForSearch(query).replace(/[-']/g, " ");
+      const found: Commune[] = [];
+      for (const commune of list) {
+        const matches = /^\d/.test(needle)
+          ? commune.postcodes.some((postcode) => postcode.startsWith(needle)) || commune.inseeCode === needle
+          : commune.folded.startsWith(needle) || commune.folded.includes(` ${needle}`);
+        if (matches) found.push(strip(commune));
+        if (found.length === limit) break;
+      }
+      return found;
+    },
+    async get(inseeCode) {
+      index ??= load();
+      const commune = (await index).byCode.get(inseeCode);
+      return commune ? strip(commune) : null;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { ErrorEnvelope } from "@medimail/contracts/common";
+import { CommuneSearchQuery, CommuneSearchResponse } from "@medimail/contracts/geo";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { CommuneDirectory } from "./communes.ts";
+
+export const geoRoutes: FastifyPluginAsyncZod<{ communes: CommuneDirectory }> = async (app, { communes }) => {
+  app.get(
+    "/communes",
+    {
+      schema: {
+        tags: ["référentiels"],
+        summary: "Communes dont le nom ou le code postal commence par la saisie (suggestions d'adresse)",
+        querystring: CommuneSearchQuery,
+        response: { 200: CommuneSearchResponse, 400: ErrorEnvelope, 401: ErrorEnvelope },
+      },
+    },
+    async (request) => ({ items: await communes.search(request.query.q, 10) }),
+  );
+};

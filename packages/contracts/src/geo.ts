@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** A French commune with what a structure's address needs from it. */
+export const Commune = z.object({
+  inseeCode: z.string(),
+  name: z.string(),
+  postcodes: z.array(z.string()),
+  departmentCode: z.string(),
+  departmentName: z.string(),
+  regionCode: z.string(),
+  regionName: z.string(),
+});
+export type Commune = z.infer<typeof Commune>;
+
+export const CommuneSearchQuery = z.object({
+  q: z.string().trim().min(2, "Saisissez au moins 2 caractères").max(100),
+});
+export const CommuneSearchResponse = z.object({ items: z.array(Commune) });
