@@ -69,6 +69,30 @@ test("an operator sets notification defaults and an automatic enrolment rule", a
   );
 });
 
+test("the address is typed with commune suggestions; département and région follow", async ({ page }) => {
+  await openSettings(page, "URPS Midi-Pyrénées");
+  const block = page.getByRole("region", { name: "Localisation" });
+  await block.getByLabel("Adresse").fill("2 rue Saint-Rome");
+  await block.getByRole("combobox", { name: "Commune" }).fill("toulou");
+  await page.getByRole("option", { name: /^Toulouse \(31000/ }).click();
+  await block.getByLabel("Code postal").selectOption("31000");
+  await expect(block.getByText("Haute-Garonne (31)")).toBeVisible();
+  await expect(block.getByText("Occitanie")).toBeVisible();
+  await block.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(block.getByText("Modifications enregistrées")).toBeVisible();
+
+  // a commune typed but not chosen in the list is refused next to the field
+  await block.getByRole("combobox", { name: "Commune" }).fill("Toulouse-sur-mer");
+  await expect(page.getByText("Aucune commune")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await block.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(block.getByText("Choisissez la commune dans la liste")).toBeVisible();
+  await page.reload();
+  await expect(
+    page.getByRole("region", { name: "Localisation" }).getByRole("combobox", { name: "Commune" }),
+  ).toHaveValue("Toulouse");
+});
+
 test.describe("as a structure administrator", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 

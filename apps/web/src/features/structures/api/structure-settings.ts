@@ -1,3 +1,4 @@
+import { CommuneSearchResponse } from "@medimail/contracts/geo";
 import {
   AdminCandidatesResponse,
   CreatedStructure,
@@ -6,6 +7,7 @@ import {
   EnrolmentRulesResponse,
   StructureAdminsResponse,
   type StructureIdentityInput,
+  type StructureLocationInput,
   type StructureMssanteInput,
   type StructureNotificationsInput,
   StructureSettings,
@@ -92,3 +94,15 @@ export const useAddEnrolmentRule = (id: string) =>
 
 export const useRemoveEnrolmentRule = (id: string) =>
   useSettingsMutation((ruleId: string) => apiSend("DELETE", `/structures/${id}/enrolment-rules/${ruleId}`, z.null()));
+
+export const useCommunes = (query: string) =>
+  useQuery({
+    queryKey: ["communes", query],
+    queryFn: ({ signal }) => apiGet(`/communes?q=${encodeURIComponent(query)}`, CommuneSearchResponse, signal),
+    enabled: query.trim().length >= 2,
+    placeholderData: keepPreviousData,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+export const useSaveLocation = (id: string) =>
+  useSettingsMutation((body: StructureLocationInput) => apiSend("PUT", `/structures/${id}/location`, z.null(), body));

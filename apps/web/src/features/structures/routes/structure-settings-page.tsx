@@ -5,6 +5,7 @@ import { useStructureSettings } from "../api/structure-settings.ts";
 import { AdministratorsBlock } from "../components/settings/administrators-block.tsx";
 import { EnrolmentBlock } from "../components/settings/enrolment-block.tsx";
 import { IdentityBlock } from "../components/settings/identity-block.tsx";
+import { LocationBlock } from "../components/settings/location-block.tsx";
 import { MssanteBlock } from "../components/settings/mssante-block.tsx";
 import { NotificationsBlock } from "../components/settings/notifications-block.tsx";
 import { Office365Block } from "../components/settings/office365-block.tsx";
@@ -25,6 +26,7 @@ export function StructureSettingsPage() {
       )}
       {/* each block keeps its own input; after a save it is reset to what was saved */}
       <IdentityBlock settings={settings.data} />
+      <LocationBlock settings={settings.data} />
       <ParentBlock structure={structure} settings={settings.data} />
       <AdministratorsBlock settings={settings.data} />
       <NotificationsBlock settings={settings.data} />
