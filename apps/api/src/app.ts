@@ -30,6 +30,7 @@ import { createJobsService } from "./modules/jobs/jobs.service.ts";
 import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
 import { structureOptionsRoutes } from "./modules/structures/structure-options.routes.ts";
 import { createStructureOptionsService } from "./modules/structures/structure-options.service.ts";
+import { createStructureOverviewService } from "./modules/structures/structure-overview.service.ts";
 import { structureSettingsRoutes } from "./modules/structures/structure-settings.routes.ts";
 import { createStructureSettingsService } from "./modules/structures/structure-settings.service.ts";
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
@@ -128,7 +129,10 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
       await api.register(securityRoutes, { db });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
-      await api.register(structureSettingsRoutes, { service: createStructureSettingsService({ db, scope, communes }) });
+      await api.register(structureSettingsRoutes, {
+        service: createStructureSettingsService({ db, scope, communes }),
+        overview: createStructureOverviewService({ db, scope }),
+      });
       await api.register(structureOptionsRoutes, {
         service: createStructureOptionsService({ db, scope, communes }),
       });

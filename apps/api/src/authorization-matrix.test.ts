@@ -88,6 +88,11 @@ const MATRIX: Record<string, Entry> = {
       payload: { parentId: null },
     }),
   },
+  "GET /api/structures/:id/overview": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/overview` }),
+  },
   "GET /api/structures/:id/settings": {
     access: "structure",
     write: false,

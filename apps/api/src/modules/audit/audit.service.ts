@@ -1,24 +1,9 @@
 import type { AuditEventView, AuditPage, AuditQuery } from "@medimail/contracts/audit";
 import type { Db, Prisma } from "@medimail/db/client";
 import { type Principal, visibleStructureIds } from "@medimail/domain/access";
+import { nextParisDay, parisDayStart } from "@medimail/domain/paris-time";
 import { indexParents, subtreeOf } from "@medimail/domain/structure-tree";
 import type { Scope } from "../auth/scope.ts";
-
-/** Midnight in Paris of a calendar day (the console's dates are French dates), as an instant. */
-export function parisDayStart(day: string): Date {
-  const noonUtc = new Date(`${day}T12:00:00Z`);
-  const offset = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Paris", timeZoneName: "longOffset" })
-    .formatToParts(noonUtc)
-    .find((part) => part.type === "timeZoneName")
-    ?.value.replace("GMT", "");
-  return new Date(`${day}T00:00:00${offset && offset !== "" ? offset : "Z"}`);
-}
-
-function nextDay(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
 
 /** The audit log as the caller may read it: their scope's structures (operators: everything), newest first. */
 export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
@@ -38,7 +23,7 @@ export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
       if (query.from || query.to) {
         where.at = {
           ...(query.from ? { gte: parisDayStart(query.from) } : {}),
-          ...(query.to ? { lt: parisDayStart(nextDay(query.to)) } : {}),
+          ...(query.to ? { lt: parisDayStart(nextParisDay(query.to)) } : {}),
         };
       }
       if (query.cursor) where.id = { lt: BigInt(query.cursor) };

@@ -1,9 +1,9 @@
 import { AuditPage } from "@medimail/contracts/audit";
 import { seedDemo } from "@medimail/db/seed/demo";
+import { parisDayStart } from "@medimail/domain/paris-time";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../../test/auth.ts";
 import { useTestApp } from "../../../test/test-app.ts";
-import { parisDayStart } from "./audit.service.ts";
 
 const t = useTestApp((db) => seedDemo(db));
 const ids = {} as Record<"gip" | "ght" | "purpan" | "castres", string>;

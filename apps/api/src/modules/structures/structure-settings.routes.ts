@@ -1,4 +1,5 @@
 import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { StructureOverview } from "@medimail/contracts/structure-overview";
 import {
   AddAdminRequest,
   AdminCandidatesQuery,
@@ -15,15 +16,29 @@ import {
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import type { StructureOverviewService } from "./structure-overview.service.ts";
 import type { StructureSettingsService } from "./structure-settings.service.ts";
 
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
 
 /** "Paramétrage de la structure": each block is read with the settings and saved on its own. */
-export const structureSettingsRoutes: FastifyPluginAsyncZod<{ service: StructureSettingsService }> = async (
-  app,
-  { service },
-) => {
+export const structureSettingsRoutes: FastifyPluginAsyncZod<{
+  service: StructureSettingsService;
+  overview: StructureOverviewService;
+}> = async (app, { service, overview }) => {
+  app.get(
+    "/structures/:id/overview",
+    {
+      schema: {
+        tags: ["structures"],
+        summary: "Accueil de la structure : comptes par état et par type, quotas MSSanté, travail en attente, messages",
+        params: IdParams,
+        response: { 200: StructureOverview, ...errors },
+      },
+    },
+    async (request) => overview.get(signedIn(request).principal, request.params.id),
+  );
+
   app.post(
     "/structures",
     {

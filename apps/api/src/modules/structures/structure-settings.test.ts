@@ -1,9 +1,11 @@
+import { StructureOverview } from "@medimail/contracts/structure-overview";
 import {
   AdminCandidatesResponse,
   StructureAdminsResponse,
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
 import { seedDemo } from "@medimail/db/seed/demo";
+import { parisDayStart } from "@medimail/domain/paris-time";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../../test/auth.ts";
 import { useTestApp } from "../../../test/test-app.ts";
@@ -311,5 +313,28 @@ describe("Localisation", () => {
       regionCode: "76",
       regionName: "Occitanie",
     });
+  });
+});
+
+describe("Accueil structure", () => {
+  it("counts accounts by state and type, MSSanté use against quotas, and messages per Paris day over 30 days", async () => {
+    const response = await t.app.inject({ url: `/api/structures/${ids.purpan}/overview`, headers: ghtAdmin.headers });
+    expect(response.statusCode).toBe(200);
+    const overview = StructureOverview.parse(response.json());
+    const accounts = await t.db.account.count({ where: { structureId: ids.purpan } });
+    expect(Object.values(overview.accountsByState).reduce((a, b) => a + b, 0)).toBe(accounts);
+    expect(Object.values(overview.accountsByType).reduce((a, b) => a + b, 0)).toBe(accounts);
+    expect(overview.accountsByState.PENDING_VALIDATION).toBe(
+      await t.db.account.count({ where: { structureId: ids.purpan, state: "PENDING_VALIDATION" } }),
+    );
+    expect(overview.mssUsage.PER.used).toBe(
+      await t.db.mssAddress.count({ where: { account: { structureId: ids.purpan, type: "PER" } } }),
+    );
+    expect(overview.messagesPerDay).toHaveLength(30);
+    const since = parisDayStart(overview.messagesPerDay[0]?.day as string);
+    const messages = await t.db.message.count({ where: { structureId: ids.purpan, sentAt: { gte: since } } });
+    const counted = overview.messagesPerDay.reduce((total, day) => total + day.sent + day.received, 0);
+    expect(counted).toBe(messages);
+    expect(messages).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,66 @@
+import type { StructureOverview } from "@medimail/contracts/structure-overview";
+import type { Db } from "@medimail/db/client";
+import type { Principal } from "@medimail/domain/access";
+import { parisDayStart } from "@medimail/domain/paris-time";
+import type { Scope } from "../auth/scope.ts";
+
+const DAYS = 30;
+
+/** The structure's home: counts by state and type, MSSanté use against quotas, pending work, recent mail. */
+export function createStructureOverviewService({ db, scope }: { db: Db; scope: Scope }) {
+  return {
+    async get(principal: Principal, id: string, now = new Date()): Promise<StructureOverview> {
+      await scope.require(principal, "read", id);
+      // the last 30 Paris days, today included, each counted whole
+      const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
+      const days = Array.from({ length: DAYS }, (_, index) =>
+        parisDay.format(new Date(now.getTime() - (DAYS - 1 - index) * 86_400_000)),
+      );
+      const since = parisDayStart(days[0] as string);
+      const [byStateAndType, usage, structure, pendingEmailChanges, messages] = await Promise.all([
+        db.account.groupBy({ by: ["state", "type"], where: { structureId: id }, _count: { _all: true } }),
+        db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
+          SELECT a.type::text AS type, count(*)::int AS count
+            FROM mss_address m JOIN account a ON a.id = m.account_id
+           WHERE a.structure_id = ${id}::uuid AND a.type IN ('PER', 'ORG', 'APP')
+           GROUP BY a.type`,
+        db.structure.findUniqueOrThrow({ where: { id }, select: { quotaPer: true, quotaOrg: true, quotaApp: true } }),
+        db.emailChangeRequest.count({ where: { status: "PENDING", account: { structureId: id } } }),
+        db.$queryRaw<{ day: string; sent: number; received: number }[]>`
+          SELECT to_char((sent_at AT TIME ZONE 'Europe/Paris')::date, 'YYYY-MM-DD') AS day,
+                 count(*) FILTER (WHERE direction = 'SENT')::int AS sent,
+                 count(*) FILTER (WHERE direction = 'RECEIVED')::int AS received
+            FROM message
+           WHERE structure_id = ${id}::uuid AND sent_at >= ${since}
+           GROUP BY 1 ORDER BY 1`,
+      ]);
+      const accountsByState = { PREREGISTERED: 0, PENDING_VALIDATION: 0, VALIDATED: 0, REJECTED: 0 };
+      const accountsByType = { MED: 0, PER: 0, INT: 0, ORG: 0, APP: 0 };
+      for (const row of byStateAndType) {
+        accountsByState[row.state] += row._count._all;
+        accountsByType[row.type] += row._count._all;
+      }
+      const used = { PER: 0, ORG: 0, APP: 0 };
+      for (const row of usage) used[row.type] = row.count;
+      // every day of the period, including those without any message
+      const byDay = new Map(messages.map((row) => [row.day, row]));
+      const messagesPerDay = days.map((day) => ({
+        day,
+        sent: byDay.get(day)?.sent ?? 0,
+        received: byDay.get(day)?.received ?? 0,
+      }));
+      return {
+        accountsByState,
+        accountsByType,
+        mssUsage: {
+          PER: { used: used.PER, quota: structure.quotaPer },
+          ORG: { used: used.ORG, quota: structure.quotaOrg },
+          APP: { used: used.APP, quota: structure.quotaApp },
+        },
+        pendingEmailChanges,
+        messagesPerDay,
+      };
+    },
+  };
+}
+export type StructureOverviewService = ReturnType<typeof createStructureOverviewService>;
