@@ -36,15 +36,20 @@ test("a person opens the console, finds a structure in the tree and opens it", a
   // open a structure with the keyboard: its four sections are there
   await table.getByRole("link", { name: "CHU de Toulouse — Site Purpan" }).focus();
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/structures\/[0-9a-f-]+\/parametrage$/);
+  await expect(page).toHaveURL(/\/structures\/[0-9a-f-]+\/accueil$/);
   await expect(page.getByRole("heading", { level: 1, name: "CHU de Toulouse — Site Purpan" })).toBeVisible();
   const sections = page.getByRole("navigation", { name: "Rubriques de la structure" }).getByRole("link");
   await expect(sections).toHaveText([
+    "Accueil",
     "Paramétrage de la structure",
     "Gestion des utilisateurs Medimail",
     "Gestion des utilisateurs MSSanté",
     "Activité structure",
   ]);
+  // the home: what to handle first, the accounts, the quotas and the last 30 days of mail
+  await expect(page.getByRole("region", { name: "À traiter" })).toContainText("à valider");
+  await expect(page.getByRole("img", { name: "Messages envoyés et reçus par jour, 30 derniers jours" })).toBeVisible();
+  await page.getByRole("link", { name: "Paramétrage de la structure" }).click();
   await expect(page.getByLabel("Domaine de la structure")).toHaveValue("chu-toulouse.mssante.fr");
   const breadcrumb = page.getByRole("navigation", { name: "Fil d'Ariane" });
   await expect(breadcrumb).toContainText("GIP e-santé Occitanie");

@@ -7,6 +7,8 @@ async function openSettings(page: import("@playwright/test").Page, structure: st
     .getByRole("table", { name: "Structures de votre périmètre" })
     .getByRole("link", { name: structure })
     .click();
+  await expect(page).toHaveURL(/\/accueil$/);
+  await page.getByRole("link", { name: "Paramétrage de la structure" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Identité" })).toBeVisible();
 }
 
@@ -73,7 +75,8 @@ test("the address is typed with commune suggestions; département and région fo
   await openSettings(page, "URPS Midi-Pyrénées");
   const block = page.getByRole("region", { name: "Localisation" });
   await block.getByLabel("Adresse").fill("2 rue Saint-Rome");
-  await block.getByRole("combobox", { name: "Commune" }).fill("toulou");
+  // typed as a person types: the suggestions follow each keystroke
+  await block.getByRole("combobox", { name: "Commune" }).pressSequentially("toulou", { delay: 80 });
   await page.getByRole("option", { name: /^Toulouse \(31000/ }).click();
   await block.getByLabel("Code postal").selectOption("31000");
   await expect(block.getByText("Haute-Garonne (31)")).toBeVisible();
@@ -82,7 +85,8 @@ test("the address is typed with commune suggestions; département and région fo
   await expect(block.getByText("Modifications enregistrées")).toBeVisible();
 
   // a commune typed but not chosen in the list is refused next to the field
-  await block.getByRole("combobox", { name: "Commune" }).fill("Toulouse-sur-mer");
+  await block.getByRole("combobox", { name: "Commune" }).fill("");
+  await block.getByRole("combobox", { name: "Commune" }).pressSequentially("Toulouse-sur-mer", { delay: 30 });
   await expect(page.getByText("Aucune commune")).toBeVisible();
   await page.keyboard.press("Escape");
   await block.getByRole("button", { name: "Enregistrer" }).click();

@@ -8,6 +8,7 @@ import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
+import { StructureHomePage } from "../features/structures/routes/structure-home-page.tsx";
 import { StructurePage } from "../features/structures/routes/structure-page.tsx";
 import { StructurePickerPage } from "../features/structures/routes/structure-picker-page.tsx";
 import { StructureSettingsPage } from "../features/structures/routes/structure-settings-page.tsx";
@@ -28,7 +29,8 @@ export const router = createBrowserRouter([
             path: "structures/:structureId",
             element: <StructurePage />,
             children: [
-              { index: true, element: <Navigate to="parametrage" replace /> },
+              { index: true, element: <Navigate to="accueil" replace /> },
+              { path: "accueil", element: <StructureHomePage /> },
               { path: "parametrage", element: <StructureSettingsPage /> },
               {
                 path: "utilisateurs",

@@ -63,6 +63,14 @@ export function createBundledCommuneDirectory(): CommuneDirectory {
     return { list, byCode: new Map(list.map((commune) => [commune.inseeCode, commune])) };
   }
 
+  // read the dataset in the background once the process is up: the first suggestion does not wait for it
+  setTimeout(() => {
+    index ??= load();
+    index.catch(() => {
+      index = undefined;
+    });
+  }, 2000).unref();
+
   const strip = ({ folded: _folded, population: _population, ...commune }: IndexedCommune): Commune => commune;
 
   return {

@@ -153,7 +153,7 @@ export function StructureTreeTable({ structures, search }: { structures: Structu
                       ) : (
                         <span className="tree-toggle tree-toggle--leaf" aria-hidden="true" />
                       )}
-                      <Link to={`/structures/${node.id}`}>{node.name}</Link>
+                      <Link to={`/structures/${node.id}/accueil`}>{node.name}</Link>
                     </span>
                   </th>
                   <td>{node.parentName ?? "—"}</td>

@@ -4,13 +4,14 @@ import { usePageTitle } from "../../../lib/use-page-title.ts";
 import { useStructure } from "../api/get-structure.ts";
 
 const SECTIONS = [
+  { path: "accueil", label: "Accueil" },
   { path: "parametrage", label: "Paramétrage de la structure" },
   { path: "utilisateurs", label: "Gestion des utilisateurs Medimail" },
   { path: "mssante", label: "Gestion des utilisateurs MSSanté" },
   { path: "activite", label: "Activité structure" },
 ] as const;
 
-/** A structure: its breadcrumb, its name and the four sections ("rubriques"). */
+/** A structure: its breadcrumb, its name, its home and the four sections ("rubriques"). */
 export function StructurePage() {
   const { structureId = "" } = useParams();
   const structure = useStructure(structureId);
