@@ -22,7 +22,7 @@ import { createScope } from "./modules/auth/scope.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
-import { createBundledCommuneDirectory } from "./modules/geo/communes.ts";
+import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
@@ -50,12 +50,22 @@ export interface BuildAppOptions {
   background?: Pick<Background, "definitions" | "queue" | "clock" | "catcher">;
   /** sign-in and session settings (defaults: development-friendly, see AuthSettings) */
   auth?: Partial<AuthSettings>;
+  /** where commune suggestions come from (default: the bundled dataset) */
+  communes?: CommuneDirectory;
   /** trust X-Forwarded-For (only behind a reverse proxy that sets it: the client IP drives rate limits) */
   trustProxy?: boolean;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
-export async function buildApp({ db, logger, webDist, background, auth, trustProxy = false }: BuildAppOptions) {
+export async function buildApp({
+  db,
+  logger,
+  webDist,
+  background,
+  auth,
+  trustProxy = false,
+  communes = createBundledCommuneDirectory(),
+}: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
@@ -116,7 +126,6 @@ export async function buildApp({ db, logger, webDist, background, auth, trustPro
     ? createMailTrigger({ db, queue: background.queue, clock: background.clock, log: app.log })
     : () => undefined;
   const scope = createScope(db);
-  const communes = createBundledCommuneDirectory();
   const login = createLoginService({ db, settings, deliverMailSoon });
   const psc = settings.psc ? createPscService({ db, client: createPscClient(settings.psc), login }) : null;
   const structures = createStructuresService({ repository: createStructuresRepository(db) });

@@ -72,6 +72,11 @@ export const ConfigSchema = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** consecutive wrong passwords that lock an account until an operator unlocks it */
   ACCOUNT_LOCK_THRESHOLD: z.coerce.number().int().min(3).max(1000).default(10),
+  /** a geo.api.gouv.fr-compatible service for commune suggestions; unset = the bundled dataset (offline) */
+  COMMUNES_API_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), { message: "must be an http(s):// URL" })
+    .optional(),
   /** Pro Santé Connect (OpenID Connect); unset = PSC off, or the local simulation in development */
   PSC_ISSUER: z
     .string()

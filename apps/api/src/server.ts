@@ -6,6 +6,7 @@ import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
 import { randomToken } from "./modules/auth/tokens.ts";
+import { createOnlineCommuneDirectory } from "./modules/geo/communes.ts";
 
 /** Starts the console: configuration, database, HTTP server; stops gracefully on SIGTERM/SIGINT. */
 async function main() {
@@ -26,6 +27,7 @@ async function main() {
     webDist: config.WEB_DIST || undefined,
     background,
     trustProxy: config.TRUST_PROXY,
+    ...(config.COMMUNES_API_URL ? { communes: createOnlineCommuneDirectory(config.COMMUNES_API_URL) } : {}),
     auth: {
       cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",
       sessionIdleMinutes: config.SESSION_IDLE_MINUTES,

@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { createBundledCommuneDirectory } from "./communes.ts";
+import { createBundledCommuneDirectory, createOnlineCommuneDirectory } from "./communes.ts";
 
 const communes = createBundledCommuneDirectory();
 
@@ -26,5 +28,57 @@ describe("bundled communes", () => {
     expect(found.every((commune) => commune.postcodes.some((postcode) => postcode.startsWith("09200")))).toBe(true);
     expect(await communes.get("2A004")).toMatchObject({ name: "Ajaccio", departmentCode: "2A", regionName: "Corse" });
     expect(await communes.get("99999")).toBeNull();
+  });
+});
+
+describe("online communes (geo.api.gouv.fr-compatible)", () => {
+  it("reads the API's answers, and falls back to the bundled dataset when the API fails", async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url ?? "");
+      if (request.url?.startsWith("/communes/31555")) {
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify({
+            code: "31555",
+            nom: "Toulouse",
+            codesPostaux: ["31000", "31100"],
+            departement: { code: "31", nom: "Haute-Garonne" },
+            region: { code: "76", nom: "Occitanie" },
+          }),
+        );
+      } else if (request.url?.startsWith("/communes?nom=toul")) {
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify([
+            {
+              code: "31555",
+              nom: "Toulouse (en ligne)",
+              codesPostaux: ["31000"],
+              departement: { code: "31", nom: "Haute-Garonne" },
+              region: { code: "76", nom: "Occitanie" },
+            },
+          ]),
+        );
+      } else {
+        response.statusCode = 503;
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const online = createOnlineCommuneDirectory(`http://127.0.0.1:${port}`, communes);
+      expect((await online.search("toul", 5))[0]?.name).toBe("Toulouse (en ligne)");
+      expect(requests[0]).toContain("boost=population");
+      expect(await online.get("31555")).toMatchObject({
+        departmentName: "Haute-Garonne",
+        postcodes: ["31000", "31100"],
+      });
+      // the API answers 503: the bundled dataset answers instead
+      expect((await online.search("castres", 3))[0]?.departmentName).toBe("Tarn");
+    } finally {
+      server.close();
+    }
   });
 });

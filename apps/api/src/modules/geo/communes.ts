@@ -95,3 +95,61 @@ export function createBundledCommuneDirectory(): CommuneDirectory {
     },
   };
 }
+
+interface GeoApiCommune {
+  code: string;
+  nom: string;
+  codesPostaux?: string[];
+  departement?: { code: string; nom: string };
+  region?: { code: string; nom: string };
+}
+
+/**
+ * An online directory speaking the API of geo.api.gouv.fr (the State's address and commune service, companion of
+ * the BAN), e.g. COMMUNES_API_URL=https://geo.api.gouv.fr. Same answers as the bundled dataset, always current; a
+ * failure falls back to the bundled dataset so that typing an address never breaks.
+ */
+export function createOnlineCommuneDirectory(
+  baseUrl: string,
+  fallback: CommuneDirectory = createBundledCommuneDirectory(),
+): CommuneDirectory {
+  const fields = "nom,code,codesPostaux,departement,region";
+  const toCommune = (row: GeoApiCommune): Commune | null =>
+    row.departement && row.region
+      ? {
+          inseeCode: row.code,
+          name: row.nom,
+          postcodes: row.codesPostaux ?? [],
+          departmentCode: row.departement.code,
+          departmentName: row.departement.nom,
+          regionCode: row.region.code,
+          regionName: row.region.nom,
+        }
+      : null;
+  async function get<T>(path: string): Promise<T> {
+    const response = await fetch(new URL(path, baseUrl), { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`communes API: HTTP ${response.status}`);
+    return (await response.json()) as T;
+  }
+  return {
+    async search(query, limit) {
+      const trimmed = query.trim();
+      const parameter = /^\d{5}$/.test(trimmed)
+        ? `codePostal=${trimmed}`
+        : `nom=${encodeURIComponent(trimmed)}&boost=population`;
+      try {
+        const rows = await get<GeoApiCommune[]>(`/communes?${parameter}&fields=${fields}&limit=${limit}`);
+        return rows.map(toCommune).filter((row): row is Commune => row !== null);
+      } catch {
+        return fallback.search(query, limit);
+      }
+    },
+    async get(inseeCode) {
+      try {
+        return toCommune(await get<GeoApiCommune>(`/communes/${encodeURIComponent(inseeCode)}?fields=${fields}`));
+      } catch {
+        return fallback.get(inseeCode);
+      }
+    },
+  };
+}

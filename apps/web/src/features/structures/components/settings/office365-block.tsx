@@ -1,5 +1,6 @@
-import type { StructureSettings } from "@medimail/contracts/structure-settings";
-import { type FormEvent, useState } from "react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { StructureOffice365Input, type StructureSettings } from "@medimail/contracts/structure-settings";
+import { useForm } from "react-hook-form";
 import { TextField } from "../../../../components/ui/text-field.tsx";
 import { useSaveOffice365 } from "../../api/structure-settings.ts";
 import { SaveFeedback } from "./save-feedback.tsx";
@@ -7,21 +8,17 @@ import { SaveFeedback } from "./save-feedback.tsx";
 /** "Office 365" (legacy): only for structures that already have it; the operator sets the quota. */
 export function Office365Block({ settings }: { settings: StructureSettings }) {
   const save = useSaveOffice365(settings.id);
-  const [error, setError] = useState<string | undefined>();
+  const form = useForm({
+    resolver: zodResolver(StructureOffice365Input),
+    defaultValues: { office365Quota: settings.office365Quota ?? -1 },
+  });
   if (settings.office365Quota === null) return null;
   const editable = settings.permissions.platformSettings;
+  const { errors, isDirty } = form.formState;
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const raw = String(new FormData(event.currentTarget).get("office365Quota") ?? "");
-    const quota = Number(raw);
-    if (raw.trim() === "" || !Number.isInteger(quota) || quota < -1) {
-      setError("-1 (illimité), 0 (aucun) ou un nombre positif");
-      return;
-    }
-    setError(undefined);
-    save.mutate(quota);
-  };
+  const submit = form.handleSubmit(({ office365Quota }) =>
+    save.mutate(office365Quota, { onSuccess: () => form.reset({ office365Quota }) }),
+  );
 
   return (
     <section aria-labelledby="o365-titre" className="card">
@@ -33,15 +30,18 @@ export function Office365Block({ settings }: { settings: StructureSettings }) {
           <TextField
             label="Nombre maximal de comptes Office 365"
             hint="-1 : illimité"
-            name="office365Quota"
             type="number"
             min={-1}
-            defaultValue={settings.office365Quota}
-            error={error}
+            {...form.register("office365Quota", { valueAsNumber: true })}
+            error={errors.office365Quota?.message}
           />
         </fieldset>
         {editable && (
-          <SaveFeedback saving={save.isPending} saved={save.isSuccess} error={save.error?.message ?? null} />
+          <SaveFeedback
+            saving={save.isPending}
+            saved={save.isSuccess && !isDirty}
+            error={save.error?.message ?? null}
+          />
         )}
       </form>
     </section>
