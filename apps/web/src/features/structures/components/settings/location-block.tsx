@@ -32,7 +32,8 @@ export function LocationBlock({ settings }: { settings: StructureSettings }) {
         }
       : null;
   const [place, setPlace] = useState<Place | null>(initial);
-  const [query, setQuery] = useState(initial?.name ?? "");
+  // an address saved before communes were chosen from the list shows its city name, to be picked again
+  const [query, setQuery] = useState(initial?.name ?? location.city ?? "");
   const [postcode, setPostcode] = useState(location.postcode ?? "");
   const [errors, setErrors] = useState<Record<string, string>>({});
   // "saved" is shown while the commune and postcode are those that were saved
