@@ -76,6 +76,7 @@ test("the address is typed with commune suggestions; département and région fo
   const block = page.getByRole("region", { name: "Localisation" });
   await block.getByLabel("Adresse").fill("2 rue Saint-Rome");
   // typed as a person types: the suggestions follow each keystroke
+  await block.getByRole("combobox", { name: "Commune" }).fill("");
   await block.getByRole("combobox", { name: "Commune" }).pressSequentially("toulou", { delay: 80 });
   await page.getByRole("option", { name: /^Toulouse \(31000/ }).click();
   await block.getByLabel("Code postal").selectOption("31000");
