@@ -2,6 +2,7 @@ import { type AuditEventView, auditActionLabels } from "@medimail/contracts/audi
 import { type FormEvent, useId } from "react";
 import { useSearchParams } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { Pager } from "../../../components/ui/pager.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
 import { useStructures } from "../../structures/api/list-structures.ts";
 import { type AuditFilters, useAuditPage } from "../api/list-audit.ts";
@@ -151,24 +152,11 @@ export function AuditLogPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages du journal">
-            <button
-              type="button"
-              className="button button--secondary"
-              disabled={!filters.cursor}
-              onClick={() => goTo(previous.at(-1) || null, previous.slice(0, -1))}
-            >
-              Page précédente
-            </button>
-            <button
-              type="button"
-              className="button button--secondary"
-              disabled={!page.data.nextCursor}
-              onClick={() => goTo(page.data.nextCursor, [...previous, filters.cursor ?? ""])}
-            >
-              Page suivante
-            </button>
-          </nav>
+          <Pager
+            label="Pages du journal"
+            onPrevious={filters.cursor ? () => goTo(previous.at(-1) || null, previous.slice(0, -1)) : null}
+            onNext={page.data.nextCursor ? () => goTo(page.data.nextCursor, [...previous, filters.cursor ?? ""]) : null}
+          />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
 import type { StructureAdmin, StructureSettings } from "@medimail/contracts/structure-settings";
 import { type FormEvent, useId, useState } from "react";
 import { EmptyState, ErrorState, Loading } from "../../../../components/ui/page-states.tsx";
+import { Pager } from "../../../../components/ui/pager.tsx";
 import { useCurrentUser } from "../../../auth/api/session.ts";
 import { useAddAdmin, useAdminCandidates, useRemoveAdmin, useStructureAdmins } from "../../api/structure-settings.ts";
 
@@ -181,24 +182,11 @@ function AddAdministrator({ structureId }: { structureId: string }) {
                 </li>
               ))}
             </ul>
-            <nav className="pager" aria-label="Pages des comptes trouvés">
-              <button
-                type="button"
-                className="button button--secondary"
-                disabled={page === 1}
-                onClick={() => setPage(page - 1)}
-              >
-                Page précédente
-              </button>
-              <button
-                type="button"
-                className="button button--secondary"
-                disabled={!candidates.data.hasMore}
-                onClick={() => setPage(page + 1)}
-              >
-                Page suivante
-              </button>
-            </nav>
+            <Pager
+              label="Pages des comptes trouvés"
+              onPrevious={page > 1 ? () => setPage(page - 1) : null}
+              onNext={candidates.data.hasMore ? () => setPage(page + 1) : null}
+            />
           </>
         ))}
     </div>

@@ -1,16 +1,15 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { StructureIdentityInput, type StructureSettings } from "@medimail/contracts/structure-settings";
-import { useId, useState } from "react";
+import { useId } from "react";
 import { useForm } from "react-hook-form";
 import { TextField } from "../../../../components/ui/text-field.tsx";
-import { applyServerErrors } from "../../../../lib/form-errors.ts";
 import { useSaveIdentity } from "../../api/structure-settings.ts";
 import { SaveFeedback } from "./save-feedback.tsx";
+import { useSaveBlock } from "./use-save-block.ts";
 
 /** "Identité": name, type, FINESS/SIREN/SIRET (check digits verified as you save), phone. */
 export function IdentityBlock({ settings }: { settings: StructureSettings }) {
   const save = useSaveIdentity(settings.id);
-  const [formError, setFormError] = useState<string | null>(null);
   const selectId = useId();
   const readOnly = !settings.permissions.administer;
   const form = useForm<StructureIdentityInput, unknown, unknown>({
@@ -23,22 +22,16 @@ export function IdentityBlock({ settings }: { settings: StructureSettings }) {
       phone: settings.identity.phone ?? "",
     },
   });
-  const { errors, isDirty } = form.formState;
+  const { errors } = form.formState;
 
-  const submit = form.handleSubmit((values) => {
-    setFormError(null);
-    save.mutate(values as StructureIdentityInput, {
-      onSuccess: () => form.reset(form.getValues()),
-      onError: (error) => setFormError(applyServerErrors(error, form.setError)),
-    });
-  });
+  const block = useSaveBlock(form, save);
 
   return (
     <section aria-labelledby="identite-titre" className="card">
       <h2 id="identite-titre" className="card__title">
         Identité
       </h2>
-      <form onSubmit={submit} noValidate className="form form--wide">
+      <form onSubmit={block.submit} noValidate className="form form--wide">
         <fieldset disabled={readOnly} className="fieldset">
           <TextField label="Nom de la structure" {...form.register("name")} error={errors.name?.message} />
           <TextField
@@ -85,13 +78,7 @@ export function IdentityBlock({ settings }: { settings: StructureSettings }) {
             error={errors.phone?.message}
           />
         </fieldset>
-        {!readOnly && (
-          <SaveFeedback
-            saving={save.isPending}
-            saved={save.isSuccess && !isDirty}
-            error={formError ?? (Object.keys(errors).length > 0 ? "Corrigez les champs signalés." : null)}
-          />
-        )}
+        {!readOnly && <SaveFeedback saving={save.isPending} saved={block.saved} error={block.error} />}
       </form>
     </section>
   );

@@ -1,11 +1,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { StructureMssanteInput, type StructureSettings } from "@medimail/contracts/structure-settings";
-import { useId, useState } from "react";
+import { useId } from "react";
 import { useForm } from "react-hook-form";
 import { TextField } from "../../../../components/ui/text-field.tsx";
-import { applyServerErrors } from "../../../../lib/form-errors.ts";
 import { useSaveMssante } from "../../api/structure-settings.ts";
 import { SaveFeedback } from "./save-feedback.tsx";
+import { useSaveBlock } from "./use-save-block.ts";
 
 const QUOTAS = [
   { field: "quotaPer", type: "PER", label: "Quota PER (professionnels de santé)" },
@@ -20,7 +20,6 @@ function quotaText(quota: number) {
 /** "MSSanté": domain and quotas per type, set by the platform operator; read-only for administrators. */
 export function MssanteBlock({ settings }: { settings: StructureSettings }) {
   const save = useSaveMssante(settings.id);
-  const [formError, setFormError] = useState<string | null>(null);
   const checkboxId = useId();
   const editable = settings.permissions.platformSettings;
   const { usage } = settings.mssante;
@@ -34,15 +33,9 @@ export function MssanteBlock({ settings }: { settings: StructureSettings }) {
       mssAdminOnly: settings.mssante.mssAdminOnly,
     },
   });
-  const { errors, isDirty } = form.formState;
+  const { errors } = form.formState;
 
-  const submit = form.handleSubmit((values) => {
-    setFormError(null);
-    save.mutate(values as StructureMssanteInput, {
-      onSuccess: () => form.reset(form.getValues()),
-      onError: (error) => setFormError(applyServerErrors(error, form.setError)),
-    });
-  });
+  const block = useSaveBlock(form, save);
 
   return (
     <section aria-labelledby="mssante-titre" className="card">
@@ -50,7 +43,7 @@ export function MssanteBlock({ settings }: { settings: StructureSettings }) {
         MSSanté
       </h2>
       {!editable && <p className="muted">Le domaine et les quotas sont fixés par l'opérateur de la plateforme.</p>}
-      <form onSubmit={submit} noValidate className="form form--wide">
+      <form onSubmit={block.submit} noValidate className="form form--wide">
         <fieldset disabled={!editable} className="fieldset">
           <TextField
             label="Domaine de la structure"
@@ -78,13 +71,7 @@ export function MssanteBlock({ settings }: { settings: StructureSettings }) {
             <label htmlFor={checkboxId}>Seuls les administrateurs créent les adresses MSSanté</label>
           </div>
         </fieldset>
-        {editable && (
-          <SaveFeedback
-            saving={save.isPending}
-            saved={save.isSuccess && !isDirty}
-            error={formError ?? (Object.keys(errors).length > 0 ? "Corrigez les champs signalés." : null)}
-          />
-        )}
+        {editable && <SaveFeedback saving={save.isPending} saved={block.saved} error={block.error} />}
       </form>
     </section>
   );
