@@ -35,6 +35,11 @@ export function createScope(db: DbTx) {
 }
 export type Scope = ReturnType<typeof createScope>;
 
-export function requirePlatform(principal: Principal, action: PlatformAction): void {
-  if (!canOnPlatform(principal, action)) throw forbidden("Action réservée aux opérateurs de la plateforme");
+/** 403 unless the caller may do this platform action, with a message saying what is reserved. */
+export function requirePlatform(
+  principal: Principal,
+  action: PlatformAction,
+  message = "Action réservée aux opérateurs de la plateforme",
+): void {
+  if (!canOnPlatform(principal, action)) throw forbidden(message);
 }

@@ -5,22 +5,16 @@ import type {
   StructureNotificationsInput,
 } from "@medimail/contracts/structure-settings";
 import type { Db } from "@medimail/db/client";
-import { canOnPlatform, type Principal } from "@medimail/domain/access";
+import type { Principal } from "@medimail/domain/access";
 import type { z } from "zod";
-import { conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
+import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import type { Scope } from "../auth/scope.ts";
+import { requirePlatform, type Scope } from "../auth/scope.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
 
 type NotificationsOutput = z.output<typeof StructureNotificationsInput>;
 type LocationOutput = z.output<typeof StructureLocationInput>;
 type RuleOutput = z.output<typeof EnrolmentRuleInput>;
-
-const requireOperator = (principal: Principal, what: string) => {
-  if (!canOnPlatform(principal, "structures.platform-settings")) {
-    throw forbidden(`Seul un opérateur de la plateforme peut modifier ${what}`);
-  }
-};
 
 /** The smaller blocks of "Paramétrage": notifications, Office 365, automatic enrolment. */
 export function createStructureOptionsService({
@@ -116,7 +110,11 @@ export function createStructureOptionsService({
     /** Office 365 is legacy: only structures that already have it keep the block, and only operators change it. */
     async updateOffice365(principal: Principal, id: string, office365Quota: number, actor: AuditActor) {
       await scope.require(principal, "read", id);
-      requireOperator(principal, "le quota Office 365");
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut modifier le quota Office 365",
+      );
       await db.$transaction(async (tx) => {
         const before = await tx.structure.findUniqueOrThrow({ where: { id }, select: { office365Quota: true } });
         if (before.office365Quota === null) throw conflict("Office 365 n'est pas proposé à cette structure");
@@ -152,7 +150,11 @@ export function createStructureOptionsService({
 
     async addEnrolmentRule(principal: Principal, id: string, input: RuleOutput, actor: AuditActor) {
       await scope.require(principal, "read", id);
-      requireOperator(principal, "l'enrôlement automatique");
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
+      );
       const data = {
         ...input,
         emailDomain: input.emailDomain?.toLowerCase() ?? null,
@@ -173,7 +175,11 @@ export function createStructureOptionsService({
 
     async removeEnrolmentRule(principal: Principal, id: string, ruleId: string, actor: AuditActor) {
       await scope.require(principal, "read", id);
-      requireOperator(principal, "l'enrôlement automatique");
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
+      );
       await db.$transaction(async (tx) => {
         const rule = await tx.enrolmentRule.findFirst({ where: { id: ruleId, structureId: id } });
         if (!rule) throw notFound("Règle d'enrôlement introuvable");

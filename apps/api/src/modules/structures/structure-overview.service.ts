@@ -3,6 +3,7 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { parisDayStart } from "@medimail/domain/paris-time";
 import type { Scope } from "../auth/scope.ts";
+import { mssQuotaUsage } from "./structures.repository.ts";
 
 const DAYS = 30;
 
@@ -17,13 +18,9 @@ export function createStructureOverviewService({ db, scope }: { db: Db; scope: S
         parisDay.format(new Date(now.getTime() - (DAYS - 1 - index) * 86_400_000)),
       );
       const since = parisDayStart(days[0] as string);
-      const [byStateAndType, usage, structure, pendingEmailChanges, messages] = await Promise.all([
+      const [byStateAndType, used, structure, pendingEmailChanges, messages] = await Promise.all([
         db.account.groupBy({ by: ["state", "type"], where: { structureId: id }, _count: { _all: true } }),
-        db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
-          SELECT a.type::text AS type, count(*)::int AS count
-            FROM mss_address m JOIN account a ON a.id = m.account_id
-           WHERE a.structure_id = ${id}::uuid AND a.type IN ('PER', 'ORG', 'APP')
-           GROUP BY a.type`,
+        mssQuotaUsage(db, id),
         db.structure.findUniqueOrThrow({ where: { id }, select: { quotaPer: true, quotaOrg: true, quotaApp: true } }),
         db.emailChangeRequest.count({ where: { status: "PENDING", account: { structureId: id } } }),
         db.$queryRaw<{ day: string; sent: number; received: number }[]>`
@@ -40,8 +37,6 @@ export function createStructureOverviewService({ db, scope }: { db: Db; scope: S
         accountsByState[row.state] += row._count._all;
         accountsByType[row.type] += row._count._all;
       }
-      const used = { PER: 0, ORG: 0, APP: 0 };
-      for (const row of usage) used[row.type] = row.count;
       // every day of the period, including those without any message
       const byDay = new Map(messages.map((row) => [row.day, row]));
       const messagesPerDay = days.map((day) => ({

@@ -12,8 +12,9 @@ import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import type { Scope } from "../auth/scope.ts";
+import { requirePlatform, type Scope } from "../auth/scope.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
+import { mssQuotaUsage } from "./structures.repository.ts";
 
 type IdentityOutput = z.output<typeof StructureIdentityInput>;
 type MssanteOutput = z.output<typeof StructureMssanteInput>;
@@ -31,18 +32,6 @@ export function createStructureSettingsService({
   scope: Scope;
   communes: CommuneDirectory;
 }) {
-  /** MSSanté addresses in use in the structure, per type. */
-  async function quotaUsage(structureId: string) {
-    const rows = await db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
-      SELECT a.type::text AS type, count(*)::int AS count
-        FROM mss_address m JOIN account a ON a.id = m.account_id
-       WHERE a.structure_id = ${structureId}::uuid AND a.type IN ('PER', 'ORG', 'APP')
-       GROUP BY a.type`;
-    const usage = { PER: 0, ORG: 0, APP: 0 };
-    for (const row of rows) usage[row.type] = row.count;
-    return usage;
-  }
-
   return {
     async get(principal: Principal, id: string): Promise<StructureSettings> {
       const ancestry = await scope.ancestry(id);
@@ -65,7 +54,7 @@ export function createStructureSettingsService({
           quotaOrg: structure.quotaOrg,
           quotaApp: structure.quotaApp,
           mssAdminOnly: structure.mssAdminOnly,
-          usage: await quotaUsage(id),
+          usage: await mssQuotaUsage(db, id),
         },
         location: {
           addressLine: structure.addressLine,
@@ -114,10 +103,12 @@ export function createStructureSettingsService({
     /** Operator only. Lowering a quota below the addresses already in use is refused, with the numbers. */
     async updateMssante(principal: Principal, id: string, input: MssanteOutput, actor: AuditActor) {
       await scope.require(principal, "read", id);
-      if (!canOnPlatform(principal, "structures.platform-settings")) {
-        throw forbidden("Seul un opérateur de la plateforme peut modifier le domaine et les quotas MSSanté");
-      }
-      const usage = await quotaUsage(id);
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut modifier le domaine et les quotas MSSanté",
+      );
+      const usage = await mssQuotaUsage(db, id);
       const details = (["PER", "ORG", "APP"] as const).flatMap((type) => {
         const quota = input[`quota${type[0]}${type.slice(1).toLowerCase()}` as "quotaPer" | "quotaOrg" | "quotaApp"];
         return quota !== -1 && quota < usage[type]
@@ -160,9 +151,11 @@ export function createStructureSettingsService({
 
     /** Operators: a new structure, under an existing parent (or a new root). */
     async create(principal: Principal, input: { name: string; parentId: string | null }, actor: AuditActor) {
-      if (!canOnPlatform(principal, "structures.platform-settings")) {
-        throw forbidden("Seul un opérateur de la plateforme peut créer une structure");
-      }
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut créer une structure",
+      );
       if (input.parentId && !(await db.structure.findUnique({ where: { id: input.parentId }, select: { id: true } }))) {
         throw validationFailed("Structure mère introuvable", [
           { path: "body.parentId", message: "Cette structure mère n'existe pas" },
@@ -184,9 +177,11 @@ export function createStructureSettingsService({
     /** Operators: a new mother for a structure; refused when it would put the structure under itself. */
     async move(principal: Principal, id: string, parentId: string | null, actor: AuditActor) {
       await scope.require(principal, "read", id);
-      if (!canOnPlatform(principal, "structures.platform-settings")) {
-        throw forbidden("Seul un opérateur de la plateforme peut changer la structure mère");
-      }
+      requirePlatform(
+        principal,
+        "structures.platform-settings",
+        "Seul un opérateur de la plateforme peut changer la structure mère",
+      );
       await db.$transaction(async (tx) => {
         // serialise moves: two concurrent moves could each be acyclic alone and make a cycle together
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('structure-tree'))`;
