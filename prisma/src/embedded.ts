@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGliteServer } from "./pglite-server.ts";
 
 export interface EmbeddedPostgres {
@@ -29,7 +30,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     releaseLock = lockDataDir(dataDir);
   }
   try {
-    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    // pg_trgm backs the accounts' free-text search (a migration creates the extension)
+    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
     const server = new PGliteServer(db);
     const actualPort = await server.listen(port, "127.0.0.1");
     return {

@@ -6,6 +6,12 @@ import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Background } from "./jobs/background.ts";
+import { createAccountLinksService } from "./modules/accounts/account-links.service.ts";
+import { createAccountsRepository } from "./modules/accounts/accounts.repository.ts";
+import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
+import { createAccountsService } from "./modules/accounts/accounts.service.ts";
+import { registrationRoutes } from "./modules/accounts/registration.routes.ts";
+import { createRegistrationService } from "./modules/accounts/registration.service.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { recordAudit } from "./modules/audit/audit.ts";
@@ -54,6 +60,8 @@ export interface BuildAppOptions {
   communes?: CommuneDirectory;
   /** trust X-Forwarded-For (only behind a reverse proxy that sets it: the client IP drives rate limits) */
   trustProxy?: boolean;
+  /** the console's public address, for links in mails (default http://localhost:3000) */
+  publicUrl?: string;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -65,6 +73,7 @@ export async function buildApp({
   auth,
   trustProxy = false,
   communes = createBundledCommuneDirectory(),
+  publicUrl = "http://localhost:3000",
 }: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
@@ -146,6 +155,16 @@ export async function buildApp({
         service: createStructureOptionsService({ db, scope, communes }),
       });
       await api.register(geoRoutes, { communes });
+      const accountsRepository = createAccountsRepository(db);
+      const accounts = createAccountsService({ db, scope, repository: accountsRepository, deliverMailSoon, publicUrl });
+      await api.register(accountsRoutes, {
+        service: accounts,
+        links: createAccountLinksService({ db, scope, repository: accountsRepository, accounts }),
+      });
+      await api.register(registrationRoutes, {
+        service: createRegistrationService({ db, deliverMailSoon, publicUrl }),
+        attemptsPerMinute: settings.loginAttemptsPerMinute,
+      });
       if (background) {
         const jobs = createJobsService({
           db,

@@ -19,6 +19,20 @@ interface World {
   lockedAccountOfB: string;
   accountOfB: string;
   ruleOfB: string;
+  daughterOfB: string;
+  /** one account per write action, each in the state that action needs (version 1) */
+  editableOfB: string;
+  pendingOfB: string;
+  toRejectOfB: string;
+  rejectedOfB: string;
+  preregisteredOfB: string;
+  movableOfB: string;
+  emailChangeOfB: string;
+  requestOfB: string;
+  requestToCancelOfB: string;
+  delegateOfB: string;
+  delegationOfB: string;
+  mailboxOfB: string;
 }
 type Request = (world: World) => InjectOptions & { url: string };
 
@@ -32,6 +46,24 @@ type Entry =
   | { access: "structure"; write: boolean; operatorOnly?: boolean; request: Request }
   /** the platform itself: operators (support may read some of it) */
   | { access: "platform"; write: boolean; supportMayRead?: boolean; request: Request };
+
+/** A valid MED profile for the create and edit requests. */
+const medProfile = {
+  type: "MED",
+  lastName: "Martin",
+  firstName: "Claire",
+  profession: "AUTRE",
+  regionCode: "76",
+  phone: null,
+  addressLine: null,
+  postcode: null,
+  city: null,
+  unlisted: false,
+  notifyOnReception: true,
+  notifyDailyDigest: false,
+  notifyOnOpening: false,
+  dematerialisation: false,
+};
 
 const MATRIX: Record<string, Entry> = {
   "GET /api/auth/session": { access: "public" },
@@ -200,6 +232,138 @@ const MATRIX: Record<string, Entry> = {
     write: true,
     request: (world) => ({ method: "DELETE", url: `/api/structures/${world.structureB}/admins/${world.accountOfB}` }),
   },
+  "GET /api/structures/:id/accounts": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/accounts?q=nom&daughters=true` }),
+  },
+  "GET /api/structures/:id/accounts/counts": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/accounts/counts` }),
+  },
+  "POST /api/structures/:id/accounts": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/accounts`,
+      payload: { ...medProfile, email: "nouveau.med@b.fr" },
+    }),
+  },
+  "GET /api/structures/:id/email-changes": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/email-changes` }),
+  },
+  "GET /api/accounts/:accountId": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/accounts/${world.accountOfB}` }),
+  },
+  "PUT /api/accounts/:accountId": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/accounts/${world.editableOfB}`,
+      payload: { ...medProfile, version: 1 },
+    }),
+  },
+  "POST /api/accounts/:accountId/validate": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/accounts/${world.pendingOfB}/validate`,
+      payload: { version: 1 },
+    }),
+  },
+  "POST /api/accounts/:accountId/reject": {
+    access: "structure",
+    write: true,
+    request: (world) => ({ method: "POST", url: `/api/accounts/${world.toRejectOfB}/reject`, payload: { version: 1 } }),
+  },
+  "POST /api/accounts/:accountId/rehabilitate": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/accounts/${world.rejectedOfB}/rehabilitate`,
+      payload: { version: 1 },
+    }),
+  },
+  "POST /api/accounts/:accountId/remind": {
+    access: "structure",
+    write: true,
+    request: (world) => ({ method: "POST", url: `/api/accounts/${world.preregisteredOfB}/remind` }),
+  },
+  "PUT /api/accounts/:accountId/structure": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/accounts/${world.movableOfB}/structure`,
+      payload: { version: 1, structureId: world.daughterOfB },
+    }),
+  },
+  "POST /api/accounts/:accountId/password-reset": {
+    access: "structure",
+    write: true,
+    request: (world) => ({ method: "POST", url: `/api/accounts/${world.accountOfB}/password-reset` }),
+  },
+  "POST /api/accounts/:accountId/email-change": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/accounts/${world.emailChangeOfB}/email-change`,
+      payload: { newEmail: "nouvelle.adresse@b.fr" },
+    }),
+  },
+  "PUT /api/email-changes/:requestId": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/email-changes/${world.requestOfB}`,
+      payload: { newEmail: "corrigee@b.fr" },
+    }),
+  },
+  "DELETE /api/email-changes/:requestId": {
+    access: "structure",
+    write: true,
+    request: (world) => ({ method: "DELETE", url: `/api/email-changes/${world.requestToCancelOfB}` }),
+  },
+  "POST /api/accounts/:accountId/delegates": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/accounts/${world.accountOfB}/delegates`,
+      payload: { email: "delegue@b.fr" },
+    }),
+  },
+  "DELETE /api/accounts/:accountId/delegates/:delegationId": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "DELETE",
+      url: `/api/accounts/${world.editableOfB}/delegates/${world.delegationOfB}`,
+    }),
+  },
+  "PUT /api/accounts/:accountId/mailboxes/:mailboxId": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/accounts/${world.accountOfB}/mailboxes/${world.mailboxOfB}`,
+      payload: { isDefault: true },
+    }),
+  },
+  "POST /api/registration": { access: "public" },
+  "GET /api/registration/link": { access: "public" },
+  "POST /api/registration/password": { access: "public" },
   "GET /api/jobs": { access: "platform", write: false, supportMayRead: true, request: () => ({ url: "/api/jobs" }) },
   "GET /api/jobs/:name/runs": {
     access: "platform",
@@ -256,6 +420,31 @@ beforeAll(async () => {
   world.ruleOfB = (await db.enrolmentRule.create({ data: { structureId: world.structureB, emailDomain: "b.fr" } })).id;
   world.lockedAccountOfB = (await createAccount(db, world.structureB, { lockedAt: new Date() })).id;
   world.accountOfB = (await createAccount(db, world.structureB)).id;
+  world.daughterOfB = (await createStructure(db, { name: "Fille de B", parentId: world.structureB })).id;
+  world.editableOfB = (await createAccount(db, world.structureB, { type: "MED", rpps: null })).id;
+  world.pendingOfB = (await createAccount(db, world.structureB, { state: "PENDING_VALIDATION" })).id;
+  world.toRejectOfB = (await createAccount(db, world.structureB)).id;
+  world.rejectedOfB = (
+    await createAccount(db, world.structureB, { state: "REJECTED", previousState: "VALIDATED", rejectedAt: new Date() })
+  ).id;
+  world.preregisteredOfB = (await createAccount(db, world.structureB, { state: "PREREGISTERED" })).id;
+  world.movableOfB = (await createAccount(db, world.structureB)).id;
+  world.emailChangeOfB = (await createAccount(db, world.structureB)).id;
+  for (const key of ["requestOfB", "requestToCancelOfB"] as const) {
+    const holder = await createAccount(db, world.structureB);
+    world[key] = (
+      await db.emailChangeRequest.create({
+        data: { accountId: holder.id, oldEmail: holder.email, newEmail: `${key.toLowerCase()}@b.fr` },
+      })
+    ).id;
+  }
+  await createAccount(db, world.structureB, { email: "delegue@b.fr" });
+  world.delegateOfB = (await createAccount(db, world.structureB)).id;
+  world.delegationOfB = (
+    await db.delegation.create({ data: { accountId: world.editableOfB, delegateId: world.delegateOfB } })
+  ).id;
+  world.mailboxOfB = (await createAccount(db, world.structureB, { type: "ORG" })).id;
+  await db.connectionAccount.create({ data: { mailboxId: world.mailboxOfB, accountId: world.accountOfB } });
   as.operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
   as.adminOfA = await signInAs(
     db,

@@ -27,6 +27,7 @@ async function main() {
     webDist: config.WEB_DIST || undefined,
     background,
     trustProxy: config.TRUST_PROXY,
+    publicUrl,
     ...(config.COMMUNES_API_URL ? { communes: createOnlineCommuneDirectory(config.COMMUNES_API_URL) } : {}),
     auth: {
       cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",

@@ -19,3 +19,8 @@ export function accountSearchText(fields: {
     [fields.email, fields.lastName, fields.firstName, fields.rpps ?? "", fields.adeli ?? ""].filter(Boolean).join(" "),
   );
 }
+
+/** The order of account lists: "nom prénom", folded, so "Élodie" sorts with "Elodie" whatever the collation. */
+export function accountSortName(fields: { lastName: string; firstName: string }): string {
+  return foldForSearch(`${fields.lastName} ${fields.firstName}`).slice(0, 210);
+}

@@ -1,5 +1,5 @@
 import { hashPassword } from "@medimail/domain/password";
-import { accountSearchText } from "@medimail/domain/text";
+import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { AccountState, AccountType, Db, Prisma } from "../client.ts";
 import { createRandom, FIRST_NAMES, LAST_NAMES, PROFESSIONS, type Random } from "./random.ts";
 
@@ -219,6 +219,7 @@ export async function seedDemo(
       profession: "10",
       regionCode: "76",
       searchText: accountSearchText({ email, lastName, firstName }),
+      sortName: accountSortName({ lastName, firstName }),
       passwordHash,
       platformRole,
       lastActivityAt: now,
@@ -334,6 +335,7 @@ function buildDemoAccount(
     city: seed.city,
     unlisted: random.next() < 0.05,
     searchText: accountSearchText({ email, lastName, firstName, rpps, adeli }),
+    sortName: accountSortName({ lastName, firstName }),
     lastActivityAt: state === "VALIDATED" ? new Date(now.getTime() - random.int(0, 240) * 86_400_000) : null,
     rejectedAt: rejected ? new Date(now.getTime() - random.int(1, 400) * 86_400_000) : null,
     createdAt: new Date(now.getTime() - random.int(1, 900) * 86_400_000),

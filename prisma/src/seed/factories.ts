@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { accountSearchText } from "@medimail/domain/text";
+import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { Account, Db, Prisma, Structure } from "../client.ts";
 
 let sequence = 0;
@@ -35,6 +35,7 @@ export function buildAccount(
     email,
     lastName,
     firstName,
+    sortName: accountSortName({ lastName, firstName }),
     searchText: accountSearchText({
       email,
       lastName,

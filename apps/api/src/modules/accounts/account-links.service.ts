@@ -1,0 +1,278 @@
+import type { DelegateSummary, EmailChangeRequestSummary } from "@medimail/contracts/accounts";
+import type { Db } from "@medimail/db/client";
+import type { Principal } from "@medimail/domain/access";
+import { delegationWarning } from "@medimail/domain/account-types";
+import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import type { Scope } from "../auth/scope.ts";
+import type { AccountsRepository } from "./accounts.repository.ts";
+import type { AccountsService } from "./accounts.service.ts";
+
+const REQUEST_NOT_FOUND = "Demande de changement introuvable";
+
+/**
+ * What hangs off an account: its email change requests (applied at night), its delegates, and, for an individual
+ * account, its settings in the ORG/APP mailboxes it connects to.
+ */
+export function createAccountLinksService({
+  db,
+  scope,
+  repository,
+  accounts,
+}: {
+  db: Db;
+  scope: Scope;
+  repository: AccountsRepository;
+  accounts: AccountsService;
+}) {
+  async function newEmailIsFree(email: string, exceptRequestId: string | null) {
+    const holder = await db.account.findUnique({ where: { email }, select: { id: true } });
+    const pending = await db.emailChangeRequest.findFirst({
+      where: { newEmail: email, status: "PENDING", ...(exceptRequestId ? { id: { not: exceptRequestId } } : {}) },
+    });
+    if (holder || pending) {
+      throw validationFailed("Adresse déjà utilisée", [
+        {
+          path: "body.newEmail",
+          message: holder
+            ? "Cette adresse est déjà celle d'un compte Medimail"
+            : "Un autre changement en attente demande déjà cette adresse",
+        },
+      ]);
+    }
+  }
+
+  async function requirePendingRequest(principal: Principal, requestId: string) {
+    const request = await db.emailChangeRequest.findUnique({
+      where: { id: requestId },
+      include: { account: { select: { structureId: true, email: true } } },
+    });
+    if (!request) throw notFound(REQUEST_NOT_FOUND);
+    await scope.require(principal, "administer", request.account.structureId, REQUEST_NOT_FOUND);
+    if (request.status !== "PENDING") {
+      throw conflict("Cette demande n'est plus en attente : elle ne peut plus être modifiée ni supprimée.");
+    }
+    return request;
+  }
+
+  return {
+    /** "Changer l'adresse mail": one pending request per account, applied by the nightly job. */
+    async requestEmailChange(principal: Principal, accountId: string, newEmail: string, actor: AuditActor) {
+      const account = await accounts.requireAccount(principal, accountId, "administer");
+      if (newEmail === account.email) {
+        throw validationFailed("Même adresse", [{ path: "body.newEmail", message: "C'est déjà l'adresse du compte" }]);
+      }
+      await newEmailIsFree(newEmail, null);
+      const existing = await db.emailChangeRequest.findFirst({ where: { accountId, status: "PENDING" } });
+      if (existing) {
+        throw conflict(`Un changement vers ${existing.newEmail} est déjà en attente : modifiez-le ou supprimez-le.`);
+      }
+      const request = await db.$transaction(async (tx) => {
+        const created = await tx.emailChangeRequest.create({
+          data: { accountId, oldEmail: account.email, newEmail, requestedById: actor.id },
+        });
+        await recordAudit(tx, actor, {
+          action: "account.email-change-requested",
+          entityType: "account",
+          entityId: accountId,
+          structureId: account.structureId,
+          before: { email: account.email },
+          after: { email: newEmail },
+        });
+        return created;
+      });
+      return { id: request.id };
+    },
+
+    async editEmailChange(principal: Principal, requestId: string, newEmail: string, actor: AuditActor) {
+      const request = await requirePendingRequest(principal, requestId);
+      if (newEmail === request.account.email) {
+        throw validationFailed("Même adresse", [{ path: "body.newEmail", message: "C'est déjà l'adresse du compte" }]);
+      }
+      await newEmailIsFree(newEmail, requestId);
+      await db.$transaction(async (tx) => {
+        const updated = await tx.emailChangeRequest.updateMany({
+          where: { id: requestId, status: "PENDING" },
+          data: { newEmail },
+        });
+        if (updated.count === 0)
+          throw conflict("Cette demande vient d'être traitée : elle ne peut plus être modifiée.");
+        await recordAudit(tx, actor, {
+          action: "account.email-change-edited",
+          entityType: "account",
+          entityId: request.accountId,
+          structureId: request.account.structureId,
+          before: { newEmail: request.newEmail },
+          after: { newEmail },
+        });
+      });
+    },
+
+    async cancelEmailChange(principal: Principal, requestId: string, actor: AuditActor) {
+      const request = await requirePendingRequest(principal, requestId);
+      await db.$transaction(async (tx) => {
+        const updated = await tx.emailChangeRequest.updateMany({
+          where: { id: requestId, status: "PENDING" },
+          data: { status: "CANCELLED", doneAt: new Date() },
+        });
+        if (updated.count === 0)
+          throw conflict("Cette demande vient d'être traitée : elle ne peut plus être supprimée.");
+        await recordAudit(tx, actor, {
+          action: "account.email-change-cancelled",
+          entityType: "account",
+          entityId: request.accountId,
+          structureId: request.account.structureId,
+          before: { newEmail: request.newEmail },
+        });
+      });
+    },
+
+    /** The "Demandes de changement de mail" tab: newest first, keyset-paged. */
+    async listEmailChanges(
+      principal: Principal,
+      structureId: string,
+      query: { daughters?: boolean; status?: EmailChangeRequestSummary["status"]; after?: string; limit: number },
+    ): Promise<{ items: EmailChangeRequestSummary[]; nextCursor: string | null }> {
+      await scope.require(principal, "read", structureId);
+      const structureIds = await repository.structureIds(structureId, query.daughters ?? false);
+      let after: { requestedAt: Date; id: string } | null = null;
+      if (query.after) {
+        const [time, id] = query.after.split("_");
+        const date = new Date(Number(time));
+        if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+          throw validationFailed("Curseur de page invalide", [
+            { path: "querystring.after", message: "Curseur invalide" },
+          ]);
+        }
+        after = { requestedAt: date, id };
+      }
+      const rows = await db.emailChangeRequest.findMany({
+        where: {
+          account: { structureId: { in: structureIds } },
+          ...(query.status ? { status: query.status } : {}),
+          ...(after
+            ? {
+                OR: [
+                  { requestedAt: { lt: after.requestedAt } },
+                  { requestedAt: after.requestedAt, id: { lt: after.id } },
+                ],
+              }
+            : {}),
+        },
+        include: { account: { select: { lastName: true, firstName: true } } },
+        orderBy: [{ requestedAt: "desc" }, { id: "desc" }],
+        take: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => ({
+          id: row.id,
+          accountId: row.accountId,
+          oldEmail: row.oldEmail,
+          newEmail: row.newEmail,
+          status: row.status,
+          failureReason: row.failureReason,
+          requestedAt: row.requestedAt.toISOString(),
+          doneAt: row.doneAt?.toISOString() ?? null,
+          accountName: `${row.account.firstName} ${row.account.lastName}`,
+        })),
+        nextCursor: rows.length > query.limit && last ? `${last.requestedAt.getTime()}_${last.id}` : null,
+      };
+    },
+
+    /** "Ajouter un compte délégué": an existing individual or ORG account receives a copy of every message. */
+    async addDelegate(
+      principal: Principal,
+      accountId: string,
+      email: string,
+      actor: AuditActor,
+    ): Promise<DelegateSummary> {
+      const account = await accounts.requireAccount(principal, accountId, "administer");
+      const delegate = await db.account.findUnique({ where: { email } });
+      const fieldError = (message: string) => validationFailed(message, [{ path: "body.email", message }]);
+      if (!delegate) throw fieldError("Aucun compte Medimail n'a cette adresse");
+      if (delegate.id === accountId) throw fieldError("Un compte ne peut pas être son propre délégué");
+      if (delegate.type === "APP") throw fieldError("Un compte applicatif (APP) ne peut pas être délégué");
+      if (delegate.state === "REJECTED") throw fieldError("Ce compte est rejeté");
+      const created = await db.$transaction(async (tx) => {
+        const inserted = await tx.delegation.createMany({
+          data: [{ accountId, delegateId: delegate.id }],
+          skipDuplicates: true,
+        });
+        if (inserted.count === 0) throw conflict(`${email} est déjà délégué de ce compte.`);
+        await recordAudit(tx, actor, {
+          action: "account.delegate-added",
+          entityType: "account",
+          entityId: accountId,
+          structureId: account.structureId,
+          after: { delegate: email },
+        });
+        return tx.delegation.findUniqueOrThrow({
+          where: { accountId_delegateId: { accountId, delegateId: delegate.id } },
+        });
+      });
+      return {
+        id: created.id,
+        accountId: delegate.id,
+        email: delegate.email,
+        name: `${delegate.firstName} ${delegate.lastName}`,
+        type: delegate.type,
+        warning: delegationWarning(delegate.type),
+      };
+    },
+
+    async removeDelegate(principal: Principal, accountId: string, delegationId: string, actor: AuditActor) {
+      const account = await accounts.requireAccount(principal, accountId, "administer");
+      await db.$transaction(async (tx) => {
+        const delegation = await tx.delegation.findFirst({
+          where: { id: delegationId, accountId },
+          include: { delegate: { select: { email: true } } },
+        });
+        if (!delegation) throw notFound("Délégation introuvable");
+        await tx.delegation.delete({ where: { id: delegationId } });
+        await recordAudit(tx, actor, {
+          action: "account.delegate-removed",
+          entityType: "account",
+          entityId: accountId,
+          structureId: account.structureId,
+          before: { delegate: delegation.delegate.email },
+        });
+      });
+    },
+
+    /** "Compte par défaut" (one per account) and "Notif de réception" for an ORG/APP mailbox the account connects to. */
+    async updateLinkedMailbox(
+      principal: Principal,
+      accountId: string,
+      mailboxId: string,
+      input: { isDefault?: boolean; receptionNotification?: boolean },
+      actor: AuditActor,
+    ) {
+      const account = await accounts.requireAccount(principal, accountId, "administer");
+      await db.$transaction(async (tx) => {
+        const link = await tx.connectionAccount.findUnique({
+          where: { mailboxId_accountId: { mailboxId, accountId } },
+        });
+        if (!link) throw notFound("Ce compte n'est pas compte de connexion de cette boîte");
+        if (input.isDefault === true) {
+          await tx.connectionAccount.updateMany({ where: { accountId, isDefault: true }, data: { isDefault: false } });
+        }
+        const after = {
+          isDefault: input.isDefault ?? link.isDefault,
+          receptionNotification: input.receptionNotification ?? link.receptionNotification,
+        };
+        await tx.connectionAccount.update({ where: { mailboxId_accountId: { mailboxId, accountId } }, data: after });
+        await recordAudit(tx, actor, {
+          action: "account.linked-mailbox-updated",
+          entityType: "account",
+          entityId: accountId,
+          structureId: account.structureId,
+          before: { mailboxId, isDefault: link.isDefault, receptionNotification: link.receptionNotification },
+          after: { mailboxId, ...after },
+        });
+      });
+    },
+  };
+}
+export type AccountLinksService = ReturnType<typeof createAccountLinksService>;

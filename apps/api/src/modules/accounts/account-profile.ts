@@ -1,0 +1,100 @@
+import type { AccountProfile } from "@medimail/contracts/accounts";
+import type { AccountType } from "@medimail/contracts/enums";
+import type { DbTx } from "@medimail/db/client";
+import { canBeConnectionAccount, canOwnReturnAddress, classifyNationalId } from "@medimail/domain/account-types";
+import { accountSearchText, accountSortName } from "@medimail/domain/text";
+import { validationFailed } from "../../lib/errors.ts";
+
+/** The columns a profile sets. Fields foreign to the type are cleared, so a type change leaves nothing stale. */
+export function profileColumns(profile: AccountProfile, email: string) {
+  const nationalId = profile.type === "PER" ? profile.nationalId : null;
+  const kind = nationalId ? classifyNationalId(nationalId) : null;
+  const shared = profile.type === "ORG" || profile.type === "APP" ? profile : null;
+  const columns = {
+    type: profile.type,
+    lastName: profile.lastName,
+    firstName: profile.firstName,
+    profession: profile.profession,
+    regionCode: profile.regionCode,
+    phone: profile.phone,
+    addressLine: profile.addressLine,
+    postcode: profile.postcode,
+    city: profile.city,
+    unlisted: profile.unlisted,
+    notifyOnReception: profile.notifyOnReception,
+    notifyDailyDigest: profile.notifyDailyDigest,
+    notifyOnOpening: profile.notifyOnOpening,
+    dematerialisation: "dematerialisation" in profile ? profile.dematerialisation : false,
+    rpps: kind === "RPPS" ? nationalId : null,
+    adeli: kind === "ADELI" ? nationalId : null,
+    finessSite: "finessSite" in profile ? profile.finessSite : null,
+    responsibleLastName: shared?.responsible.lastName ?? null,
+    responsibleFirstName: shared?.responsible.firstName ?? null,
+    responsibleProfession: shared?.responsible.profession ?? null,
+    responsibleNationalId: shared?.responsible.rpps ?? null,
+    description: shared?.description ?? null,
+    returnAddress: profile.type === "APP" ? profile.returnAddress : null,
+  };
+  return {
+    ...columns,
+    sortName: accountSortName(columns),
+    searchText: accountSearchText({ ...columns, email }),
+  };
+}
+
+/**
+ * The rules a form cannot check alone: connection accounts are existing MED/PER/INT accounts, an APP's return
+ * address belongs to a PER, ORG or INT mailbox. Field errors name the body path, as zod's do.
+ */
+export async function checkProfileReferences(
+  tx: DbTx,
+  profile: AccountProfile,
+  self: { id: string | null; email: string },
+): Promise<string[]> {
+  const errors: { path: string; message: string }[] = [];
+  let connectionIds: string[] = [];
+  if (profile.type === "ORG" || profile.type === "APP") {
+    const found = await tx.account.findMany({
+      where: { email: { in: profile.connectionAccounts } },
+      select: { id: true, email: true, type: true, state: true },
+    });
+    const byEmail = new Map(found.map((account) => [account.email, account]));
+    profile.connectionAccounts.forEach((email, index) => {
+      const account = byEmail.get(email);
+      const path = `body.connectionAccounts.${index}`;
+      if (!account || email === self.email) {
+        errors.push({ path, message: `Aucun compte Medimail MED, PER ou INT n'a l'adresse ${email}` });
+      } else if (!canBeConnectionAccount(account.type as AccountType)) {
+        errors.push({ path, message: `${email} est un compte ${account.type} : seuls MED, PER et INT se connectent` });
+      } else if (account.state === "REJECTED") {
+        errors.push({ path, message: `Le compte ${email} est rejeté` });
+      }
+    });
+    connectionIds = found.filter((account) => account.id !== self.id).map((account) => account.id);
+  }
+  if (profile.type === "APP") {
+    const owner = await tx.mssAddress.findUnique({
+      where: { address: profile.returnAddress },
+      select: { account: { select: { type: true } } },
+    });
+    if (!owner || !canOwnReturnAddress(owner.account.type as AccountType)) {
+      errors.push({
+        path: "body.returnAddress",
+        message: owner
+          ? `Cette adresse MSSanté est celle d'un compte ${owner.account.type} : il faut celle d'un compte PER, ORG ou INT`
+          : "Aucune boîte PER, ORG ou INT n'a cette adresse MSSanté",
+      });
+    }
+  }
+  if (errors.length > 0) throw validationFailed("Certains champs sont à corriger", errors);
+  return connectionIds;
+}
+
+/** Replaces an ORG/APP mailbox's connection accounts, keeping the settings of those that stay. */
+export async function setConnectionAccounts(tx: DbTx, mailboxId: string, accountIds: string[]): Promise<void> {
+  await tx.connectionAccount.deleteMany({ where: { mailboxId, accountId: { notIn: accountIds } } });
+  await tx.connectionAccount.createMany({
+    data: accountIds.map((accountId) => ({ mailboxId, accountId })),
+    skipDuplicates: true,
+  });
+}

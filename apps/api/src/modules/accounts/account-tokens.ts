@@ -1,0 +1,53 @@
+import type { DbTx } from "@medimail/db/client";
+import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
+
+/** What a mailed link lets its holder do, once: finish a pre-registration, or choose a new password. */
+export type LinkPurpose = "REGISTRATION" | "PASSWORD_RESET";
+
+export const LINK_VALIDITY_HOURS: Record<LinkPurpose, number> = {
+  // a pre-registered professional may take a while to open the mail; a reminder sends a fresh link
+  REGISTRATION: 30 * 24,
+  PASSWORD_RESET: 24,
+};
+
+/**
+ * A single-use link token "<id>.<secret>": the id finds the row, only a hash of the secret is stored, so a leaked
+ * table opens nothing.
+ */
+export async function issueLinkToken(tx: DbTx, accountId: string, purpose: LinkPurpose, now: Date): Promise<string> {
+  const secret = randomToken();
+  const row = await tx.oneTimeCode.create({
+    data: {
+      accountId,
+      purpose,
+      codeHash: hashToken(secret),
+      expiresAt: new Date(now.getTime() + LINK_VALIDITY_HOURS[purpose] * 3_600_000),
+    },
+    select: { id: true },
+  });
+  return `${row.id}.${secret}`;
+}
+
+export type LinkLookup =
+  | { ok: true; id: string; accountId: string; purpose: LinkPurpose }
+  | { ok: false; reason: "unknown" | "expired" | "used" };
+
+/** Reads a link token without consuming it. */
+export async function findLinkToken(tx: DbTx, token: string, now: Date): Promise<LinkLookup> {
+  const [id, secret] = token.split(".");
+  if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, reason: "unknown" };
+  const row = await tx.oneTimeCode.findUnique({ where: { id } });
+  if (!row || (row.purpose !== "REGISTRATION" && row.purpose !== "PASSWORD_RESET")) {
+    return { ok: false, reason: "unknown" };
+  }
+  if (!safeEqual(row.codeHash, hashToken(secret))) return { ok: false, reason: "unknown" };
+  if (row.consumedAt) return { ok: false, reason: "used" };
+  if (row.expiresAt <= now) return { ok: false, reason: "expired" };
+  return { ok: true, id: row.id, accountId: row.accountId, purpose: row.purpose };
+}
+
+/** Marks the token used; false when another request used it first (the guard makes it single-use). */
+export async function consumeLinkToken(tx: DbTx, id: string, now: Date): Promise<boolean> {
+  const claimed = await tx.oneTimeCode.updateMany({ where: { id, consumedAt: null }, data: { consumedAt: now } });
+  return claimed.count === 1;
+}

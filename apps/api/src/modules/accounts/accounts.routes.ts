@@ -1,0 +1,323 @@
+import {
+  AccountActionRequest,
+  AccountActionResult,
+  AccountCounts,
+  AccountCountsQuery,
+  AccountDetail,
+  AccountListQuery,
+  AccountListResponse,
+  AccountParams,
+  ChangeStructureRequest,
+  CreateAccountRequest,
+  CreatedAccount,
+  DelegateInput,
+  DelegateSummary,
+  DelegationParams,
+  EmailChangeInput,
+  EmailChangeListQuery,
+  EmailChangeListResponse,
+  EmailChangeParams,
+  LinkedMailboxInput,
+  LinkedMailboxParams,
+  UpdateAccountRequest,
+} from "@medimail/contracts/accounts";
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import type { AccountLinksService } from "./account-links.service.ts";
+import type { AccountsService } from "./accounts.service.ts";
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const tags = ["accounts"];
+const Version = z.object({ version: z.number().int() });
+
+/** "Gestion des utilisateurs Medimail": lists and tabs of a structure, then one account and its actions. */
+export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService; links: AccountLinksService }> = async (
+  app,
+  { service, links },
+) => {
+  app.get(
+    "/structures/:id/accounts",
+    {
+      schema: {
+        tags,
+        summary: "Rechercher les comptes d'une structure (texte, état, type ; avec ses filles) — paginé par curseur",
+        params: IdParams,
+        querystring: AccountListQuery,
+        response: { 200: AccountListResponse, ...errors },
+      },
+    },
+    async (request) => service.list(signedIn(request).principal, request.params.id, request.query),
+  );
+
+  app.get(
+    "/structures/:id/accounts/counts",
+    {
+      schema: {
+        tags,
+        summary: "Nombre de comptes par onglet (validés, à valider, préinscrits, rejetés, changements de mail)",
+        params: IdParams,
+        querystring: AccountCountsQuery,
+        response: { 200: AccountCounts, ...errors },
+      },
+    },
+    async (request) => service.counts(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+  );
+
+  app.post(
+    "/structures/:id/accounts",
+    {
+      schema: {
+        tags,
+        summary: "Créer un utilisateur (MED, PER, INT préinscrits ; ORG, APP validés)",
+        params: IdParams,
+        body: CreateAccountRequest,
+        response: { 201: CreatedAccount, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await service.create(signedIn(request).principal, request.params.id, request.body, actorOf(request))),
+  );
+
+  app.get(
+    "/structures/:id/email-changes",
+    {
+      schema: {
+        tags,
+        summary: "Demandes de changement de mail de la structure (les plus récentes d'abord)",
+        params: IdParams,
+        querystring: EmailChangeListQuery,
+        response: { 200: EmailChangeListResponse, ...errors },
+      },
+    },
+    async (request) => links.listEmailChanges(signedIn(request).principal, request.params.id, request.query),
+  );
+
+  app.get(
+    "/accounts/:accountId",
+    {
+      schema: {
+        tags,
+        summary: "Fiche d'un compte",
+        params: AccountParams,
+        response: { 200: AccountDetail, ...errors },
+      },
+    },
+    async (request) => service.get(signedIn(request).principal, request.params.accountId),
+  );
+
+  app.put(
+    "/accounts/:accountId",
+    {
+      schema: {
+        tags,
+        summary: "Enregistrer le compte (y compris un changement de type de BAL) ; 409 si modifié entre-temps",
+        params: AccountParams,
+        body: UpdateAccountRequest,
+        response: { 200: Version, ...errors },
+      },
+    },
+    async (request) =>
+      service.update(signedIn(request).principal, request.params.accountId, request.body, actorOf(request)),
+  );
+
+  for (const action of ["validate", "reject", "rehabilitate"] as const) {
+    app.post(
+      `/accounts/:accountId/${action}`,
+      {
+        schema: {
+          tags,
+          summary: { validate: "Valider", reject: "Rejeter", rehabilitate: "Réhabiliter" }[action],
+          params: AccountParams,
+          body: AccountActionRequest,
+          response: { 200: AccountActionResult, ...errors },
+        },
+      },
+      async (request) =>
+        service.act(
+          signedIn(request).principal,
+          request.params.accountId,
+          action,
+          request.body.version,
+          actorOf(request),
+        ),
+    );
+  }
+
+  app.post(
+    "/accounts/:accountId/remind",
+    {
+      schema: {
+        tags,
+        summary: "Relancer un utilisateur préinscrit (nouveau lien d'inscription)",
+        params: AccountParams,
+        response: { 200: z.object({ lastReminderAt: z.iso.datetime() }), ...errors },
+      },
+    },
+    async (request) => service.remind(signedIn(request).principal, request.params.accountId, actorOf(request)),
+  );
+
+  app.put(
+    "/accounts/:accountId/structure",
+    {
+      schema: {
+        tags,
+        summary: "Changer le compte de structure (parmi celles administrées)",
+        params: AccountParams,
+        body: ChangeStructureRequest,
+        response: { 200: Version, ...errors },
+      },
+    },
+    async (request) =>
+      service.changeStructure(signedIn(request).principal, request.params.accountId, request.body, actorOf(request)),
+  );
+
+  app.post(
+    "/accounts/:accountId/password-reset",
+    {
+      schema: {
+        tags,
+        summary: "Demander la réinitialisation du mot de passe (lien à usage unique envoyé au titulaire)",
+        params: AccountParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.requestPasswordReset(signedIn(request).principal, request.params.accountId, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/accounts/:accountId/email-change",
+    {
+      schema: {
+        tags,
+        summary: "Changer l'adresse mail : crée une demande appliquée la nuit",
+        params: AccountParams,
+        body: EmailChangeInput,
+        response: { 201: z.object({ id: z.uuid() }), ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await links.requestEmailChange(
+            signedIn(request).principal,
+            request.params.accountId,
+            request.body.newEmail,
+            actorOf(request),
+          ),
+        ),
+  );
+
+  app.put(
+    "/email-changes/:requestId",
+    {
+      schema: {
+        tags,
+        summary: "Modifier une demande de changement de mail en attente",
+        params: EmailChangeParams,
+        body: EmailChangeInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await links.editEmailChange(
+        signedIn(request).principal,
+        request.params.requestId,
+        request.body.newEmail,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/email-changes/:requestId",
+    {
+      schema: {
+        tags,
+        summary: "Supprimer une demande de changement de mail en attente",
+        params: EmailChangeParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await links.cancelEmailChange(signedIn(request).principal, request.params.requestId, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/accounts/:accountId/delegates",
+    {
+      schema: {
+        tags,
+        summary: "Ajouter un compte délégué (copie des messages reçus)",
+        params: AccountParams,
+        body: DelegateInput,
+        response: { 201: DelegateSummary, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await links.addDelegate(
+            signedIn(request).principal,
+            request.params.accountId,
+            request.body.email,
+            actorOf(request),
+          ),
+        ),
+  );
+
+  app.delete(
+    "/accounts/:accountId/delegates/:delegationId",
+    {
+      schema: {
+        tags,
+        summary: "Supprimer une délégation",
+        params: DelegationParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await links.removeDelegate(
+        signedIn(request).principal,
+        request.params.accountId,
+        request.params.delegationId,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    "/accounts/:accountId/mailboxes/:mailboxId",
+    {
+      schema: {
+        tags,
+        summary: "Compte par défaut et notification de réception pour une boîte ORG/APP liée",
+        params: LinkedMailboxParams,
+        body: LinkedMailboxInput,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await links.updateLinkedMailbox(
+        signedIn(request).principal,
+        request.params.accountId,
+        request.params.mailboxId,
+        request.body,
+        actorOf(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+};
