@@ -205,6 +205,8 @@ export type AccountListQuery = z.input<typeof AccountListQuery>;
 
 export const AccountListItem = z.object({
   id: Uuid,
+  /** for the row's actions (validate, reject…), which name the version they act on */
+  version: z.number().int(),
   email: z.string(),
   type: AccountType,
   state: AccountState,

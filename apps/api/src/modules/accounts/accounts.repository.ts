@@ -47,6 +47,7 @@ const likeContains = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c
 
 type Row = {
   id: string;
+  version: number;
   email: string;
   type: AccountType;
   state: AccountState;
@@ -122,7 +123,7 @@ export function createAccountsRepository(db: DbTx) {
                EXISTS (SELECT 1 FROM email_change_request r
                         WHERE r.account_id = page.id AND r.status = 'PENDING') AS has_pending_email_change
         FROM (
-          SELECT a.id, a.email, a.type, a.state, a.previous_state, a.last_name, a.first_name, a.profession,
+          SELECT a.id, a.version, a.email, a.type, a.state, a.previous_state, a.last_name, a.first_name, a.profession,
                  a.rpps, a.adeli, a.structure_id, a.created_at, a.last_reminder_at, a.rejected_at,
                  ${column} AS sort_key, ${sortValue} AS sort_value
           FROM account a
@@ -139,6 +140,7 @@ export function createAccountsRepository(db: DbTx) {
       return {
         items: page.map((row) => ({
           id: row.id,
+          version: row.version,
           email: row.email,
           type: row.type,
           state: row.state,
