@@ -8,7 +8,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  outputDir: PORT === 3100 ? "test-results" : `test-results-${PORT}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -49,7 +49,8 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       PUBLIC_URL: baseURL,
-      DATA_DIR: "e2e/.data",
+      // one folder per port, so that two runs on different ports never share a database
+      DATA_DIR: PORT === 3100 ? "e2e/.data" : `e2e/.data-${PORT}`,
       LOG_LEVEL: "warn",
       SMTP_CATCHER_PORT: "0",
       PSC_LOCAL_PORT: String(PORT + 99),
