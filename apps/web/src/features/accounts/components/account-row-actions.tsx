@@ -12,8 +12,11 @@ const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyl
  */
 export function AccountRowActions({
   account,
+  showOpen = true,
 }: {
   account: Pick<AccountListItem, "id" | "version" | "state" | "email" | "lastReminderAt" | "previousState">;
+  /** the link to the account's page (not on that page itself) */
+  showOpen?: boolean;
 }) {
   const act = useAccountAction();
   const remind = useRemind();
@@ -33,9 +36,15 @@ export function AccountRowActions({
 
   return (
     <div className="row-actions">
-      <Link to={account.id} className="button button--small button--secondary" aria-label={`Modifier ${account.email}`}>
-        Modifier
-      </Link>
+      {showOpen && (
+        <Link
+          to={account.id}
+          className="button button--small button--secondary"
+          aria-label={`Modifier ${account.email}`}
+        >
+          Modifier
+        </Link>
+      )}
       {account.state === "PENDING_VALIDATION" && (
         <button
           type="button"

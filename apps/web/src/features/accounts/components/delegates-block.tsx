@@ -63,7 +63,7 @@ export function DelegatesBlock({ account, editable }: { account: AccountDetail; 
         </p>
       )}
       {editable && (
-        <form onSubmit={submit} noValidate className="form inline-form">
+        <form onSubmit={submit} noValidate className="inline-form" aria-label="Ajouter un compte délégué">
           <TextField
             label="Ajouter un compte délégué"
             type="email"

@@ -67,7 +67,7 @@ function AccountView({ account }: { account: AccountDetail }) {
         </div>
         {editable && (
           <div className="account-header__actions">
-            <AccountRowActions account={account} />
+            <AccountRowActions account={account} showOpen={false} />
             <button type="button" className="button button--secondary button--small" onClick={() => setDialog("email")}>
               Changer l'adresse mail
             </button>
@@ -107,22 +107,24 @@ function AccountView({ account }: { account: AccountDetail }) {
         </div>
       )}
 
-      <ProfileForm key={account.id} account={account} type={type} editable={editable}>
-        {editable && (
-          <button type="button" className="button button--secondary" onClick={() => setDialog("type")}>
-            Changer le type de BAL
-          </button>
-        )}
-      </ProfileForm>
-      {type !== account.type && (
-        <p className="alert alert--warning" role="status">
-          Nouveau type {type} — {TYPE_DESCRIPTIONS[type].title} : complétez ses champs puis « Enregistrer l'utilisateur
-          ».{" "}
-          <button type="button" className="button button--link" onClick={() => setType(account.type)}>
-            Revenir au type {account.type}
-          </button>
-        </p>
-      )}
+      <section aria-labelledby="fiche-titre" className="card">
+        <h2 id="fiche-titre" className="card__title">
+          Fiche du compte
+        </h2>
+        <ProfileForm
+          key={account.id}
+          account={account}
+          type={type}
+          editable={editable}
+          onRevertType={() => setType(account.type)}
+        >
+          {editable && (
+            <button type="button" className="button button--secondary" onClick={() => setDialog("type")}>
+              Changer le type de BAL
+            </button>
+          )}
+        </ProfileForm>
+      </section>
 
       {(account.type === "MED" || account.type === "PER" || account.type === "INT") && (
         <LinkedMailboxesBlock account={account} editable={editable} />
@@ -183,11 +185,13 @@ function ProfileForm({
   account,
   type,
   editable,
+  onRevertType,
   children,
 }: {
   account: AccountDetail;
   type: AccountType;
   editable: boolean;
+  onRevertType: () => void;
   children: ReactNode;
 }) {
   const update = useUpdateAccount(account.id);
@@ -250,6 +254,15 @@ function ProfileForm({
   const hasFieldErrors = Object.keys(form.formState.errors).length > 0;
   return (
     <form onSubmit={submit} noValidate className="form form--wide">
+      {type !== account.type && (
+        <p className="alert alert--warning" role="status">
+          Nouveau type {type} — {TYPE_DESCRIPTIONS[type].title} : complétez ses champs puis « Enregistrer l'utilisateur
+          ».{" "}
+          <button type="button" className="button button--link" onClick={onRevertType}>
+            Revenir au type {account.type}
+          </button>
+        </p>
+      )}
       <fieldset disabled={!editable} className="fieldset fieldset--plain">
         <AccountFields form={form} type={type} emailEditable={false} />
       </fieldset>
