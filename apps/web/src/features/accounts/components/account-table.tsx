@@ -14,11 +14,14 @@ const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZo
 /** One page of accounts for the current criteria, sortable, with each row's actions. */
 export function AccountTable({
   structureId,
+  editable,
   search,
   onSort,
   onPage,
 }: {
   structureId: string;
+  /** false for read-only (support) callers: no actions */
+  editable: boolean;
   search: AccountSearchParams;
   onSort: (sort: AccountSort) => void;
   onPage: (after: string | null) => void;
@@ -81,7 +84,7 @@ export function AccountTable({
           </thead>
           <tbody>
             {items.map((account) => (
-              <Row key={account.id} account={account} showStructure={search.daughters} />
+              <Row key={account.id} account={account} showStructure={search.daughters} editable={editable} />
             ))}
           </tbody>
         </table>
@@ -110,7 +113,15 @@ export function AccountTable({
   );
 }
 
-function Row({ account, showStructure }: { account: AccountListItem; showStructure: boolean }) {
+function Row({
+  account,
+  showStructure,
+  editable,
+}: {
+  account: AccountListItem;
+  showStructure: boolean;
+  editable: boolean;
+}) {
   return (
     <tr>
       <td>
@@ -128,7 +139,13 @@ function Row({ account, showStructure }: { account: AccountListItem; showStructu
       {showStructure && <td>{account.structureName}</td>}
       <td>{dateFormat.format(new Date(account.createdAt))}</td>
       <td>
-        <AccountRowActions account={account} />
+        {editable ? (
+          <AccountRowActions account={account} />
+        ) : (
+          <Link to={account.id} aria-label={`Consulter ${account.email}`}>
+            Consulter
+          </Link>
+        )}
       </td>
     </tr>
   );

@@ -23,11 +23,13 @@ export const emailChangeStatusLabels: Record<EmailChangeRequestSummary["status"]
 /** "Demandes de changement de mail": old and new email, dates, status; pending ones can be edited or deleted. */
 export function EmailChangesTable({
   structureId,
+  editable,
   daughters,
   after,
   onPage,
 }: {
   structureId: string;
+  editable: boolean;
   daughters: boolean;
   after: string | null;
   onPage: (after: string | null) => void;
@@ -80,7 +82,7 @@ export function EmailChangesTable({
                   {request.failureReason && <span className="muted"> : {request.failureReason}</span>}
                 </td>
                 <td>
-                  {request.status === "PENDING" && (
+                  {editable && request.status === "PENDING" && (
                     <div className="row-actions">
                       <button
                         type="button"

@@ -3,6 +3,7 @@ import { AccountState, AccountType, accountStateLabels } from "@medimail/contrac
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { type FormEvent, useId, useState } from "react";
 import { Link, useLocation, useOutletContext, useSearchParams } from "react-router";
+import { useStructureSettings } from "../../structures/api/structure-settings.ts";
 import { type AccountSearchParams, useAccountCounts } from "../api/accounts.ts";
 import { AccountTable } from "../components/account-table.tsx";
 import { EmailChangesTable } from "../components/email-changes-table.tsx";
@@ -30,6 +31,8 @@ export function AccountsSectionPage() {
   const [params, setParams] = useSearchParams();
   const daughters = params.get("filles") === "1";
   const counts = useAccountCounts(structure.id, daughters);
+  // support staff read the lists; the actions are for those who administer the structure
+  const editable = useStructureSettings(structure.id).data?.permissions.administer ?? false;
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
 
   const stateParam = AccountState.safeParse(params.get("etat"));
@@ -85,9 +88,11 @@ export function AccountsSectionPage() {
         </p>
       )}
       <div className="accounts__toolbar">
-        <Link to="nouveau" className="button">
-          Créer un nouvel utilisateur
-        </Link>
+        {editable && (
+          <Link to="nouveau" className="button">
+            Créer un nouvel utilisateur
+          </Link>
+        )}
         <label className="checkbox">
           <input
             type="checkbox"
@@ -134,6 +139,7 @@ export function AccountsSectionPage() {
         {tab === "changements" ? (
           <EmailChangesTable
             structureId={structure.id}
+            editable={editable}
             daughters={daughters}
             after={search.after}
             onPage={(after) => update({ apres: after })}
@@ -148,6 +154,7 @@ export function AccountsSectionPage() {
             />
             <AccountTable
               structureId={structure.id}
+              editable={editable}
               search={search}
               onSort={(sort) =>
                 update({
