@@ -35,11 +35,11 @@ export async function codeFromCatcher(page: Page, email: string, since: Date): P
 }
 
 /** Email and password, then the code read from the caught mail: lands on the page the console opens next. */
-export async function signInWithPassword(page: Page, email: string): Promise<void> {
+export async function signInWithPassword(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   if (!page.url().includes("/connexion")) await page.goto("/connexion");
   const since = new Date();
   await page.getByLabel("Adresse e-mail").fill(email);
-  await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+  await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Code reçu par e-mail" })).toBeVisible();
   const code = await codeFromCatcher(page, email, since);

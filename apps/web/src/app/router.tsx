@@ -6,6 +6,8 @@ import { LoginPage } from "../features/auth/routes/login-page.tsx";
 import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
+import { LinkPasswordPage } from "../features/registration/routes/link-password-page.tsx";
+import { RegistrationPage } from "../features/registration/routes/registration-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
 import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
 import { StructureHomePage } from "../features/structures/routes/structure-home-page.tsx";
@@ -19,6 +21,10 @@ export const router = createBrowserRouter([
     element: <Layout />,
     children: [
       { path: "connexion", element: <LoginPage /> },
+      // public pages of accounts: the sign-up form and the single-use links mailed to holders
+      { path: "inscription", element: <RegistrationPage /> },
+      { path: "inscription/finaliser", element: <LinkPasswordPage purpose="REGISTRATION" /> },
+      { path: "mot-de-passe/nouveau", element: <LinkPasswordPage purpose="PASSWORD_RESET" /> },
       // development only (the page says so when the server keeps no mails); needed before sign-in to read a code
       { path: "dev/mails", element: <CaughtMailsPage /> },
       {

@@ -5,7 +5,7 @@ import {
   VerifyCodeRequest,
 } from "@medimail/contracts/auth";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { Loading } from "../../../components/ui/page-states.tsx";
 import { fieldErrors, TextField } from "../../../components/ui/text-field.tsx";
 import { ApiError } from "../../../lib/api-client.ts";
@@ -98,6 +98,11 @@ export function LoginPage() {
             Avec l'application e-CPS ou votre carte CPS, si votre identité a été liée à votre compte.
           </p>
         </div>
+      )}
+      {step.kind !== "code" && (
+        <p>
+          Pas encore de compte ? <Link to="/inscription">S'inscrire</Link>
+        </p>
       )}
     </div>
   );
