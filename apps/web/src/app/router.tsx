@@ -1,5 +1,8 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { NotFoundPage } from "../components/ui/not-found-page.tsx";
+import { AccountPage } from "../features/accounts/routes/account-page.tsx";
+import { AccountsSectionPage } from "../features/accounts/routes/accounts-section-page.tsx";
+import { CreateAccountPage } from "../features/accounts/routes/create-account-page.tsx";
 import { AuditLogPage } from "../features/audit/routes/audit-log-page.tsx";
 import { RequireSession } from "../features/auth/components/require-session.tsx";
 import { LoginPage } from "../features/auth/routes/login-page.tsx";
@@ -38,10 +41,9 @@ export const router = createBrowserRouter([
               { index: true, element: <Navigate to="accueil" replace /> },
               { path: "accueil", element: <StructureHomePage /> },
               { path: "parametrage", element: <StructureSettingsPage /> },
-              {
-                path: "utilisateurs",
-                element: <SectionNotYetAvailable section="Gestion des utilisateurs Medimail" />,
-              },
+              { path: "utilisateurs", element: <AccountsSectionPage /> },
+              { path: "utilisateurs/nouveau", element: <CreateAccountPage /> },
+              { path: "utilisateurs/:accountId", element: <AccountPage /> },
               { path: "mssante", element: <SectionNotYetAvailable section="Gestion des utilisateurs MSSanté" /> },
               { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
             ],
