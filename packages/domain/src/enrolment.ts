@@ -48,9 +48,7 @@ export function ruleMatches(rule: EnrolmentCriteria, registration: Registration)
   const domain = registration.email.slice(registration.email.lastIndexOf("@") + 1).toLowerCase();
   if (rule.emailDomain !== null && rule.emailDomain.toLowerCase() !== domain) return false;
   if (rule.regionCode !== null && rule.regionCode !== registration.regionCode) return false;
-  if (rule.departmentCode !== null && !registration.postcode?.startsWith(departmentPrefix(rule.departmentCode))) {
-    return false;
-  }
+  if (rule.departmentCode !== null && !inDepartment(rule.departmentCode, registration.postcode)) return false;
   if (rule.postcode !== null && rule.postcode !== registration.postcode) return false;
   if (rule.city !== null && (registration.city === null || fold(rule.city) !== fold(registration.city))) return false;
   if (rule.profession !== null && rule.profession !== registration.profession) return false;
@@ -59,9 +57,17 @@ export function ruleMatches(rule: EnrolmentCriteria, registration: Registration)
   return true;
 }
 
-/** Postcodes start with the département number, except Corsica (2A/2B → 20) and overseas (971… → 97). */
-function departmentPrefix(departmentCode: string): string {
-  return departmentCode === "2A" || departmentCode === "2B" ? "20" : departmentCode;
+/**
+ * Postcodes start with the département number (overseas: its three digits, 971…). Corsica's two départements
+ * share the prefix 20: Corse-du-Sud (2A) has 200xx–201xx, Haute-Corse (2B) 202xx–206xx, so a rule for one never
+ * takes in the other's registrations.
+ */
+export function inDepartment(departmentCode: string, postcode: string | null): boolean {
+  if (postcode === null) return false;
+  const code = departmentCode.trim().toUpperCase();
+  if (code === "2A") return /^20[01]/.test(postcode);
+  if (code === "2B") return /^20[2-6]/.test(postcode);
+  return code !== "" && postcode.startsWith(code);
 }
 
 /** The structure a registration enrols into, or null when no rule matches. */
