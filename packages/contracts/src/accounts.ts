@@ -25,9 +25,10 @@ const requiredText = (max: number, missing: string) =>
     .max(max, `${max} caractères au plus`)
     .refine((value) => !/[\p{Cc}]/u.test(value), "Caractères de contrôle non autorisés");
 
+/** A field the form always sends, empty ("" or null) when not filled in. */
 const optionalText = (max: number) =>
   z
-    .string()
+    .string({ error: "Texte attendu (vide si non renseigné)" })
     .trim()
     .max(max, `${max} caractères au plus`)
     .refine((value) => !/[\p{Cc}]/u.test(value), "Caractères de contrôle non autorisés")
@@ -72,19 +73,22 @@ const FinessSite = z
   });
 
 const Phone = z
-  .string()
+  .string({ error: "Numéro de téléphone attendu (vide si aucun)" })
   .trim()
-  .max(30, "Numéro trop long")
+  .max(30, { error: "Numéro trop long", abort: true })
   .refine((value) => value === "" || normalizeFrenchPhone(value) !== null, "Numéro de téléphone français attendu")
   .transform((value) => (value === "" ? null : normalizeFrenchPhone(value)))
   .nullable();
 
 const Postcode = z
-  .string()
+  .string({ error: "Code postal attendu (vide si non renseigné)" })
   .trim()
   .refine((value) => value === "" || /^\d{5}$/.test(value), "Code postal à 5 chiffres")
   .transform((value) => (value === "" ? null : value))
   .nullable();
+
+/** A yes/no option of the form (a checkbox): always sent. */
+const Option = z.boolean({ error: "Option attendue : oui ou non" });
 
 /** What every type has. */
 const common = {
@@ -97,47 +101,56 @@ const common = {
   postcode: Postcode,
   city: optionalText(ACCOUNT_LIMITS.city),
   /** liste rouge: hidden from the Medimail directory */
-  unlisted: z.boolean(),
-  notifyOnReception: z.boolean(),
-  notifyDailyDigest: z.boolean(),
-  notifyOnOpening: z.boolean(),
+  unlisted: Option,
+  notifyOnReception: Option,
+  notifyDailyDigest: Option,
+  notifyOnOpening: Option,
 };
 
-const Responsible = z.object({
-  lastName: requiredText(ACCOUNT_LIMITS.name, "Saisissez le nom du responsable"),
-  firstName: requiredText(ACCOUNT_LIMITS.name, "Saisissez le prénom du responsable"),
-  profession: Profession,
-  rpps: z
-    .string({ error: "Saisissez le RPPS du responsable" })
-    .transform((value) => value.replace(/\s/g, ""))
-    .refine((value) => /^\d{11}$/.test(value), "RPPS du responsable : 11 chiffres"),
-});
+const Responsible = z.object(
+  {
+    lastName: requiredText(ACCOUNT_LIMITS.name, "Saisissez le nom du responsable"),
+    firstName: requiredText(ACCOUNT_LIMITS.name, "Saisissez le prénom du responsable"),
+    profession: Profession,
+    /** the responsible professional's RPPS (11 digits) or ADELI (9 digits) */
+    rpps: z
+      .string({ error: "Saisissez le RPPS ou l'ADELI du responsable" })
+      .transform((value) => value.replace(/\s/g, ""))
+      .refine(
+        (value) => classifyNationalId(value) !== null,
+        "Identifiant du responsable : RPPS (11 chiffres) ou ADELI (9 chiffres)",
+      ),
+  },
+  { error: "Renseignez le responsable de la boîte (nom, prénom, profession, RPPS ou ADELI)" },
+);
+
+const CONNECTION_ACCOUNT_MISSING = "Ajoutez au moins un compte de connexion (compte MED, PER ou INT existant)";
 
 /** ORG and APP: a shared mailbox under a responsible professional. */
 const shared = {
   ...common,
   finessSite: FinessSite,
   connectionAccounts: z
-    .array(Email)
-    .min(1, "Ajoutez au moins un compte de connexion (compte MED, PER ou INT existant)")
+    .array(Email, { error: CONNECTION_ACCOUNT_MISSING })
+    .min(1, CONNECTION_ACCOUNT_MISSING)
     .max(ACCOUNT_LIMITS.connectionAccounts, `${ACCOUNT_LIMITS.connectionAccounts} comptes de connexion au plus`)
     .refine((emails) => new Set(emails).size === emails.length, "Un compte de connexion figure deux fois"),
   responsible: Responsible,
   description: requiredText(ACCOUNT_LIMITS.description, "Décrivez la boîte (service, usage)"),
 };
 
-export const MedProfile = z.object({ type: z.literal("MED"), ...common, dematerialisation: z.boolean() });
+export const MedProfile = z.object({ type: z.literal("MED"), ...common, dematerialisation: Option });
 export const PerProfile = z.object({
   type: z.literal("PER"),
   ...common,
   nationalId: NationalId,
-  dematerialisation: z.boolean(),
+  dematerialisation: Option,
 });
 export const IntProfile = z.object({
   type: z.literal("INT"),
   ...common,
   finessSite: FinessSite,
-  dematerialisation: z.boolean(),
+  dematerialisation: Option,
 });
 export const OrgProfile = z.object({ type: z.literal("ORG"), ...shared });
 export const AppProfile = z.object({
@@ -149,20 +162,25 @@ export const AppProfile = z.object({
 });
 
 const PROFILES = [MedProfile, PerProfile, IntProfile, OrgProfile, AppProfile] as const;
+const typeMissing = { error: "Choisissez le type de BAL : MED, PER, INT, ORG ou APP" };
 
 /** The five profiles, each with the same extra fields, still discriminated by type (flat: one form, one body). */
 function byType<Extra extends z.ZodRawShape>(extra: Extra) {
-  return z.discriminatedUnion("type", [
-    MedProfile.extend(extra),
-    PerProfile.extend(extra),
-    IntProfile.extend(extra),
-    OrgProfile.extend(extra),
-    AppProfile.extend(extra),
-  ]);
+  return z.discriminatedUnion(
+    "type",
+    [
+      MedProfile.extend(extra),
+      PerProfile.extend(extra),
+      IntProfile.extend(extra),
+      OrgProfile.extend(extra),
+      AppProfile.extend(extra),
+    ],
+    typeMissing,
+  );
 }
 
 /** An account's fields, by type (the email aside: it changes through a request applied at night). */
-export const AccountProfile = z.discriminatedUnion("type", [...PROFILES]);
+export const AccountProfile = z.discriminatedUnion("type", [...PROFILES], typeMissing);
 export type AccountProfileInput = z.input<typeof AccountProfile>;
 export type AccountProfile = z.output<typeof AccountProfile>;
 
@@ -175,7 +193,10 @@ export type CreateAccountRequest = z.output<typeof CreateAccountRequest>;
  * "Enregistrer l'utilisateur": the profile, possibly of another type ("Changer le type de BAL"), and the version
  * the editor started from (a stale one gets 409 and keeps the input).
  */
-export const UpdateAccountRequest = byType({ version: z.number().int().min(1) });
+/** The version an edit or an action started from (every write names it: a stale one gets 409). */
+const Version = z.number({ error: "Version du compte manquante : rechargez le compte" }).int().min(1);
+
+export const UpdateAccountRequest = byType({ version: Version });
 export type UpdateAccountInput = z.input<typeof UpdateAccountRequest>;
 export type UpdateAccountRequest = z.output<typeof UpdateAccountRequest>;
 
@@ -330,10 +351,10 @@ export type AccountDetail = z.infer<typeof AccountDetail>;
 export const CreatedAccount = z.object({ id: Uuid, state: AccountState });
 
 /** Validate, reject, rehabilitate: each names the version the admin saw. */
-export const AccountActionRequest = z.object({ version: z.number().int().min(1) });
+export const AccountActionRequest = z.object({ version: Version });
 export const AccountActionResult = z.object({ state: AccountState, version: z.number().int() });
 
-export const ChangeStructureRequest = z.object({ version: z.number().int().min(1), structureId: Uuid });
+export const ChangeStructureRequest = z.object({ version: Version, structureId: Uuid });
 
 export const EmailChangeInput = z.object({ newEmail: Email });
 export const EmailChangeParams = z.object({ requestId: Uuid });
@@ -366,15 +387,15 @@ export const NewPassword = z
   .max(200, "200 caractères au plus");
 
 /** The public sign-up form ("inscription"): an individual professional; the structure comes from enrolment rules. */
-export const SelfRegistrationRequest = z
-  .object({
+export const SelfRegistrationRequest = z.strictObject(
+  {
     email: Email,
     lastName: common.lastName,
     firstName: common.firstName,
     profession: Profession,
     regionCode: Region,
     nationalId: z
-      .string()
+      .string({ error: "Identifiant RPPS ou ADELI attendu (vide si vous n'en avez pas)" })
       .transform((value) => value.replace(/\s/g, ""))
       .refine(
         (value) => value === "" || classifyNationalId(value) !== null,
@@ -382,10 +403,16 @@ export const SelfRegistrationRequest = z
       ),
     postcode: Postcode,
     city: optionalText(ACCOUNT_LIMITS.city),
-    liberal: z.boolean(),
+    liberal: z.boolean({ error: "Indiquez si vous exercez en libéral" }),
     password: NewPassword,
-  })
-  .strict();
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "Champ inconnu du formulaire d'inscription"
+        : "Formulaire d'inscription attendu",
+  },
+);
 export type SelfRegistrationInput = z.input<typeof SelfRegistrationRequest>;
 
 /** A single-use link from a mail: finish registering, or set a new password. */
