@@ -1,5 +1,5 @@
 import type { DelegateSummary, EmailChangeRequestSummary } from "@medimail/contracts/accounts";
-import type { Db } from "@medimail/db/client";
+import type { Db, DbTx } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { delegationWarning } from "@medimail/domain/account-types";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
@@ -25,9 +25,9 @@ export function createAccountLinksService({
   repository: AccountsRepository;
   accounts: AccountsService;
 }) {
-  async function newEmailIsFree(email: string, exceptRequestId: string | null) {
-    const holder = await db.account.findUnique({ where: { email }, select: { id: true } });
-    const pending = await db.emailChangeRequest.findFirst({
+  async function newEmailIsFree(client: DbTx, email: string, exceptRequestId: string | null) {
+    const holder = await client.account.findUnique({ where: { email }, select: { id: true } });
+    const pending = await client.emailChangeRequest.findFirst({
       where: { newEmail: email, status: "PENDING", ...(exceptRequestId ? { id: { not: exceptRequestId } } : {}) },
     });
     if (holder || pending) {
@@ -62,12 +62,15 @@ export function createAccountLinksService({
       if (newEmail === account.email) {
         throw validationFailed("Même adresse", [{ path: "body.newEmail", message: "C'est déjà l'adresse du compte" }]);
       }
-      await newEmailIsFree(newEmail, null);
-      const existing = await db.emailChangeRequest.findFirst({ where: { accountId, status: "PENDING" } });
-      if (existing) {
-        throw conflict(`Un changement vers ${existing.newEmail} est déjà en attente : modifiez-le ou supprimez-le.`);
-      }
       const request = await db.$transaction(async (tx) => {
+        // one pending request per account: simultaneous requests for the same account queue on its row, and the
+        // second one finds the first
+        await tx.$queryRaw`SELECT id FROM account WHERE id = ${accountId}::uuid FOR UPDATE`;
+        const existing = await tx.emailChangeRequest.findFirst({ where: { accountId, status: "PENDING" } });
+        if (existing) {
+          throw conflict(`Un changement vers ${existing.newEmail} est déjà en attente : modifiez-le ou supprimez-le.`);
+        }
+        await newEmailIsFree(tx, newEmail, null);
         const created = await tx.emailChangeRequest.create({
           data: { accountId, oldEmail: account.email, newEmail, requestedById: actor.id },
         });
@@ -89,7 +92,7 @@ export function createAccountLinksService({
       if (newEmail === request.account.email) {
         throw validationFailed("Même adresse", [{ path: "body.newEmail", message: "C'est déjà l'adresse du compte" }]);
       }
-      await newEmailIsFree(newEmail, requestId);
+      await newEmailIsFree(db, newEmail, requestId);
       await db.$transaction(async (tx) => {
         const updated = await tx.emailChangeRequest.updateMany({
           where: { id: requestId, status: "PENDING" },
@@ -251,6 +254,8 @@ export function createAccountLinksService({
     ) {
       const account = await accounts.requireAccount(principal, accountId, "administer");
       await db.$transaction(async (tx) => {
+        // one default per account: simultaneous changes for the same account queue on its row
+        await tx.$queryRaw`SELECT id FROM account WHERE id = ${accountId}::uuid FOR UPDATE`;
         const link = await tx.connectionAccount.findUnique({
           where: { mailboxId_accountId: { mailboxId, accountId } },
         });

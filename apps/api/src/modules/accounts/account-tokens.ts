@@ -4,6 +4,8 @@ import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
 /** What a mailed link lets its holder do, once: finish a pre-registration, or choose a new password. */
 export type LinkPurpose = "REGISTRATION" | "PASSWORD_RESET";
 
+const LINK_PURPOSES: LinkPurpose[] = ["REGISTRATION", "PASSWORD_RESET"];
+
 export const LINK_VALIDITY_HOURS: Record<LinkPurpose, number> = {
   // a pre-registered professional may take a while to open the mail; a reminder sends a fresh link
   REGISTRATION: 30 * 24,
@@ -46,8 +48,20 @@ export async function findLinkToken(tx: DbTx, token: string, now: Date): Promise
   return { ok: true, id: row.id, accountId: row.accountId, purpose: row.purpose };
 }
 
-/** Marks the token used; false when another request used it first (the guard makes it single-use). */
-export async function consumeLinkToken(tx: DbTx, id: string, now: Date): Promise<boolean> {
-  const claimed = await tx.oneTimeCode.updateMany({ where: { id, consumedAt: null }, data: { consumedAt: now } });
-  return claimed.count === 1;
+/**
+ * Marks the token used; false when another request used it first (the guard makes it single-use). The account's
+ * other open links go with it: once a password is chosen, an older mail (a first registration link before a
+ * reminder, an earlier reset) must not set it again.
+ */
+export async function consumeLinkToken(tx: DbTx, link: { id: string; accountId: string }, now: Date): Promise<boolean> {
+  const claimed = await tx.oneTimeCode.updateMany({
+    where: { id: link.id, consumedAt: null },
+    data: { consumedAt: now },
+  });
+  if (claimed.count !== 1) return false;
+  await tx.oneTimeCode.updateMany({
+    where: { accountId: link.accountId, purpose: { in: LINK_PURPOSES }, consumedAt: null },
+    data: { consumedAt: now },
+  });
+  return true;
 }

@@ -3,12 +3,13 @@ import type {
   AccountDetail,
   AccountListQuery,
   AccountListResponse,
+  AccountSort,
   CreateAccountRequest,
   UpdateAccountRequest,
 } from "@medimail/contracts/accounts";
 import type { AuditAction } from "@medimail/contracts/audit";
 import type { AccountState, AccountType } from "@medimail/contracts/enums";
-import type { Db, DbTx, Prisma } from "@medimail/db/client";
+import { type Db, type DbTx, Prisma } from "@medimail/db/client";
 import { decide, type Principal } from "@medimail/domain/access";
 import { type AccountAction, canRemind, initialState, transition } from "@medimail/domain/account-states";
 import { delegationWarning, TYPE_RULES } from "@medimail/domain/account-types";
@@ -22,7 +23,7 @@ import { mssQuotaUsage } from "../structures/structures.repository.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";
 import { checkProfileReferences, profileColumns, setConnectionAccounts } from "./account-profile.ts";
 import { issueLinkToken } from "./account-tokens.ts";
-import { type AccountsRepository, decodeCursor, encodeCursor } from "./accounts.repository.ts";
+import { type AccountsRepository, type Cursor, decodeCursor, encodeCursor } from "./accounts.repository.ts";
 
 type ListQuery = z.output<typeof AccountListQuery>;
 
@@ -82,26 +83,27 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     }
   }
 
-  async function uniqueEmail(tx: DbTx, email: string, path = "body.email") {
+  const emailInUse = (byAccount: boolean) =>
+    validationFailed("Adresse déjà utilisée", [
+      {
+        path: "body.email",
+        message: byAccount
+          ? "Cette adresse est déjà celle d'un compte Medimail"
+          : "Cette adresse est demandée par un changement d'adresse en attente",
+      },
+    ]);
+
+  async function uniqueEmail(tx: DbTx, email: string) {
     const holder = await tx.account.findUnique({ where: { email }, select: { id: true } });
     const pending = await tx.emailChangeRequest.findFirst({ where: { newEmail: email, status: "PENDING" } });
-    if (holder || pending) {
-      throw validationFailed("Adresse déjà utilisée", [
-        {
-          path,
-          message: holder
-            ? "Cette adresse est déjà celle d'un compte Medimail"
-            : "Cette adresse est demandée par un changement d'adresse en attente",
-        },
-      ]);
-    }
+    if (holder || pending) throw emailInUse(holder !== null);
   }
 
   return {
     async list(principal: Principal, structureId: string, query: ListQuery): Promise<AccountListResponse> {
       await scope.require(principal, "read", structureId);
       const after = query.after ? decodeCursor(query.after) : undefined;
-      if (after === null)
+      if (after === null || (after && !cursorFitsSort(after, query.sort)))
         throw validationFailed("Curseur de page invalide", [
           { path: "querystring.after", message: "Curseur invalide" },
         ]);
@@ -232,43 +234,51 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     async create(principal: Principal, structureId: string, input: CreateAccountRequest, actor: AuditActor) {
       await scope.require(principal, "administer", structureId);
       const now = new Date();
-      const created = await db.$transaction(async (tx) => {
-        await uniqueEmail(tx, input.email);
-        const connectionIds = await checkProfileReferences(tx, input, { id: null, email: input.email });
-        const structure = await tx.structure.findUniqueOrThrow({ where: { id: structureId } });
-        const columns = profileColumns(input, input.email);
-        const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
-        const state = initialState(input.type, "ADMIN");
-        const account = await tx.account.create({
-          data: {
-            ...columns,
-            ...(noAddress
-              ? { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city }
-              : {}),
-            email: input.email,
+      const created = await db
+        .$transaction(async (tx) => {
+          await uniqueEmail(tx, input.email);
+          const connectionIds = await checkProfileReferences(tx, input, { id: null, email: input.email });
+          const structure = await tx.structure.findUniqueOrThrow({ where: { id: structureId } });
+          const columns = profileColumns(input, input.email);
+          const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
+          const state = initialState(input.type, "ADMIN");
+          const account = await tx.account.create({
+            data: {
+              ...columns,
+              ...(noAddress
+                ? { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city }
+                : {}),
+              email: input.email,
+              structureId,
+              state,
+            },
+          });
+          if (connectionIds.length > 0) await setConnectionAccounts(tx, account.id, connectionIds);
+          if (state === "PREREGISTERED") {
+            const token = await issueLinkToken(tx, account.id, "REGISTRATION", now);
+            await queueMail(
+              tx,
+              preRegistrationMail(account, registrationLink(token), structure.name, account.id, false),
+            );
+          }
+          await recordAudit(tx, actor, {
+            action: "account.created",
+            entityType: "account",
+            entityId: account.id,
             structureId,
-            state,
-          },
+            after: {
+              ...auditable(columns),
+              email: input.email,
+              state,
+              connectionAccounts: input.type === "ORG" || input.type === "APP" ? input.connectionAccounts : null,
+            },
+          });
+          return account;
+        })
+        .catch((error: unknown) => {
+          // two simultaneous creations with one address: the unique index lets one through, the other is told why
+          throw isUniqueViolation(error) ? emailInUse(true) : error;
         });
-        if (connectionIds.length > 0) await setConnectionAccounts(tx, account.id, connectionIds);
-        if (state === "PREREGISTERED") {
-          const token = await issueLinkToken(tx, account.id, "REGISTRATION", now);
-          await queueMail(tx, preRegistrationMail(account, registrationLink(token), structure.name, account.id, false));
-        }
-        await recordAudit(tx, actor, {
-          action: "account.created",
-          entityType: "account",
-          entityId: account.id,
-          structureId,
-          after: {
-            ...auditable(columns),
-            email: input.email,
-            state,
-            connectionAccounts: input.type === "ORG" || input.type === "APP" ? input.connectionAccounts : null,
-          },
-        });
-        return account;
-      });
       if (created.state === "PREREGISTERED") deliverMailSoon();
       return { id: created.id, state: created.state };
     },
@@ -428,6 +438,21 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
   };
 }
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+/** The database refused a second row with the same unique value (here: an account's email). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/**
+ * A createdAt cursor holds a UTC timestamp to the millisecond, as the search writes it; a name or email cursor any
+ * text. A cursor of another sort (or a forged one) would otherwise reach the database as a wrong-typed value.
+ */
+function cursorFitsSort(cursor: Cursor, sort: AccountSort): boolean {
+  if (sort !== "createdAt") return true;
+  const date = new Date(`${cursor.value}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === `${cursor.value}Z`;
+}
 
 /** What the audit log keeps of an account: its profile, never credentials. */
 function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {

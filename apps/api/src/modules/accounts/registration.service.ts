@@ -12,6 +12,7 @@ import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { registrationToValidateMail, registrationWithExistingAddressMail } from "./account-mails.ts";
 import { consumeLinkToken, findLinkToken } from "./account-tokens.ts";
+import { isUniqueViolation } from "./accounts.service.ts";
 
 type Registration = z.output<typeof SelfRegistrationRequest>;
 
@@ -57,57 +58,62 @@ export function createRegistrationService({
         },
       });
       const passwordHash = await hashPassword(input.password);
-      await db.$transaction(async (tx) => {
-        const existing = await tx.account.findUnique({ where: { email: input.email }, select: { id: true } });
-        if (existing) {
-          await queueMail(tx, registrationWithExistingAddressMail(input.email, `${existing.id}:${Date.now()}`));
-          return;
-        }
-        const kind = classifyNationalId(input.nationalId);
-        const type = kind ? "PER" : "MED";
-        const account = await tx.account.create({
-          data: {
-            structureId,
-            type,
-            state: initialState(type, "SELF_REGISTRATION"),
-            email: input.email,
-            lastName: input.lastName,
-            firstName: input.firstName,
-            profession: input.profession,
-            regionCode: input.regionCode,
-            postcode: input.postcode,
-            city: input.city,
-            rpps: kind === "RPPS" ? input.nationalId : null,
-            adeli: kind === "ADELI" ? input.nationalId : null,
-            passwordHash,
-            sortName: accountSortName(input),
-            searchText: accountSearchText({
-              ...input,
+      await db
+        .$transaction(async (tx) => {
+          const existing = await tx.account.findUnique({ where: { email: input.email }, select: { id: true } });
+          if (existing) {
+            await queueMail(tx, registrationWithExistingAddressMail(input.email, `${existing.id}:${Date.now()}`));
+            return;
+          }
+          const kind = classifyNationalId(input.nationalId);
+          const type = kind ? "PER" : "MED";
+          const account = await tx.account.create({
+            data: {
+              structureId,
+              type,
+              state: initialState(type, "SELF_REGISTRATION"),
+              email: input.email,
+              lastName: input.lastName,
+              firstName: input.firstName,
+              profession: input.profession,
+              regionCode: input.regionCode,
+              postcode: input.postcode,
+              city: input.city,
               rpps: kind === "RPPS" ? input.nationalId : null,
               adeli: kind === "ADELI" ? input.nationalId : null,
-            }),
-          },
+              passwordHash,
+              sortName: accountSortName(input),
+              searchText: accountSearchText({
+                ...input,
+                rpps: kind === "RPPS" ? input.nationalId : null,
+                adeli: kind === "ADELI" ? input.nationalId : null,
+              }),
+            },
+          });
+          const admins =
+            structure.adminNotificationEmails.length > 0
+              ? structure.adminNotificationEmails
+              : structure.administrators.map((admin) => admin.account.email);
+          if (admins.length > 0) {
+            const link = `${publicUrl}/structures/${structureId}/utilisateurs?etat=PENDING_VALIDATION`;
+            await queueMail(tx, registrationToValidateMail(admins, account, structure.name, link));
+          }
+          await recordAudit(
+            tx,
+            { ...actor, id: account.id, label: account.email },
+            {
+              action: "account.self-registered",
+              entityType: "account",
+              entityId: account.id,
+              structureId,
+              after: { type, email: account.email, lastName: account.lastName, firstName: account.firstName },
+            },
+          );
+        })
+        .catch((error: unknown) => {
+          // the same address registered twice at once: the unique index keeps one account, both get the same answer
+          if (!isUniqueViolation(error)) throw error;
         });
-        const admins =
-          structure.adminNotificationEmails.length > 0
-            ? structure.adminNotificationEmails
-            : structure.administrators.map((admin) => admin.account.email);
-        if (admins.length > 0) {
-          const link = `${publicUrl}/structures/${structureId}/utilisateurs?etat=PENDING_VALIDATION`;
-          await queueMail(tx, registrationToValidateMail(admins, account, structure.name, link));
-        }
-        await recordAudit(
-          tx,
-          { ...actor, id: account.id, label: account.email },
-          {
-            action: "account.self-registered",
-            entityType: "account",
-            entityId: account.id,
-            structureId,
-            after: { type, email: account.email, lastName: account.lastName, firstName: account.firstName },
-          },
-        );
-      });
       deliverMailSoon();
       return { structureName: structure.name };
     },
@@ -118,8 +124,10 @@ export function createRegistrationService({
       if (!link.ok) return { valid: false as const, message: LINK_REFUSALS[link.reason] };
       const account = await db.account.findUniqueOrThrow({
         where: { id: link.accountId },
-        select: { email: true, firstName: true, lastName: true },
+        select: { email: true, firstName: true, lastName: true, state: true },
       });
+      // the same refusal as when the password is sent: a rejected account chooses no password
+      if (account.state === "REJECTED") return { valid: false as const, message: LINK_REFUSALS.unknown };
       return {
         valid: true as const,
         purpose: link.purpose,
@@ -135,7 +143,7 @@ export function createRegistrationService({
       if (!link.ok) throw validationFailed(LINK_REFUSALS[link.reason]);
       const passwordHash = await hashPassword(password);
       await db.$transaction(async (tx) => {
-        if (!(await consumeLinkToken(tx, link.id, now))) throw validationFailed(LINK_REFUSALS.used);
+        if (!(await consumeLinkToken(tx, link, now))) throw validationFailed(LINK_REFUSALS.used);
         const account = await tx.account.findUniqueOrThrow({ where: { id: link.accountId } });
         if (account.state === "REJECTED") throw validationFailed(LINK_REFUSALS.unknown);
         const completes = link.purpose === "REGISTRATION" && account.state === "PREREGISTERED";

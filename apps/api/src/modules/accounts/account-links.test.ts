@@ -1,0 +1,424 @@
+import {
+  AccountCounts,
+  AccountDetail,
+  AccountListResponse,
+  DelegateSummary,
+  EmailChangeListResponse,
+} from "@medimail/contracts/accounts";
+import { createAccount, createStructure } from "@medimail/db/seed/factories";
+import { delegationWarning } from "@medimail/domain/account-types";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fakeClock, jobContext } from "../../../test/jobs.ts";
+import { useTestApp } from "../../../test/test-app.ts";
+import { applyEmailChanges } from "../email-changes/email-changes.jobs.ts";
+import {
+  auditOf,
+  mailsTo,
+  newAccount,
+  requester,
+  seedWorld,
+  uniqueEmail,
+  type World,
+} from "./accounts.test-support.ts";
+
+// What hangs off an account, through the HTTP API on a real database: email change requests (and the nightly job
+// that applies them), delegations, and the settings of the ORG/APP mailboxes an individual account connects to.
+
+const t = useTestApp();
+const send = requester(t);
+let w: World;
+
+beforeAll(async () => {
+  w = await seedWorld(t.db);
+});
+
+const detail = async (id: string) => AccountDetail.parse((await send(w.admin, "GET", `/api/accounts/${id}`)).json());
+const emailChanges = async (structureId: string, query = "") => {
+  const response = await send(w.admin, "GET", `/api/structures/${structureId}/email-changes?${query}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return EmailChangeListResponse.parse(response.json());
+};
+const counts = async (structureId: string, daughters = false) =>
+  AccountCounts.parse(
+    (await send(w.admin, "GET", `/api/structures/${structureId}/accounts/counts?daughters=${daughters}`)).json(),
+  );
+
+describe("email change requests", () => {
+  let structureId: string;
+  beforeAll(async () => {
+    structureId = (await createStructure(t.db, { name: "Clinique des changements", parentId: w.chu })).id;
+  });
+
+  it("creates a pending request: listed in its tab, counted, shown on the account and in the list, audited", async () => {
+    const account = await createAccount(t.db, structureId, { lastName: "Lefèvre", firstName: "Anne" });
+    const newEmail = uniqueEmail("anne.lefevre");
+    const response = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, {
+      newEmail: newEmail.toUpperCase(),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const { id } = response.json();
+
+    const tab = await emailChanges(structureId);
+    expect(tab.items).toEqual([
+      expect.objectContaining({
+        id,
+        accountId: account.id,
+        oldEmail: account.email,
+        newEmail,
+        status: "PENDING",
+        doneAt: null,
+        accountName: "Anne Lefèvre",
+      }),
+    ]);
+    expect((await counts(structureId)).emailChanges).toBe(1);
+    expect((await counts(w.chu)).emailChanges).toBe(0);
+    expect((await counts(w.chu, true)).emailChanges).toBe(1);
+    expect((await detail(account.id)).pendingEmailChange).toMatchObject({ id, newEmail, status: "PENDING" });
+    // the login does not change before the night
+    expect((await detail(account.id)).email).toBe(account.email);
+    const listed = AccountListResponse.parse(
+      (await send(w.admin, "GET", `/api/structures/${structureId}/accounts?q=lefevre`)).json(),
+    );
+    expect(listed.items[0]).toMatchObject({ id: account.id, hasPendingEmailChange: true });
+
+    const [event] = await auditOf(t.db, account.id);
+    expect(event).toMatchObject({ action: "account.email-change-requested", actorLabel: w.adminEmail });
+    expect(event?.before).toEqual({ email: account.email });
+    expect(event?.after).toEqual({ email: newEmail });
+  });
+
+  it("allows one pending request per account", async () => {
+    const account = await createAccount(t.db, structureId);
+    const first = uniqueEmail();
+    expect(
+      (await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: first })).statusCode,
+    ).toBe(201);
+    for (const newEmail of [uniqueEmail(), first]) {
+      const second = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail });
+      expect(second.statusCode).toBe(409);
+      expect(second.json().message).toBe(
+        `Un changement vers ${first} est déjà en attente : modifiez-le ou supprimez-le.`,
+      );
+    }
+    expect(await t.db.emailChangeRequest.count({ where: { accountId: account.id } })).toBe(1);
+  });
+
+  it("creates only one of two simultaneous requests for the same account", async () => {
+    const account = await createAccount(t.db, structureId);
+    const results = await Promise.all(
+      [uniqueEmail(), uniqueEmail(), uniqueEmail()].map((newEmail) =>
+        send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+    expect(await t.db.emailChangeRequest.count({ where: { accountId: account.id, status: "PENDING" } })).toBe(1);
+  });
+
+  it("refuses an address already used by an account or asked by another pending request, and the same one", async () => {
+    const account = await createAccount(t.db, structureId);
+    const other = await createAccount(t.db, w.castres);
+    const taken = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: other.email });
+    expect(taken.statusCode).toBe(400);
+    expect(taken.json().details).toEqual([
+      { path: "body.newEmail", message: "Cette adresse est déjà celle d'un compte Medimail" },
+    ]);
+    const asked = uniqueEmail();
+    await t.db.emailChangeRequest.create({ data: { accountId: other.id, oldEmail: other.email, newEmail: asked } });
+    const askedByOther = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: asked });
+    expect(askedByOther.statusCode).toBe(400);
+    expect(askedByOther.json().details).toEqual([
+      { path: "body.newEmail", message: "Un autre changement en attente demande déjà cette adresse" },
+    ]);
+    const same = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: account.email });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().details).toEqual([{ path: "body.newEmail", message: "C'est déjà l'adresse du compte" }]);
+    expect(await t.db.emailChangeRequest.count({ where: { accountId: account.id } })).toBe(0);
+  });
+
+  it("edits and cancels a pending request, not a done or cancelled one", async () => {
+    const account = await createAccount(t.db, structureId);
+    const { id } = (
+      await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: uniqueEmail() })
+    ).json();
+    const edited = uniqueEmail("corrigee");
+    expect((await send(w.admin, "PUT", `/api/email-changes/${id}`, { newEmail: edited })).statusCode).toBe(204);
+    expect((await detail(account.id)).pendingEmailChange?.newEmail).toBe(edited);
+    // editing to the same value it already has is fine; to the account's own address is not
+    expect((await send(w.admin, "PUT", `/api/email-changes/${id}`, { newEmail: edited })).statusCode).toBe(204);
+    const own = await send(w.admin, "PUT", `/api/email-changes/${id}`, { newEmail: account.email });
+    expect(own.statusCode).toBe(400);
+    const someoneElse = await createAccount(t.db, w.chu);
+    const taken = await send(w.admin, "PUT", `/api/email-changes/${id}`, { newEmail: someoneElse.email });
+    expect(taken.statusCode).toBe(400);
+    expect(taken.json().details[0].path).toBe("body.newEmail");
+
+    expect((await send(w.admin, "DELETE", `/api/email-changes/${id}`)).statusCode).toBe(204);
+    const cancelled = await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id } });
+    expect(cancelled.status).toBe("CANCELLED");
+    expect(cancelled.doneAt).not.toBeNull();
+    expect((await detail(account.id)).pendingEmailChange).toBeNull();
+
+    for (const [method, payload] of [
+      ["PUT", { newEmail: uniqueEmail() }],
+      ["DELETE", undefined],
+    ] as const) {
+      const response = await send(w.admin, method, `/api/email-changes/${id}`, payload);
+      expect(response.statusCode).toBe(409);
+      expect(response.json().message).toBe(
+        "Cette demande n'est plus en attente : elle ne peut plus être modifiée ni supprimée.",
+      );
+    }
+    expect((await auditOf(t.db, account.id)).map((e) => e.action)).toEqual([
+      "account.email-change-requested",
+      "account.email-change-edited",
+      "account.email-change-edited",
+      "account.email-change-cancelled",
+    ]);
+    // after a cancellation, a new request may be made
+    expect(
+      (await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail: uniqueEmail() })).statusCode,
+    ).toBe(201);
+  });
+
+  it("is applied by the nightly job: new login, searchable, request done, mailed; not editable any more", async () => {
+    const account = await createAccount(t.db, structureId, { lastName: "Nocturne", firstName: "Léa" });
+    const newEmail = uniqueEmail("lea.nocturne");
+    const { id } = (await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, { newEmail })).json();
+    // a second account asks for an address that, by the night, another account has taken
+    const loser = await createAccount(t.db, structureId);
+    const contested = uniqueEmail("contestee");
+    const lost = (
+      await send(w.admin, "POST", `/api/accounts/${loser.id}/email-change`, { newEmail: contested })
+    ).json();
+    await createAccount(t.db, w.castres, { email: contested });
+
+    const clock = fakeClock(new Date(Date.now() + 3_600_000).toISOString());
+    const result = await applyEmailChanges(jobContext(t.db, clock));
+    expect(result.failed).toBe(1);
+    expect(result.processed).toBeGreaterThanOrEqual(1);
+
+    expect((await detail(account.id)).email).toBe(newEmail);
+    const request = await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id } });
+    expect(request.status).toBe("DONE");
+    const found = AccountListResponse.parse(
+      (await send(w.admin, "GET", `/api/structures/${structureId}/accounts?q=${encodeURIComponent(newEmail)}`)).json(),
+    );
+    expect(found.items.map((item) => item.id)).toEqual([account.id]);
+    expect((await mailsTo(t.db, newEmail)).map((mail) => mail.subject)).toEqual([
+      "Votre identifiant Medimail a changé",
+    ]);
+    expect((await auditOf(t.db, account.id)).map((e) => e.action)).toContain("account.email-changed");
+
+    const failed = await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id: lost.id } });
+    expect(failed).toMatchObject({ status: "FAILED", failureReason: "Adresse déjà utilisée par un autre compte" });
+    expect((await detail(loser.id)).email).toBe(loser.email);
+
+    const tab = await emailChanges(structureId, "status=DONE");
+    expect(tab.items.map((item) => item.id)).toContain(id);
+    expect(tab.items.find((item) => item.id === id)?.doneAt).not.toBeNull();
+    expect((await send(w.admin, "PUT", `/api/email-changes/${id}`, { newEmail: uniqueEmail() })).statusCode).toBe(409);
+    expect((await send(w.admin, "DELETE", `/api/email-changes/${id}`)).statusCode).toBe(409);
+  });
+
+  it("pages the tab newest first, each request once", async () => {
+    const paged = (await createStructure(t.db, { name: "Clinique paginée", parentId: w.chu })).id;
+    const created: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const account = await createAccount(t.db, paged);
+      const request = await t.db.emailChangeRequest.create({
+        data: {
+          accountId: account.id,
+          oldEmail: account.email,
+          newEmail: uniqueEmail(),
+          // two pairs share their date: ties broken by id
+          requestedAt: new Date(Date.UTC(2026, 10, 20, 10, Math.floor(i / 2))),
+        },
+      });
+      created.push(request.id);
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await emailChanges(
+        paged,
+        `limit=3${after ? `&after=${after}` : ""}`,
+      );
+      seen.push(...page.items.map((item) => item.id));
+      after = page.nextCursor;
+    } while (after);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(new Set(created));
+    const all = (await emailChanges(paged, "limit=50")).items;
+    expect(all.map((item) => item.id)).toEqual(seen);
+    const dates = all.map((item) => item.requestedAt);
+    expect([...dates].sort().reverse()).toEqual(dates);
+
+    const invalid = await send(w.admin, "GET", `/api/structures/${paged}/email-changes?after=n-importe-quoi`);
+    expect(invalid.statusCode).toBe(400);
+  });
+
+  it("is reachable only in the caller's scope", async () => {
+    const account = await createAccount(t.db, w.castres);
+    const refused = await send(w.admin, "POST", `/api/accounts/${account.id}/email-change`, {
+      newEmail: uniqueEmail(),
+    });
+    expect(refused.statusCode).toBe(404);
+    const request = await t.db.emailChangeRequest.create({
+      data: { accountId: account.id, oldEmail: account.email, newEmail: uniqueEmail() },
+    });
+    expect(
+      (await send(w.admin, "PUT", `/api/email-changes/${request.id}`, { newEmail: uniqueEmail() })).statusCode,
+    ).toBe(404);
+    expect((await send(w.admin, "DELETE", `/api/email-changes/${request.id}`)).statusCode).toBe(404);
+    expect((await send(w.admin, "GET", `/api/structures/${w.castres}/email-changes`)).statusCode).toBe(404);
+    expect((await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("PENDING");
+    const support = await send(w.support, "DELETE", `/api/email-changes/${request.id}`);
+    expect(support.statusCode).toBe(404); // castres is outside support's grant too
+  });
+});
+
+describe("delegations", () => {
+  it("adds a delegate by email, shows it on the account, refuses a duplicate, removes it; each audited", async () => {
+    const account = await createAccount(t.db, w.chu, { type: "PER" });
+    const delegate = await createAccount(t.db, w.chu, { type: "ORG", lastName: "Secrétariat", firstName: "Cardio" });
+    const added = await send(w.admin, "POST", `/api/accounts/${account.id}/delegates`, {
+      email: delegate.email.toUpperCase(),
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const summary = DelegateSummary.parse(added.json());
+    expect(summary).toMatchObject({
+      accountId: delegate.id,
+      email: delegate.email,
+      name: "Cardio Secrétariat",
+      type: "ORG",
+      warning: null,
+    });
+    expect((await detail(account.id)).delegates).toEqual([summary]);
+
+    const duplicate = await send(w.admin, "POST", `/api/accounts/${account.id}/delegates`, { email: delegate.email });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().message).toBe(`${delegate.email} est déjà délégué de ce compte.`);
+
+    const removed = await send(w.admin, "DELETE", `/api/accounts/${account.id}/delegates/${summary.id}`);
+    expect(removed.statusCode).toBe(204);
+    expect((await detail(account.id)).delegates).toEqual([]);
+    expect((await send(w.admin, "DELETE", `/api/accounts/${account.id}/delegates/${summary.id}`)).statusCode).toBe(404);
+
+    const events = await auditOf(t.db, account.id);
+    expect(events.map((e) => e.action)).toEqual(["account.delegate-added", "account.delegate-removed"]);
+    expect(events[0]?.after).toEqual({ delegate: delegate.email });
+    expect(events[1]?.before).toEqual({ delegate: delegate.email });
+  });
+
+  it("warns when the delegate is a MED account", async () => {
+    const account = await createAccount(t.db, w.chu, { type: "ORG" });
+    const med = await createAccount(t.db, w.chu, { type: "MED" });
+    const response = await send(w.admin, "POST", `/api/accounts/${account.id}/delegates`, { email: med.email });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().warning).toBe(delegationWarning("MED"));
+    expect(response.json().warning).toContain("mssante.fr");
+    expect((await detail(account.id)).delegates[0]?.warning).toBe(delegationWarning("MED"));
+  });
+
+  it("refuses itself, an unknown address, an APP mailbox and a rejected account, on the email field", async () => {
+    const account = await createAccount(t.db, w.chu, { type: "PER" });
+    const app = await createAccount(t.db, w.chu, { type: "APP" });
+    const rejected = await createAccount(t.db, w.chu, { state: "REJECTED", previousState: "VALIDATED" });
+    const cases = [
+      [account.email, "Un compte ne peut pas être son propre délégué"],
+      ["personne@exemple.fr", "Aucun compte Medimail n'a cette adresse"],
+      [app.email, "Un compte applicatif (APP) ne peut pas être délégué"],
+      [rejected.email, "Ce compte est rejeté"],
+    ] as const;
+    for (const [email, message] of cases) {
+      const response = await send(w.admin, "POST", `/api/accounts/${account.id}/delegates`, { email });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details).toEqual([{ path: "body.email", message }]);
+    }
+    expect(await t.db.delegation.count({ where: { accountId: account.id } })).toBe(0);
+  });
+
+  it("removes only a delegation of that account", async () => {
+    const [a, b, delegate] = await Promise.all([
+      createAccount(t.db, w.chu),
+      createAccount(t.db, w.chu),
+      createAccount(t.db, w.chu),
+    ]);
+    const added = (await send(w.admin, "POST", `/api/accounts/${a.id}/delegates`, { email: delegate.email })).json();
+    const wrong = await send(w.admin, "DELETE", `/api/accounts/${b.id}/delegates/${added.id}`);
+    expect(wrong.statusCode).toBe(404);
+    expect(await t.db.delegation.count({ where: { id: added.id } })).toBe(1);
+    const outside = await createAccount(t.db, w.castres);
+    const outsideAdd = await send(w.admin, "POST", `/api/accounts/${outside.id}/delegates`, { email: delegate.email });
+    expect(outsideAdd.statusCode).toBe(404);
+  });
+});
+
+describe("linked mailboxes", () => {
+  it("makes one mailbox the default (one per account) and sets each reception notification", async () => {
+    const person = await createAccount(t.db, w.chu, { type: "PER" });
+    const connectedOrg = async () => {
+      const created = await send(w.admin, "POST", `/api/structures/${w.chu}/accounts`, {
+        ...newAccount("ORG", { connectionAccounts: [person.email] }),
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.json().id as string;
+    };
+    const firstId = await connectedOrg();
+    const secondId = await connectedOrg();
+    const url = (mailbox: string) => `/api/accounts/${person.id}/mailboxes/${mailbox}`;
+
+    expect((await send(w.admin, "PUT", url(firstId), { isDefault: true })).statusCode).toBe(204);
+    let mailboxes = (await detail(person.id)).linkedMailboxes;
+    expect(mailboxes.filter((m) => m.isDefault).map((m) => m.accountId)).toEqual([firstId]);
+
+    expect((await send(w.admin, "PUT", url(secondId), { isDefault: true })).statusCode).toBe(204);
+    mailboxes = (await detail(person.id)).linkedMailboxes;
+    expect(mailboxes.filter((m) => m.isDefault).map((m) => m.accountId)).toEqual([secondId]);
+
+    expect((await send(w.admin, "PUT", url(firstId), { receptionNotification: false })).statusCode).toBe(204);
+    mailboxes = (await detail(person.id)).linkedMailboxes;
+    expect(mailboxes.find((m) => m.accountId === firstId)).toMatchObject({
+      isDefault: false,
+      receptionNotification: false,
+    });
+    // a setting left out of the body is kept
+    expect(mailboxes.find((m) => m.accountId === secondId)).toMatchObject({
+      isDefault: true,
+      receptionNotification: true,
+    });
+    expect((await send(w.admin, "PUT", url(secondId), { isDefault: false })).statusCode).toBe(204);
+    expect((await detail(person.id)).linkedMailboxes.every((m) => !m.isDefault)).toBe(true);
+
+    const events = (await auditOf(t.db, person.id)).filter((e) => e.action === "account.linked-mailbox-updated");
+    expect(events).toHaveLength(4);
+    expect(events[0]?.before).toMatchObject({ mailboxId: firstId, isDefault: false });
+    expect(events[0]?.after).toMatchObject({ mailboxId: firstId, isDefault: true });
+  });
+
+  it("keeps one default even when two are set at the same time", async () => {
+    const person = await createAccount(t.db, w.chu, { type: "MED" });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const created = await send(w.admin, "POST", `/api/structures/${w.chu}/accounts`, {
+        ...newAccount("ORG", { connectionAccounts: [person.email] }),
+      });
+      ids.push(created.json().id);
+    }
+    const results = await Promise.all(
+      ids.map((mailbox) =>
+        send(w.admin, "PUT", `/api/accounts/${person.id}/mailboxes/${mailbox}`, { isDefault: true }),
+      ),
+    );
+    expect(results.every((r) => r.statusCode === 204 || r.statusCode === 409)).toBe(true);
+    expect(await t.db.connectionAccount.count({ where: { accountId: person.id, isDefault: true } })).toBe(1);
+  });
+
+  it("answers 404 for a mailbox the account does not connect to", async () => {
+    const person = await createAccount(t.db, w.chu, { type: "PER" });
+    const org = await createAccount(t.db, w.chu, { type: "ORG" });
+    const response = await send(w.admin, "PUT", `/api/accounts/${person.id}/mailboxes/${org.id}`, { isDefault: true });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().message).toBe("Ce compte n'est pas compte de connexion de cette boîte");
+  });
+});
