@@ -36,7 +36,10 @@ async function startCreation(page: Page, type: string) {
   await expect(page.getByText(new RegExp(`^${type} —`))).toBeVisible();
 }
 
-async function fillPerson(page: Page, { email, lastName, firstName }: Record<string, string>) {
+async function fillPerson(
+  page: Page,
+  { email, lastName, firstName }: { email: string; lastName: string; firstName: string },
+) {
   await page.getByLabel("Adresse mail *").fill(email);
   await page.getByLabel("Nom *", { exact: true }).fill(lastName);
   await page.getByLabel("Prénom *", { exact: true }).fill(firstName);
@@ -49,7 +52,7 @@ async function fillResponsible(page: Page) {
   await page.getByLabel("Nom du responsable *", { exact: true }).fill("Durand");
   await page.getByLabel("Prénom du responsable *", { exact: true }).fill("Anne");
   await page.getByLabel("Profession du responsable *").selectOption({ label: "Médecin" });
-  await page.getByLabel("RPPS du responsable *").fill("10001234567");
+  await page.getByLabel("RPPS ou ADELI du responsable *").fill("10001234567");
   await page.getByLabel("FINESS géographique *").fill("310781406");
 }
 
@@ -112,7 +115,9 @@ test("an administrator creates one account of each type, fixing one invalid fiel
   await page.getByLabel("Comptes de connexion *").fill(`inconnu.${run}@ght31.fr`);
   await page.getByRole("button", { name: "Ajouter", exact: true }).click();
   await create(page);
-  await expect(page.getByText(`Aucun compte Medimail MED, PER ou INT n'a l'adresse inconnu.${run}@ght31.fr`)).toBeVisible();
+  await expect(
+    page.getByText(`Aucun compte Medimail MED, PER ou INT n'a l'adresse inconnu.${run}@ght31.fr`),
+  ).toBeVisible();
   await page.getByRole("button", { name: `Retirer inconnu.${run}@ght31.fr` }).click();
   await page.getByLabel("Comptes de connexion *").fill(med.email);
   await page.getByRole("button", { name: "Ajouter", exact: true }).click();
@@ -122,7 +127,11 @@ test("an administrator creates one account of each type, fixing one invalid fiel
   // APP: a return address outside MSSanté, then the MSSanté address of a PER of the GHT's sites
   const structures = await api(page, "GET", "/structures");
   const ght = structures.items.find((item: { name: string }) => item.name === GHT);
-  const pers = await api(page, "GET", `/structures/${ght.id}/accounts?type=PER&state=VALIDATED&daughters=true&limit=200`);
+  const pers = await api(
+    page,
+    "GET",
+    `/structures/${ght.id}/accounts?type=PER&state=VALIDATED&daughters=true&limit=200`,
+  );
   const returnAddress = pers.items.find((item: { mssAddress: string | null }) => item.mssAddress)?.mssAddress;
   expect(returnAddress, "a PER of the demo with an MSSanté address").toBeTruthy();
   const app = { email: `dpi.${run}@ght31.fr`, lastName: `Logiciel${run}`, firstName: "DPI" };
@@ -148,7 +157,12 @@ test("an administrator creates one account of each type, fixing one invalid fiel
   ] as const) {
     await page.getByRole("tab", { name: "Rechercher" }).click();
     const search = page.getByRole("search", { name: "Rechercher un compte" });
-    await search.getByLabel("Recherche").fill(account.lastName.normalize("NFD").replace(/\p{Diacritic}/gu, "").toUpperCase());
+    await search.getByLabel("Recherche").fill(
+      account.lastName
+        .normalize("NFD")
+        .replace(/\p{Diacritic}/gu, "")
+        .toUpperCase(),
+    );
     await search.getByLabel("Type d'utilisateur").selectOption(type);
     await search.getByRole("button", { name: "Rechercher" }).click();
     await expect(page.getByRole("link", { name: account.email, exact: true })).toBeVisible();
@@ -194,7 +208,14 @@ test("an administrator validates a self-registered account, then rejects and reh
 
   // reject (after confirming), it moves to "rejetés"; rehabilitate, it is back where it was
   const validatedCount = async () =>
-    Number((await page.getByRole("tab", { name: /Utilisateurs validés/ }).locator(".tabs__count").innerText()).replace(/\s/g, ""));
+    Number(
+      (
+        await page
+          .getByRole("tab", { name: /Utilisateurs validés/ })
+          .locator(".tabs__count")
+          .innerText()
+      ).replace(/\s/g, ""),
+    );
   const before = await validatedCount();
   await page.getByRole("button", { name: `Rejeter ${email}` }).click();
   const dialog = page.getByRole("dialog", { name: "Rejeter ce compte ?" });

@@ -157,6 +157,8 @@ export function createRegistrationService({
             ...(next?.ok ? { state: next.next.state, previousState: null, version: { increment: 1 } } : {}),
           },
         });
+        // a new password ends every open session: whoever knew the old one is signed out
+        await tx.session.updateMany({ where: { accountId: account.id, revokedAt: null }, data: { revokedAt: now } });
         await recordAudit(
           tx,
           { ...actor, id: account.id, label: account.email },

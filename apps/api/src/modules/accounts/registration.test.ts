@@ -303,6 +303,15 @@ describe("single-use links", () => {
       failedLoginCount: 7,
       lockedAt: new Date(),
     });
+    const openSession = await t.db.session.create({
+      data: {
+        id: "a".repeat(64),
+        accountId: account.id,
+        csrfToken: "b".repeat(64),
+        method: "PASSWORD_EMAIL_CODE",
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
     expect((await send(w.admin, "POST", `/api/accounts/${account.id}/password-reset`)).statusCode).toBe(204);
     const [mail] = await mailsTo(t.db, account.email);
     const token = tokenInMail(mail?.text ?? "", "/mot-de-passe/nouveau");
@@ -324,6 +333,8 @@ describe("single-use links", () => {
       "account.password-reset-requested",
       "account.password-set",
     ]);
+    // whoever was signed in with the old password is signed out
+    expect((await t.db.session.findUniqueOrThrow({ where: { id: openSession.id } })).revokedAt).not.toBeNull();
     expect((await choosePassword(token)).statusCode).toBe(400);
   });
 });

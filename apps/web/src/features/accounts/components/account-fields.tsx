@@ -235,8 +235,8 @@ export function AccountFields({
                 error={errors.responsible?.profession?.message}
               />
               <TextField
-                label="RPPS du responsable *"
-                hint="11 chiffres"
+                label="RPPS ou ADELI du responsable *"
+                hint="RPPS : 11 chiffres ; ADELI : 9 chiffres"
                 inputMode="numeric"
                 {...register("responsible.rpps")}
                 error={errors.responsible?.rpps?.message}

@@ -50,7 +50,6 @@ export function EmailChangeDialog({
           label="Nouvelle adresse mail"
           type="email"
           autoComplete="off"
-          // biome-ignore lint/a11y/noAutofocus: the dialog's only field
           autoFocus
           {...form.register("newEmail")}
           error={form.formState.errors.newEmail?.message}

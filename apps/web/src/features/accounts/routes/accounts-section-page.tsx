@@ -189,52 +189,54 @@ function SearchForm({
     onSearch(q.trim(), type || null, state || null);
   };
   return (
-    <form role="search" aria-label="Rechercher un compte" className="filters" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor={ids.q} className="field__label">
-          Recherche
-        </label>
-        <input
-          id={ids.q}
-          className="field__input"
-          type="search"
-          placeholder="Adresse mail, nom, prénom, RPPS, ADELI"
-          value={q}
-          maxLength={200}
-          onChange={(event) => setQ(event.target.value)}
-        />
-      </div>
-      {showState && (
+    <search aria-label="Rechercher un compte">
+      <form className="filters" onSubmit={submit}>
         <div className="field">
-          <label htmlFor={ids.state} className="field__label">
-            État de l'utilisateur
+          <label htmlFor={ids.q} className="field__label">
+            Recherche
           </label>
-          <select id={ids.state} className="field__input" value={state} onChange={(e) => setState(e.target.value)}>
+          <input
+            id={ids.q}
+            className="field__input"
+            type="search"
+            placeholder="Adresse mail, nom, prénom, RPPS, ADELI"
+            value={q}
+            maxLength={200}
+            onChange={(event) => setQ(event.target.value)}
+          />
+        </div>
+        {showState && (
+          <div className="field">
+            <label htmlFor={ids.state} className="field__label">
+              État de l'utilisateur
+            </label>
+            <select id={ids.state} className="field__input" value={state} onChange={(e) => setState(e.target.value)}>
+              <option value="">TOUS</option>
+              {AccountState.options.map((option) => (
+                <option key={option} value={option}>
+                  {accountStateLabels[option]}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={ids.type} className="field__label">
+            Type d'utilisateur
+          </label>
+          <select id={ids.type} className="field__input" value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">TOUS</option>
-            {AccountState.options.map((option) => (
+            {AccountType.options.map((option) => (
               <option key={option} value={option}>
-                {accountStateLabels[option]}
+                {option}
               </option>
             ))}
           </select>
         </div>
-      )}
-      <div className="field">
-        <label htmlFor={ids.type} className="field__label">
-          Type d'utilisateur
-        </label>
-        <select id={ids.type} className="field__input" value={type} onChange={(e) => setType(e.target.value)}>
-          <option value="">TOUS</option>
-          {AccountType.options.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button type="submit" className="button">
-        Rechercher
-      </button>
-    </form>
+        <button type="submit" className="button">
+          Rechercher
+        </button>
+      </form>
+    </search>
   );
 }
