@@ -86,6 +86,12 @@ export function createAccountsRepository(db: DbTx) {
      * One page of accounts, keyset-paged: the page after a cursor costs what the first one does. Every word of
      * the text must appear in the folded "email nom prénom rpps adeli" (trigram index); the page is selected on
      * `account` alone and joined to its structure and MSSanté address afterwards.
+     *
+     * With a text, PostgreSQL may walk the list in order until it meets a page of matches: quick for a frequent
+     * word, but the whole list for a rare one (a surname is only met at its place in the alphabet; a name that no
+     * mailbox of the chosen type has, never: seconds over a region). So when a word can use the trigram index, every
+     * match is found through the indexes first and only then sorted (OFFSET 0 keeps the planner from walking):
+     * the cost follows the number of matches. Words of one or two characters cannot use the index: walked.
      */
     async search(search: AccountSearch): Promise<{ items: AccountListItem[]; next: Cursor | null }> {
       const column = SORT_COLUMNS[search.sort];
@@ -99,11 +105,12 @@ export function createAccountsRepository(db: DbTx) {
           ? Prisma.sql`a.structure_id = ${search.structureIds[0]}::uuid`
           : Prisma.sql`a.structure_id = ANY(${search.structureIds}::uuid[])`,
       ];
-      for (const word of foldForSearch(search.text ?? "")
+      const words = foldForSearch(search.text ?? "")
         .split(/\s+/)
-        .filter(Boolean)) {
-        conditions.push(Prisma.sql`a.search_text LIKE ${likeContains(word)}`);
-      }
+        .filter(Boolean);
+      for (const word of words) conditions.push(Prisma.sql`a.search_text LIKE ${likeContains(word)}`);
+      // pg_trgm takes trigrams from runs of letters and digits
+      const matchesFirst = words.some((word) => /[\p{L}\p{N}]{3}/u.test(word));
       if (search.state) conditions.push(Prisma.sql`a.state = ${search.state}::"AccountState"`);
       if (search.type) conditions.push(Prisma.sql`a.type = ${search.type}::"AccountType"`);
       if (search.after) {
@@ -123,12 +130,15 @@ export function createAccountsRepository(db: DbTx) {
                EXISTS (SELECT 1 FROM email_change_request r
                         WHERE r.account_id = page.id AND r.status = 'PENDING') AS has_pending_email_change
         FROM (
-          SELECT a.id, a.version, a.email, a.type, a.state, a.previous_state, a.last_name, a.first_name, a.profession,
-                 a.rpps, a.adeli, a.structure_id, a.created_at, a.last_reminder_at, a.rejected_at,
-                 ${column} AS sort_key, ${sortValue} AS sort_value
-          FROM account a
-          WHERE ${Prisma.join(conditions, " AND ")}
-          ORDER BY ${column} ${direction}, a.id ${direction}
+          SELECT * FROM (
+            SELECT a.id, a.version, a.email, a.type, a.state, a.previous_state, a.last_name, a.first_name,
+                   a.profession, a.rpps, a.adeli, a.structure_id, a.created_at, a.last_reminder_at, a.rejected_at,
+                   ${column} AS sort_key, ${sortValue} AS sort_value
+            FROM account a
+            WHERE ${Prisma.join(conditions, " AND ")}
+            ${matchesFirst ? Prisma.sql`OFFSET 0` : Prisma.empty}
+          ) selected
+          ORDER BY sort_key ${direction}, id ${direction}
           LIMIT ${search.limit + 1}
         ) page
         JOIN structure s ON s.id = page.structure_id
