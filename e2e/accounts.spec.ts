@@ -30,6 +30,7 @@ async function api(page: Page, method: "GET" | "POST", path: string, data?: unkn
 }
 
 async function startCreation(page: Page, type: string) {
+  await page.getByRole("button", { name: "Actions" }).click();
   await page.getByRole("link", { name: "Créer un nouvel utilisateur" }).click();
   await page.getByRole("radio", { name: new RegExp(`^${type} —`) }).check();
   await page.getByRole("button", { name: "Continuer" }).click();

@@ -2,10 +2,11 @@ import type { AccountSort } from "@medimail/contracts/accounts";
 import { AccountState, AccountType, accountStateLabels } from "@medimail/contracts/enums";
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { type FormEvent, useId, useState } from "react";
-import { Link, useLocation, useOutletContext, useSearchParams } from "react-router";
+import { useLocation, useOutletContext, useSearchParams } from "react-router";
 import { useStructureSettings } from "../../structures/api/structure-settings.ts";
 import { type AccountSearchParams, useAccountCounts } from "../api/accounts.ts";
 import { AccountTable } from "../components/account-table.tsx";
+import { ActionsMenu } from "../components/actions-menu.tsx";
 import { EmailChangesTable } from "../components/email-changes-table.tsx";
 
 /** The tabs of the section: a search over every state, one list per state, the email change requests. */
@@ -88,11 +89,7 @@ export function AccountsSectionPage() {
         </p>
       )}
       <div className="accounts__toolbar">
-        {editable && (
-          <Link to="nouveau" className="button">
-            Créer un nouvel utilisateur
-          </Link>
-        )}
+        {editable && <ActionsMenu structureId={structure.id} daughters={daughters} />}
         <label className="checkbox">
           <input
             type="checkbox"

@@ -1,0 +1,13 @@
+// Bulk work on accounts: reminders to every pre-registered user, imports ("loaduser"), exports.
+import { z } from "zod";
+
+export const LastReminder = z.object({
+  /** the last "relancer vos utilisateurs préinscrits" (or single reminder) of the structure, null when none */
+  lastReminderAt: z.iso.datetime().nullable(),
+  /** accounts reminded by that last batch */
+  count: z.number().int(),
+});
+export type LastReminder = z.infer<typeof LastReminder>;
+
+export const RemindAllRequest = z.object({ daughters: z.boolean().default(false) });
+export const RemindAllResult = z.object({ count: z.number().int(), batchId: z.uuid().nullable() });
