@@ -28,12 +28,14 @@ await db.$executeRaw`
          ('00000000-0000-4000-8001-' || lpad((1 + s % ${GROUPS})::text, 12, '0'))::uuid, now()
     FROM generate_series(1, ${STRUCTURES - GROUPS - 1}) s`;
 await db.$executeRaw`
-  INSERT INTO account (id, structure_id, type, state, email, last_name, first_name, search_text, updated_at)
+  INSERT INTO account (id, structure_id, type, state, email, last_name, first_name, search_text, sort_name, updated_at)
   SELECT gen_random_uuid(),
          ('00000000-0000-4000-8002-' || lpad((1 + i % ${STRUCTURES - GROUPS - 1})::text, 12, '0'))::uuid,
          (ARRAY['MED','PER','INT','ORG','APP']::"AccountType"[])[1 + i % 5],
          (ARRAY['VALIDATED','VALIDATED','VALIDATED','PENDING_VALIDATION','PREREGISTERED']::"AccountState"[])[1 + i % 5],
-         'utilisateur.' || i || '@exemple.fr', 'Nom' || i, 'Prénom' || i, 'utilisateur.' || i, now()
+         'utilisateur.' || i || '@exemple.fr', 'Nom' || i, 'Prénom' || i,
+         -- as accountSearchText / accountSortName would write them
+         'utilisateur.' || i || '@exemple.fr nom' || i || ' prenom' || i, 'nom' || i || ' prenom' || i, now()
     FROM generate_series(1, ${ACCOUNTS}) i`;
 await db.$executeRawUnsafe("ANALYZE");
 const loadSeconds = (performance.now() - started) / 1000;

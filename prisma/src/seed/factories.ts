@@ -22,12 +22,18 @@ export function buildAccount(
   const email = (overrides.email ?? `utilisateur.${n}.${randomUUID().slice(0, 8)}@exemple.fr`).toLowerCase();
   const lastName = overrides.lastName ?? `Nom${n}`;
   const firstName = overrides.firstName ?? `Prénom${n}`;
+  const rpps =
+    overrides.rpps !== undefined
+      ? overrides.rpps
+      : overrides.type && overrides.type !== "PER"
+        ? null
+        : `10${String(n).padStart(9, "0")}`;
   return {
     id: randomUUID(),
     structureId,
     type: "PER",
     state: "VALIDATED",
-    rpps: overrides.type && overrides.type !== "PER" ? null : `10${String(n).padStart(9, "0")}`,
+    rpps,
     profession: "10",
     regionCode: "76",
     lastActivityAt: new Date(),
@@ -40,7 +46,7 @@ export function buildAccount(
       email,
       lastName,
       firstName,
-      rpps: overrides.rpps ?? null,
+      rpps,
       adeli: overrides.adeli ?? null,
     }),
   };
