@@ -6,6 +6,7 @@ import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Background } from "./jobs/background.ts";
+import { systemClock } from "./jobs/job-definition.ts";
 import { createAccountLinksService } from "./modules/accounts/account-links.service.ts";
 import { createAccountsRepository } from "./modules/accounts/accounts.repository.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
@@ -27,6 +28,8 @@ import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
 import { createScope } from "./modules/auth/scope.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
+import { importsRoutes } from "./modules/bulk/imports.routes.ts";
+import { createImportsService } from "./modules/bulk/imports.service.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
@@ -160,6 +163,15 @@ export async function buildApp({
       await api.register(accountsRoutes, {
         service: accounts,
         links: createAccountLinksService({ db, scope, repository: accountsRepository, accounts }),
+      });
+      await api.register(importsRoutes, {
+        service: createImportsService({
+          db,
+          scope,
+          clock: background?.clock ?? systemClock,
+          dispatch: background ? background.queue.dispatch : async () => undefined,
+          log: app.log,
+        }),
       });
       await api.register(registrationRoutes, {
         service: createRegistrationService({ db, deliverMailSoon, publicUrl }),

@@ -33,6 +33,8 @@ interface World {
   delegateOfB: string;
   delegationOfB: string;
   mailboxOfB: string;
+  /** an analysed import of B, waiting to be applied */
+  importOfB: string;
 }
 type Request = (world: World) => InjectOptions & { url: string };
 
@@ -46,6 +48,11 @@ type Entry =
   | { access: "structure"; write: boolean; operatorOnly?: boolean; request: Request }
   /** the platform itself: operators (support may read some of it) */
   | { access: "platform"; write: boolean; supportMayRead?: boolean; request: Request };
+
+/** A one-row user file for the import routes. */
+const importFile = Buffer.from(
+  "Type de BAL;Adresse mail;Nom;Prénom;Profession;Région\r\nMED;importe.med@b.fr;Martin;Claire;10;76\r\n",
+);
 
 /** A valid MED profile for the create and edit requests. */
 const medProfile = {
@@ -256,6 +263,41 @@ const MATRIX: Record<string, Entry> = {
     write: false,
     request: (world) => ({ url: `/api/structures/${world.structureB}/email-changes` }),
   },
+  "POST /api/structures/:id/imports": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/imports?fileName=utilisateurs.csv`,
+      headers: { "content-type": "application/octet-stream" },
+      payload: importFile,
+    }),
+  },
+  "GET /api/structures/:id/imports/:importId": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/imports/${world.importOfB}` }),
+  },
+  "GET /api/structures/:id/imports/:importId/errors": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/imports/${world.importOfB}/errors` }),
+  },
+  "GET /api/structures/:id/imports/:importId/errors.csv": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/imports/${world.importOfB}/errors.csv` }),
+  },
+  "POST /api/structures/:id/imports/:importId/apply": {
+    access: "structure",
+    write: true,
+    // B's administrator applies it; the operator right after gets 409 (already applying), not 403
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/imports/${world.importOfB}/apply`,
+      payload: { notifyUsers: false },
+    }),
+  },
   "GET /api/accounts/:accountId": {
     access: "structure",
     write: false,
@@ -445,6 +487,20 @@ beforeAll(async () => {
   ).id;
   world.mailboxOfB = (await createAccount(db, world.structureB, { type: "ORG" })).id;
   await db.connectionAccount.create({ data: { mailboxId: world.mailboxOfB, accountId: world.accountOfB } });
+  world.importOfB = (
+    await db.importJob.create({
+      data: {
+        structureId: world.structureB,
+        requestedById: world.accountOfB,
+        fileName: "utilisateurs.csv",
+        content: importFile,
+        fileSize: importFile.length,
+        format: "CSV",
+        status: "DRY_RUN_DONE",
+        totalRows: 1,
+      },
+    })
+  ).id;
   as.operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
   as.adminOfA = await signInAs(
     db,

@@ -49,6 +49,8 @@ export const auditActionLabels = {
   "account.delegate-added": "Délégation ajoutée",
   "account.delegate-removed": "Délégation supprimée",
   "account.linked-mailbox-updated": "Compte par défaut / notification de réception modifiés",
+  "account.import-requested": "Import d'utilisateurs confirmé",
+  "account.import-applied": "Import d'utilisateurs terminé",
 } as const;
 export type AuditAction = keyof typeof auditActionLabels;
 export const AuditAction = z.enum(Object.keys(auditActionLabels) as [AuditAction, ...AuditAction[]]);

@@ -19,7 +19,7 @@ import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { mssQuotaUsage } from "../structures/structures.repository.ts";
+import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";
 import { checkProfileReferences, profileColumns, setConnectionAccounts } from "./account-profile.ts";
 import { issueLinkToken } from "./account-tokens.ts";
@@ -65,22 +65,6 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       data: { ...data, version: { increment: 1 } },
     });
     if (updated.count === 0) throw new AppError(409, "CONFLICT", STALE);
-  }
-
-  async function checkQuota(tx: DbTx, structureId: string, type: AccountType, what: string) {
-    if (type !== "PER" && type !== "ORG" && type !== "APP") return;
-    const structure = await tx.structure.findUniqueOrThrow({
-      where: { id: structureId },
-      select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
-    });
-    const quota = { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[type];
-    if (quota === -1) return;
-    const used = (await mssQuotaUsage(tx, structureId))[type];
-    if (used >= quota) {
-      throw conflict(
-        `${what} : le quota d'adresses MSSanté ${type} de ${structure.name} est atteint (${used} sur ${quota}).`,
-      );
-    }
   }
 
   const emailInUse = (byAccount: boolean) =>
@@ -297,7 +281,10 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
               `Un compte ${profile.type} n'a pas de correspondance MSSanté : supprimez d'abord l'adresse ${mss.address}.`,
             );
           }
-          if (mss) await checkQuota(tx, current.structureId, profile.type, "Changement de type impossible");
+          // PER ↔ INT stay in the same quota; another bucket must have room
+          if (mss && quotaBucket(profile.type) !== quotaBucket(current.type)) {
+            await requireQuota(tx, current.structureId, profile.type, "Changement de type impossible");
+          }
           // the account is no longer what it was: links that only fit the old type go
           if (!TYPE_RULES[profile.type].sharedMailbox)
             await tx.connectionAccount.deleteMany({ where: { mailboxId: accountId } });
@@ -401,7 +388,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
               `Sa correspondance MSSanté ${mss.address} appartient au domaine de sa structure actuelle : modifiez-la ou supprimez-la d'abord.`,
             );
           }
-          await checkQuota(tx, input.structureId, account.type, "Changement de structure impossible");
+          await requireQuota(tx, input.structureId, account.type, "Changement de structure impossible");
         }
         await updateAtVersion(tx, accountId, input.version, { structureId: input.structureId });
         await recordAudit(tx, actor, {
@@ -455,7 +442,7 @@ function cursorFitsSort(cursor: Cursor, sort: AccountSort): boolean {
 }
 
 /** What the audit log keeps of an account: its profile, never credentials. */
-function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {
+export function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {
   const kept = [
     "type",
     "lastName",

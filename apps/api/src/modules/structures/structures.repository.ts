@@ -2,11 +2,12 @@ import type { DbTx } from "@medimail/db/client";
 
 /** MSSanté addresses in use in a structure, per type that has a quota. */
 export async function mssQuotaUsage(db: DbTx, structureId: string): Promise<{ PER: number; ORG: number; APP: number }> {
+  // "Personnel et personnel Interne" share the PER quota (guide, section 3)
   const rows = await db.$queryRaw<{ type: "PER" | "ORG" | "APP"; count: number }[]>`
-    SELECT a.type::text AS type, count(*)::int AS count
+    SELECT CASE WHEN a.type = 'INT' THEN 'PER' ELSE a.type::text END AS type, count(*)::int AS count
       FROM mss_address m JOIN account a ON a.id = m.account_id
-     WHERE a.structure_id = ${structureId}::uuid AND a.type IN ('PER', 'ORG', 'APP')
-     GROUP BY a.type`;
+     WHERE a.structure_id = ${structureId}::uuid AND a.type IN ('PER', 'INT', 'ORG', 'APP')
+     GROUP BY 1`;
   const usage = { PER: 0, ORG: 0, APP: 0 };
   for (const row of rows) usage[row.type] = row.count;
   return usage;

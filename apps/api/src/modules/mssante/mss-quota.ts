@@ -1,0 +1,39 @@
+import type { AccountType } from "@medimail/contracts/enums";
+import type { DbTx } from "@medimail/db/client";
+import { quotaAllowsOneMore } from "@medimail/domain/mss-address";
+import { conflict } from "../../lib/errors.ts";
+import { mssQuotaUsage } from "../structures/structures.repository.ts";
+
+/** The quota an address of this type counts against: PER and INT share "Personnel et personnel Interne". */
+export function quotaBucket(type: AccountType): "PER" | "ORG" | "APP" | null {
+  if (type === "PER" || type === "INT") return "PER";
+  if (type === "ORG" || type === "APP") return type;
+  return null;
+}
+
+export const QUOTA_LABELS = {
+  PER: "Personnel et personnel Interne",
+  ORG: "Organisationnel",
+  APP: "Applicatif",
+} as const;
+
+/**
+ * 409 when the structure has no room left for one more MSSanté address of this type. Reads under the caller's
+ * transaction; two admins racing for the last place are serialised by locking the structure row.
+ */
+export async function requireQuota(tx: DbTx, structureId: string, type: AccountType, what: string): Promise<void> {
+  const bucket = quotaBucket(type);
+  if (!bucket) return;
+  await tx.$queryRaw`SELECT 1 FROM structure WHERE id = ${structureId}::uuid FOR UPDATE`;
+  const structure = await tx.structure.findUniqueOrThrow({
+    where: { id: structureId },
+    select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
+  });
+  const quota = { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[bucket];
+  const used = (await mssQuotaUsage(tx, structureId))[bucket];
+  if (!quotaAllowsOneMore(quota, used)) {
+    throw conflict(
+      `${what} : le quota d'adresses MSSanté « ${QUOTA_LABELS[bucket]} » de ${structure.name} est atteint (${used} sur ${quota}).`,
+    );
+  }
+}
