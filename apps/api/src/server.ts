@@ -20,7 +20,13 @@ async function main() {
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const psc = await pscConfiguration(config, publicUrl);
   const database = await openDatabase(config, logger);
-  const background = await startBackground({ config, db: database.db, databaseUrl: database.url, log: logger });
+  const background = await startBackground({
+    config,
+    db: database.db,
+    databaseUrl: database.url,
+    log: logger,
+    publicUrl,
+  });
   const app = await buildApp({
     db: database.db,
     logger,

@@ -11,7 +11,13 @@ async function main() {
   const config = loadConfig({ ...process.env, RUN_WORKERS: "true" });
   const logger = pino({ level: config.LOG_LEVEL });
   const database = await openDatabase(config, logger);
-  const background = await startBackground({ config, db: database.db, databaseUrl: database.url, log: logger });
+  const background = await startBackground({
+    config,
+    db: database.db,
+    databaseUrl: database.url,
+    log: logger,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  });
   logger.info("worker started");
   const stop = async (signal: string) => {
     logger.info({ signal }, "worker stopping: finishing running jobs");

@@ -26,6 +26,8 @@ export interface BackgroundOptions {
   clock?: Clock;
   /** scheduler tick interval; tests drive `scheduler.tick()` themselves with 0 */
   schedulerIntervalMs?: number;
+  /** the console's address as browsers reach it, for links in mails written by jobs */
+  publicUrl?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startBackground({
   log,
   clock = systemClock,
   schedulerIntervalMs = 20_000,
+  publicUrl,
 }: BackgroundOptions) {
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
@@ -56,7 +59,7 @@ export async function startBackground({
   }
   const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
   const mailDomain = config.MAIL_FROM.match(/@([^>\s]+)/)?.[1] ?? "medimail-admin.local";
-  const definitions = createJobDefinitions({ mailer, mailDomain });
+  const definitions = createJobDefinitions({ mailer, mailDomain, ...(publicUrl ? { publicUrl } : {}) });
   const queue = await createJobQueue({
     connectionString: databaseUrl,
     definitions,

@@ -1,5 +1,6 @@
 import { processInactiveAccounts, purgeDefinitiveRejections } from "../modules/accounts/accounts.jobs.ts";
 import { purgeSignInLeftovers } from "../modules/auth/auth.jobs.ts";
+import { createImportsJob } from "../modules/bulk/imports.jobs.ts";
 import { applyEmailChanges } from "../modules/email-changes/email-changes.jobs.ts";
 import type { Mailer } from "../modules/mail/mailer.ts";
 import { createOutboxDeliveryJob } from "../modules/mail/outbox.jobs.ts";
@@ -11,10 +12,20 @@ export const JOB_NAMES = {
   definitiveRejection: "accounts.definitive-rejection",
   outbox: "mail.outbox",
   signInCleanup: "auth.cleanup",
+  imports: "accounts.import",
 } as const;
 
 /** Every background job, its schedule (Europe/Paris) and its handler. */
-export function createJobDefinitions({ mailer, mailDomain }: { mailer: Mailer; mailDomain: string }): JobDefinition[] {
+export function createJobDefinitions({
+  mailer,
+  mailDomain,
+  publicUrl = "http://localhost:3000",
+}: {
+  mailer: Mailer;
+  mailDomain: string;
+  /** the console's address, for links in mails written by jobs */
+  publicUrl?: string;
+}): JobDefinition[] {
   return [
     {
       name: JOB_NAMES.emailChanges,
@@ -53,6 +64,14 @@ export function createJobDefinitions({ mailer, mailDomain }: { mailer: Mailer; m
       description: "Envoie les e-mails en attente, avec nouvelles tentatives espacées en cas d'échec du serveur SMTP.",
       cron: "* * * * *",
       handler: createOutboxDeliveryJob({ mailer, domain: mailDomain }),
+    },
+    {
+      name: JOB_NAMES.imports,
+      label: "Imports d'utilisateurs",
+      description:
+        "Applique les imports d'utilisateurs confirmés (par lots, reprise après interruption) ; chaque heure, reprend un import interrompu et efface les fichiers importés depuis plus de 7 jours.",
+      cron: "17 * * * *",
+      handler: createImportsJob({ publicUrl }),
     },
   ];
 }

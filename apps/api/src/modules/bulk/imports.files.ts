@@ -1,0 +1,358 @@
+// The files of "Importer une liste d'utilisateurs": what a file is (decided by its first bytes, never by its name),
+// the checks made before parsing it (zip bombs), and readers that stream its rows with bounded memory.
+import { Readable } from "node:stream";
+import { createInflateRaw } from "node:zlib";
+import { IMPORT_LIMITS } from "@medimail/contracts/imports";
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
+import { AppError } from "../../lib/errors.ts";
+
+/** A file the import refuses as a whole, with the reason in French; nothing is stored. */
+export class ImportFileRefused extends AppError {
+  constructor(message: string) {
+    super(400, "VALIDATION_FAILED", message);
+  }
+}
+
+export type CsvEncoding = "utf-8" | "windows-1252" | "utf-16le" | "utf-16be";
+export type FileKind = { format: "CSV"; encoding: CsvEncoding } | { format: "XLSX" };
+
+const SAVE_AS = "Ouvrez-le dans Excel (ou LibreOffice) et enregistrez-le au format Classeur Excel (.xlsx) ou CSV.";
+
+const startsWith = (content: Buffer, bytes: number[]) => bytes.every((byte, index) => content[index] === byte);
+
+/** Bytes that Windows-1252 leaves undefined: a file holding them is neither UTF-8 nor Windows-1252. */
+const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * What the file is, from its first bytes: an XLSX (a zip), or text read as CSV (UTF-8 with or without BOM,
+ * UTF-16 with BOM, otherwise Windows-1252). Excel 97-2003 files, web pages and other binaries are refused.
+ */
+export function detectFile(content: Buffer): FileKind {
+  if (content.length === 0) throw new ImportFileRefused("Le fichier est vide.");
+  if (startsWith(content, [0x50, 0x4b, 0x03, 0x04])) return { format: "XLSX" };
+  if (startsWith(content, [0x50, 0x4b, 0x05, 0x06])) {
+    throw new ImportFileRefused("Ce fichier est une archive zip vide, pas un classeur XLSX.");
+  }
+  if (startsWith(content, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    throw new ImportFileRefused(
+      "Ce fichier est au format Excel 97-2003 (.xls), que l'import ne lit pas (ce format permet de cacher du code " +
+        "malveillant). Dans Excel, choisissez Fichier › Enregistrer sous › Classeur Excel (.xlsx) ou CSV, puis " +
+        "déposez le nouveau fichier. (Un classeur .xlsx protégé par un mot de passe a la même forme : retirez " +
+        "d'abord le mot de passe.)",
+    );
+  }
+  if (startsWith(content, [0x25, 0x50, 0x44, 0x46])) {
+    throw new ImportFileRefused(`Ce fichier est un PDF, pas un tableau. ${SAVE_AS}`);
+  }
+  let encoding: CsvEncoding;
+  let text: string;
+  if (startsWith(content, [0xff, 0xfe]) || startsWith(content, [0xfe, 0xff])) {
+    encoding = content[0] === 0xff ? "utf-16le" : "utf-16be";
+    text = new TextDecoder(encoding).decode(content.subarray(0, 4096));
+  } else {
+    if (content.includes(0)) {
+      throw new ImportFileRefused(`Ce fichier n'est ni un CSV ni un classeur XLSX (contenu binaire). ${SAVE_AS}`);
+    }
+    encoding = isUtf8(content) ? "utf-8" : "windows-1252";
+    if (encoding === "windows-1252" && content.some((byte) => UNDEFINED_IN_1252.has(byte))) {
+      throw new ImportFileRefused(
+        "Ce fichier texte n'est ni en UTF-8 ni en Windows-1252 (il contient des octets invalides dans ces deux " +
+          "encodages). Dans Excel, enregistrez-le au format « CSV UTF-8 (délimité par des virgules) ».",
+      );
+    }
+    text = content.subarray(startsWith(content, [0xef, 0xbb, 0xbf]) ? 3 : 0, 4096).toString("latin1");
+  }
+  const start = text.replace(/^\uFEFF/, "").trimStart();
+  if (start === "") throw new ImportFileRefused("Le fichier est vide.");
+  if (start.startsWith("<")) {
+    throw new ImportFileRefused(
+      "Ce fichier est une page web ou un document XML (il commence par « < »), pas un tableau CSV ou XLSX, même " +
+        `si son nom le laisse croire. ${SAVE_AS}`,
+    );
+  }
+  return { format: "CSV", encoding };
+}
+
+/** Valid UTF-8 from end to end (a BOM is fine), checked in slices so as not to build the whole text. */
+function isUtf8(content: Buffer): boolean {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    const slice = 1024 * 1024;
+    for (let offset = 0; offset < content.length; offset += slice) {
+      decoder.decode(content.subarray(offset, offset + slice), { stream: offset + slice < content.length });
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// --- XLSX: the zip's structure, checked before anything inflates it ---------------------------------------------
+
+const MAX_ZIP_ENTRIES = 1_000;
+const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} Mo`;
+
+interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/**
+ * An XLSX is a zip whose parts a few megabytes can inflate to gigabytes (a "zip bomb"). Before the XLSX reader
+ * sees it: the central directory must describe entries laid end to end from the first byte (no hidden entry for a
+ * streaming reader to find), none encrypted or zip64, and the parts must inflate — really, not just as announced —
+ * to at most `limit` bytes in all, each no larger than it says. Inflated bytes are counted, not kept.
+ */
+export async function checkXlsxZip(content: Buffer, limit: number = IMPORT_LIMITS.uncompressedBytes): Promise<void> {
+  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
+  const entries = readCentralDirectory(content, broken);
+  const names = new Set(entries.map((entry) => entry.name));
+  if (names.has("mimetype") && names.has("content.xml")) {
+    throw new ImportFileRefused(`Ce fichier est au format OpenDocument (.ods), pas XLSX. ${SAVE_AS}`);
+  }
+  if (!names.has("xl/workbook.xml") || ![...names].some((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name))) {
+    throw new ImportFileRefused(
+      `Ce fichier est une archive zip mais pas un classeur Excel (.xlsx) : aucune feuille de calcul. ${SAVE_AS}`,
+    );
+  }
+  const announced = entries.reduce((sum, entry) => sum + entry.size, 0);
+  if (announced > limit) {
+    throw new ImportFileRefused(
+      `Ce classeur décompressé occuperait ${mebibytes(announced)}, au-delà des ${mebibytes(limit)} acceptés : ` +
+        "découpez-le en plusieurs fichiers (ou supprimez les feuilles inutiles).",
+    );
+  }
+  for (const entry of entries) {
+    const nameLength = content.readUInt16LE(entry.localOffset + 26);
+    const extraLength = content.readUInt16LE(entry.localOffset + 28);
+    const start = entry.localOffset + 30 + nameLength + extraLength;
+    const data = content.subarray(start, start + entry.compressedSize);
+    // the announced sizes fit in the limit: an entry stopped just past its own announced size keeps the total there
+    const size = entry.method === 0 ? data.length : await inflatedSize(data, entry.size + 1);
+    if (size > entry.size) {
+      throw new ImportFileRefused(
+        `Ce fichier XLSX est suspect : la partie ${entry.name} se décompresse au-delà de la taille qu'elle annonce ` +
+          "(archive piégée ou endommagée).",
+      );
+    }
+  }
+}
+
+function readCentralDirectory(content: Buffer, broken: () => Error): ZipEntry[] {
+  // the end-of-central-directory record: 22 bytes, then a comment of at most 65,535 bytes
+  let end = -1;
+  for (let offset = content.length - 22; offset >= Math.max(0, content.length - 22 - 65_535); offset--) {
+    if (content.readUInt32LE(offset) === 0x06054b50) {
+      end = offset;
+      break;
+    }
+  }
+  if (end < 0) throw broken();
+  const count = content.readUInt16LE(end + 10);
+  const directorySize = content.readUInt32LE(end + 12);
+  const directoryOffset = content.readUInt32LE(end + 16);
+  if (count === 0xffff || directoryOffset === 0xffffffff) {
+    throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
+  }
+  if (count > MAX_ZIP_ENTRIES) {
+    throw new ImportFileRefused(`Ce fichier XLSX compte ${count} parties : ce n'est pas un classeur ordinaire.`);
+  }
+  if (directoryOffset + directorySize > end) throw broken();
+  const entries: ZipEntry[] = [];
+  let offset = directoryOffset;
+  for (let index = 0; index < count; index++) {
+    if (offset + 46 > end || content.readUInt32LE(offset) !== 0x02014b50) throw broken();
+    const nameLength = content.readUInt16LE(offset + 28);
+    const entry: ZipEntry = {
+      flags: content.readUInt16LE(offset + 8),
+      method: content.readUInt16LE(offset + 10),
+      compressedSize: content.readUInt32LE(offset + 20),
+      size: content.readUInt32LE(offset + 24),
+      localOffset: content.readUInt32LE(offset + 42),
+      name: content.toString("utf8", offset + 46, offset + 46 + nameLength),
+    };
+    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || entry.localOffset === 0xffffffff) {
+      throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
+    }
+    if (entry.flags & 0x1) {
+      throw new ImportFileRefused("Ce classeur est protégé par un mot de passe : retirez-le, puis déposez le fichier.");
+    }
+    if (entry.method !== 0 && entry.method !== 8) {
+      throw new ImportFileRefused(`Ce fichier XLSX utilise une compression inconnue d'Excel. ${SAVE_AS}`);
+    }
+    if (entry.method === 0 && entry.compressedSize !== entry.size) throw broken();
+    entries.push(entry);
+    offset += 46 + nameLength + content.readUInt16LE(offset + 30) + content.readUInt16LE(offset + 32);
+  }
+  // entries laid end to end from the start, then the directory: nothing a streaming reader could meet unannounced
+  const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
+  let expected = 0;
+  for (const entry of byOffset) {
+    const at = entry.localOffset;
+    if (at !== expected || at + 30 > directoryOffset || content.readUInt32LE(at) !== 0x04034b50) throw broken();
+    const localFlags = content.readUInt16LE(at + 6);
+    expected = at + 30 + content.readUInt16LE(at + 26) + content.readUInt16LE(at + 28) + entry.compressedSize;
+    if (localFlags & 0x8) {
+      // data descriptor after the data: crc, sizes, with or without its signature
+      expected += expected + 4 <= directoryOffset && content.readUInt32LE(expected) === 0x08074b50 ? 16 : 12;
+    }
+    if (expected > directoryOffset) throw broken();
+  }
+  if (expected !== directoryOffset) throw broken();
+  return entries;
+}
+
+/** Bytes a raw deflate stream inflates to, counted chunk by chunk; stops as soon as `stopAbove` is reached. */
+function inflatedSize(data: Buffer, stopAbove: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflateRaw();
+    let size = 0;
+    let done = false;
+    inflate.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size >= stopAbove && !done) {
+        done = true;
+        inflate.destroy();
+        resolve(size);
+      }
+    });
+    inflate.on("end", () => {
+      if (!done) resolve(size);
+    });
+    inflate.on("error", () => {
+      if (!done) reject(new ImportFileRefused(`Ce fichier XLSX est endommagé (données illisibles). ${SAVE_AS}`));
+    });
+    inflate.end(data);
+  });
+}
+
+// --- readers ----------------------------------------------------------------------------------------------------
+
+/** A cell as read: text, or for XLSX a number or a boolean (the column decides how to write it as text). */
+export type Cell = string | number | boolean | null;
+
+export interface FileRecord {
+  /** the worksheet's position in the workbook (0 for a CSV) */
+  sheet: number;
+  /** the row as a spreadsheet numbers it */
+  line: number;
+  cells: Cell[];
+  /** set by the CSV parser when the row's quotes are not closed */
+  quoteError?: boolean;
+}
+
+/** Every row of every sheet, in order. Memory stays bounded by the batch, not by the file. */
+export function readRecords(content: Buffer, kind: FileKind): AsyncGenerator<FileRecord> {
+  return kind.format === "XLSX" ? readXlsx(content) : readCsv(content, kind.encoding);
+}
+
+async function* readXlsx(content: Buffer): AsyncGenerator<FileRecord> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    worksheets: "emit",
+    entries: "ignore",
+  });
+  let sheet = 0;
+  try {
+    for await (const worksheet of workbook) {
+      for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
+        const values = row.values as unknown[];
+        const cells: Cell[] = [];
+        for (let column = 1; column < values.length; column++) cells.push(cellOf(values[column]));
+        yield { sheet, line: row.number, cells };
+      }
+      sheet++;
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new ImportFileRefused(`Ce fichier XLSX est illisible (${(error as Error).message}). ${SAVE_AS}`);
+  }
+}
+
+function cellOf(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    if (Array.isArray(object.richText)) {
+      return (object.richText as { text?: string }[]).map((part) => part.text ?? "").join("");
+    }
+    if ("result" in object) return cellOf(object.result);
+    if ("formula" in object || "sharedFormula" in object) return null;
+    if (typeof object.text === "string") return object.text;
+    if (typeof object.error === "string") return object.error;
+  }
+  return String(value);
+}
+
+/** The separator of the first line: semicolon (French Excel), comma or tab, whichever it has most of. */
+export function detectDelimiter(text: string): string {
+  const firstLine = text.slice(0, text.search(/\r|\n/) === -1 ? text.length : text.search(/\r|\n/));
+  const counts = [";", ",", "\t"].map((delimiter) => ({ delimiter, count: firstLine.split(delimiter).length - 1 }));
+  counts.sort((a, b) => b.count - a.count);
+  return counts[0]?.count ? (counts[0].delimiter as string) : ";";
+}
+
+async function* readCsv(content: Buffer, encoding: CsvEncoding): AsyncGenerator<FileRecord> {
+  // the text of a 20 MB file fits in memory; papaparse hands its rows over in batches, paused in between
+  const text = new TextDecoder(encoding).decode(content);
+  const delimiter = detectDelimiter(text);
+  const queue: FileRecord[] = [];
+  let line = 0;
+  let finished = false;
+  let paused: Papa.Parser | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const waiting = wake;
+    wake = null;
+    waiting?.();
+  };
+  Papa.parse<string[]>(text, {
+    delimiter,
+    quoteChar: '"',
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      line++;
+      queue.push({
+        sheet: 0,
+        line,
+        cells: result.data,
+        quoteError: result.errors.some((error) => error.type === "Quotes"),
+      });
+      if (queue.length >= 500) {
+        parser.pause();
+        paused = parser;
+        notify();
+      }
+    },
+    complete: () => {
+      finished = true;
+      notify();
+    },
+  });
+  while (true) {
+    const record = queue.shift();
+    if (record) {
+      yield record;
+      continue;
+    }
+    if (finished) return;
+    if (paused) {
+      const parser: Papa.Parser = paused;
+      paused = null;
+      parser.resume();
+      continue;
+    }
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}

@@ -1,0 +1,377 @@
+// The apply of an import, in the background: the stored file is read again and applied in transactions of a few
+// hundred rows, each committing the rows' changes, their audit events, their mails and the import's progress
+// together. A run that dies mid-way leaves the import APPLYING at the last committed row; the next run (pg-boss's
+// retry, or the hourly run) starts after it. Rows are matched by email, so nothing is ever created twice.
+import { randomUUID } from "node:crypto";
+import type { Db, DbTx, Prisma } from "@medimail/db/client";
+import { initialState } from "@medimail/domain/account-states";
+import { TYPE_RULES } from "@medimail/domain/account-types";
+import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import { preRegistrationMail } from "../accounts/account-mails.ts";
+import { setConnectionAccounts } from "../accounts/account-profile.ts";
+import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
+import { auditable } from "../accounts/accounts.service.ts";
+import type { AuditActor } from "../audit/audit.ts";
+import { hashToken, randomToken } from "../auth/tokens.ts";
+import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports.files.ts";
+import {
+  claimEmail,
+  emailOf,
+  type ImportTarget,
+  loadTarget,
+  newMemory,
+  type PlanMemory,
+  planRows,
+  type RowError,
+  type RowPlan,
+} from "./imports.plan.ts";
+import { type FileRow, headerOf, openRows } from "./imports.rows.ts";
+
+/** Rows per transaction: a crash loses at most this much work, and locks are held this long. */
+export const IMPORT_BATCH_ROWS = 500;
+/** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
+export const IMPORT_KEEP_DAYS = 7;
+
+export interface ImportsJobOptions {
+  /** the console's address, for the links in the pre-registration mails */
+  publicUrl: string;
+  batchRows?: number;
+  /** tests: called after each committed batch (throwing there simulates a crash between two batches) */
+  afterBatch?: (importId: string, appliedRows: number) => void | Promise<void>;
+}
+
+/**
+ * `accounts.import`: applies every import waiting in APPLYING (the apply request records a run and hands it to the
+ * queue), and empties the files of imports older than IMPORT_KEEP_DAYS.
+ */
+export function createImportsJob(options: ImportsJobOptions) {
+  return async function applyImports({ db, clock, log }: JobContext): Promise<JobResult> {
+    const now = clock.now();
+    const purged = await db.importJob.updateMany({
+      where: {
+        createdAt: { lt: new Date(now.getTime() - IMPORT_KEEP_DAYS * 86_400_000) },
+        status: { not: "APPLYING" },
+        content: { not: null },
+      },
+      data: { content: null },
+    });
+    if (purged.count > 0) log.info({ purged: purged.count }, "old import files emptied");
+    const waiting = await db.importJob.findMany({
+      where: { status: "APPLYING" },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    });
+    let processed = 0;
+    let failed = 0;
+    for (const { id } of waiting) {
+      try {
+        processed += await applyImport(db, id, { ...options, now: () => clock.now() });
+      } catch (error) {
+        // a file that can no longer be read will not be read at the next attempt either; anything else is retried
+        if (!(error instanceof ImportFileRefused)) throw error;
+        failed++;
+        await db.importJob.updateMany({
+          where: { id, status: "APPLYING" },
+          data: { status: "FAILED", error: error.message },
+        });
+      }
+    }
+    return { processed, failed };
+  };
+}
+
+/** Applies what remains of one import; answers the rows it handled. Stops when another run has taken it over. */
+export async function applyImport(
+  db: Db,
+  importId: string,
+  options: ImportsJobOptions & { now: () => Date },
+): Promise<number> {
+  const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+  const job = await db.importJob.findUnique({
+    where: { id: importId },
+    select: {
+      status: true,
+      structureId: true,
+      appliedRows: true,
+      notifyUsers: true,
+      appliedById: true,
+      fileName: true,
+    },
+  });
+  if (!job || job.status !== "APPLYING") return 0;
+  const stored = await db.importJob.findUniqueOrThrow({ where: { id: importId }, select: { content: true } });
+  if (!stored.content) {
+    await db.importJob.updateMany({
+      where: { id: importId, status: "APPLYING" },
+      data: {
+        status: "FAILED",
+        error: "Le fichier de cet import a été effacé avant la fin de l'import : déposez-le à nouveau.",
+      },
+    });
+    return 0;
+  }
+  const content = Buffer.from(stored.content);
+  const kind = detectFile(content);
+  if (kind.format === "XLSX") await checkXlsxZip(content);
+  const opened = await openRows(content, kind);
+  const target = await loadTarget(db, job.structureId);
+  const applier = job.appliedById
+    ? await db.account.findUnique({ where: { id: job.appliedById }, select: { email: true } })
+    : null;
+  const actor: AuditActor = {
+    id: job.appliedById,
+    label: applier?.email ?? "Import d'utilisateurs",
+    ip: null,
+    requestId: null,
+  };
+  const context: WriteContext = {
+    importId,
+    target,
+    notify: job.notifyUsers,
+    actor,
+    now: options.now(),
+    publicUrl: options.publicUrl,
+  };
+
+  const memory = newMemory();
+  let start = job.appliedRows;
+  let seen = 0;
+  let handled = 0;
+  let batch: FileRow[] = [];
+  const flush = async (): Promise<boolean> => {
+    const committed = await applyBatch(db, batch, start, memory, context);
+    if (!committed) return false;
+    start += batch.length;
+    handled += batch.length;
+    batch = [];
+    await options.afterBatch?.(importId, start);
+    return true;
+  };
+  for await (const row of opened.rows) {
+    if (row.blank) continue;
+    seen++;
+    if (seen <= start) {
+      // applied by an earlier run: only its address matters, for the duplicates further down
+      claimEmail(memory, emailOf(row), row.line);
+      continue;
+    }
+    batch.push(row);
+    if (batch.length >= batchRows && !(await flush())) return handled;
+  }
+  if (batch.length > 0 && !(await flush())) return handled;
+
+  await db.$transaction(async (tx) => {
+    const finished = await tx.importJob.updateManyAndReturn({
+      where: { id: importId, status: "APPLYING", appliedRows: start },
+      data: { status: "APPLIED", appliedAt: options.now() },
+      select: { created: true, updated: true, unchanged: true, rejected: true, totalRows: true },
+    });
+    const counts = finished[0];
+    if (!counts) return;
+    await tx.auditEvent.create({
+      data: {
+        actorId: actor.id,
+        actorLabel: actor.label.slice(0, 254),
+        action: "account.import-applied",
+        entityType: "import",
+        entityId: importId,
+        structureId: target.structureId,
+        after: { fileName: job.fileName, ...counts },
+      },
+    });
+  });
+  return handled;
+}
+
+interface WriteContext {
+  importId: string;
+  target: ImportTarget;
+  notify: boolean;
+  actor: AuditActor;
+  now: Date;
+  publicUrl: string;
+}
+
+/**
+ * One batch in one transaction, guarded by the import's row (locked): it applies only if the import is still
+ * APPLYING at `start` — otherwise another run got there first and this one stops.
+ */
+async function applyBatch(
+  db: Db,
+  batch: readonly FileRow[],
+  start: number,
+  memory: PlanMemory,
+  context: WriteContext,
+): Promise<boolean> {
+  return db.$transaction(
+    async (tx) => {
+      const [current] = await tx.$queryRaw<{ status: string; applied_rows: number }[]>`
+        SELECT status::text AS status, applied_rows FROM import_job WHERE id = ${context.importId}::uuid FOR UPDATE`;
+      if (!current || current.status !== "APPLYING" || current.applied_rows !== start) return false;
+      memory.planned.clear(); // earlier batches are in the database now
+      const plans = await planRows(tx, batch, context.target, memory);
+      const outcome = await writePlans(tx, plans, context);
+      await tx.importJob.update({
+        where: { id: context.importId },
+        data: {
+          appliedRows: start + batch.length,
+          created: { increment: outcome.created },
+          updated: { increment: outcome.updated },
+          unchanged: { increment: outcome.unchanged },
+          rejected: { increment: outcome.rejected },
+        },
+      });
+      return true;
+    },
+    { maxWait: 30_000, timeout: 10 * 60_000 },
+  );
+}
+
+const STALE_ROW =
+  "Ce compte a été modifié par quelqu'un d'autre pendant l'import : sa ligne n'a pas été appliquée, réimportez-la";
+
+/** Makes a batch's plans: creations in one statement, updates one by one, then links, mails, audit, errors. */
+async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteContext) {
+  const { target } = context;
+  const errors: RowError[] = [];
+  const audit: Prisma.AuditEventCreateManyInput[] = [];
+  const event = (entry: Omit<Prisma.AuditEventCreateManyInput, "actorId" | "actorLabel">) =>
+    audit.push({ ...entry, actorId: context.actor.id, actorLabel: context.actor.label.slice(0, 254) });
+  let unchanged = 0;
+  let rejected = 0;
+  const sharedMailboxes: { mailboxId: string; emails: string[] }[] = [];
+
+  const creations = plans.flatMap((plan) => (plan.kind === "create" ? [plan] : []));
+  const created = creations.map((plan) => {
+    const { columns } = plan;
+    const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
+    return {
+      plan,
+      data: {
+        ...columns,
+        ...(noAddress ? target.address : {}),
+        id: randomUUID(),
+        email: plan.email,
+        structureId: target.structureId,
+        state: initialState(plan.profile.type, "IMPORT"),
+      } satisfies Prisma.AccountCreateManyInput,
+    };
+  });
+  if (created.length > 0) await tx.account.createMany({ data: created.map(({ data }) => data) });
+  for (const { plan, data } of created) {
+    const shared = plan.profile.type === "ORG" || plan.profile.type === "APP" ? plan.profile : null;
+    if (shared) sharedMailboxes.push({ mailboxId: data.id, emails: shared.connectionAccounts });
+    event({
+      action: "account.created",
+      entityType: "account",
+      entityId: data.id,
+      structureId: target.structureId,
+      after: {
+        ...auditable(data),
+        email: plan.email,
+        state: data.state,
+        connectionAccounts: shared ? shared.connectionAccounts : null,
+        importId: context.importId,
+      },
+    });
+  }
+
+  let updated = 0;
+  for (const plan of plans) {
+    if (plan.kind === "unchanged") unchanged++;
+    if (plan.kind === "rejected") {
+      rejected++;
+      errors.push(...plan.errors);
+    }
+    if (plan.kind !== "update") continue;
+    const { account, columns, profile } = plan;
+    const result = await tx.account.updateMany({
+      where: { id: account.id, version: account.version },
+      data: { ...columns, version: { increment: 1 } },
+    });
+    if (result.count === 0) {
+      rejected++;
+      errors.push({ line: plan.line, column: headerOf("email"), value: plan.email, reason: STALE_ROW });
+      continue;
+    }
+    updated++;
+    if (plan.typeChanged) {
+      // the account is no longer what it was: links that only fit the old type go (as the account form does)
+      if (!TYPE_RULES[profile.type].sharedMailbox)
+        await tx.connectionAccount.deleteMany({ where: { mailboxId: account.id } });
+      if (profile.type === "ORG" || profile.type === "APP") {
+        await tx.connectionAccount.deleteMany({ where: { accountId: account.id } });
+      }
+    }
+    if (plan.setsConnections && (profile.type === "ORG" || profile.type === "APP")) {
+      sharedMailboxes.push({ mailboxId: account.id, emails: profile.connectionAccounts });
+    }
+    event({
+      action: plan.typeChanged ? "account.type-changed" : "account.updated",
+      entityType: "account",
+      entityId: account.id,
+      structureId: account.structureId,
+      before: auditable(account),
+      after: { ...auditable(columns), importId: context.importId },
+    });
+  }
+
+  if (sharedMailboxes.length > 0) {
+    const emails = [...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))];
+    const ids = new Map(
+      (await tx.account.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } })).map(
+        (account) => [account.email, account.id],
+      ),
+    );
+    for (const { mailboxId, emails: connections } of sharedMailboxes) {
+      const accountIds = connections.flatMap((email) => {
+        const id = ids.get(email);
+        return id && id !== mailboxId ? [id] : [];
+      });
+      await setConnectionAccounts(tx, mailboxId, accountIds);
+    }
+  }
+
+  // "Notifier les utilisateurs": the pre-registration mail (and its single-use link) to new MED, PER, INT accounts
+  if (context.notify) {
+    const invited = created.filter(({ data }) => data.state === "PREREGISTERED");
+    const tokens = invited.map(({ plan, data }) => {
+      const secret = randomToken();
+      return { plan, data, id: randomUUID(), secret };
+    });
+    if (tokens.length > 0) {
+      const expiresAt = new Date(context.now.getTime() + LINK_VALIDITY_HOURS.REGISTRATION * 3_600_000);
+      await tx.oneTimeCode.createMany({
+        data: tokens.map(({ id, data, secret }) => ({
+          id,
+          accountId: data.id,
+          purpose: "REGISTRATION" as const,
+          codeHash: hashToken(secret),
+          expiresAt,
+        })),
+      });
+      await tx.outboxMail.createMany({
+        data: tokens.map(({ id, secret, data, plan }) => {
+          const link = `${context.publicUrl}/inscription/finaliser?jeton=${encodeURIComponent(`${id}.${secret}`)}`;
+          const mail = preRegistrationMail(
+            { id: data.id, email: data.email, firstName: data.firstName, lastName: data.lastName },
+            link,
+            target.structureName,
+            `import:${context.importId}:${plan.line}`,
+            false,
+          );
+          return { ...mail, html: null };
+        }),
+        skipDuplicates: true,
+      });
+    }
+  }
+
+  if (audit.length > 0) await tx.auditEvent.createMany({ data: audit });
+  if (errors.length > 0) {
+    await tx.importRowError.createMany({
+      data: errors.map((error) => ({ ...error, importId: context.importId, atApply: true })),
+    });
+  }
+  return { created: created.length, updated, unchanged, rejected };
+}

@@ -1,0 +1,475 @@
+// What each row of an import would do — create, update, leave unchanged, or be rejected with its reasons — decided
+// batch by batch with the same zod schemas and rules as the account form. The dry run only counts the plans; the
+// apply job makes them and writes them in the same transaction.
+import { type AccountProfile, CreateAccountRequest, Email, UpdateAccountRequest } from "@medimail/contracts/accounts";
+import type { AccountType } from "@medimail/contracts/enums";
+import {
+  accountToRow,
+  columnOfIssue,
+  type LoaduserKey,
+  type LoaduserRow,
+  rowToAccountInput,
+  unneutraliseCell,
+} from "@medimail/contracts/loaduser";
+import type { DbTx, Prisma } from "@medimail/db/client";
+import { canBeConnectionAccount, canOwnReturnAddress, TYPE_RULES } from "@medimail/domain/account-types";
+import { profileColumns } from "../accounts/account-profile.ts";
+import { createAccountsRepository } from "../accounts/accounts.repository.ts";
+import { mssQuotaUsage } from "../structures/structures.repository.ts";
+import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
+
+/** The structure an import is made in: new accounts land there; accounts of it and its daughters may be updated. */
+export interface ImportTarget {
+  structureId: string;
+  structureName: string;
+  scope: ReadonlySet<string>;
+  /** the structure's notification options, given to new accounts */
+  defaults: { notifyOnReception: boolean; notifyDailyDigest: boolean; notifyOnOpening: boolean };
+  /** the structure's address, given to new accounts whose row has none */
+  address: { addressLine: string | null; postcode: string | null; city: string | null };
+}
+
+export async function loadTarget(db: DbTx, structureId: string): Promise<ImportTarget> {
+  const structure = await db.structure.findUniqueOrThrow({
+    where: { id: structureId },
+    select: {
+      name: true,
+      addressLine: true,
+      postcode: true,
+      city: true,
+      notifyOnReception: true,
+      notifyDailyDigest: true,
+      notifyOnOpening: true,
+    },
+  });
+  const scope = new Set(await createAccountsRepository(db).structureIds(structureId, true));
+  return {
+    structureId,
+    structureName: structure.name,
+    scope,
+    defaults: {
+      notifyOnReception: structure.notifyOnReception,
+      notifyDailyDigest: structure.notifyDailyDigest,
+      notifyOnOpening: structure.notifyOnOpening,
+    },
+    address: { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city },
+  };
+}
+
+export const ACCOUNT_SELECT = {
+  id: true,
+  version: true,
+  structureId: true,
+  state: true,
+  type: true,
+  email: true,
+  lastName: true,
+  firstName: true,
+  profession: true,
+  regionCode: true,
+  rpps: true,
+  adeli: true,
+  finessSite: true,
+  phone: true,
+  addressLine: true,
+  postcode: true,
+  city: true,
+  responsibleLastName: true,
+  responsibleFirstName: true,
+  responsibleProfession: true,
+  responsibleNationalId: true,
+  description: true,
+  returnAddress: true,
+  unlisted: true,
+  dematerialisation: true,
+  notifyOnReception: true,
+  notifyDailyDigest: true,
+  notifyOnOpening: true,
+} as const satisfies Prisma.AccountSelect;
+export type ExistingAccount = Prisma.AccountGetPayload<{ select: typeof ACCOUNT_SELECT }>;
+
+export type Columns = ReturnType<typeof profileColumns>;
+
+/** The columns a row sets that "unchanged" compares (the search keys derive from them). */
+const COMPARED = [
+  "type",
+  "lastName",
+  "firstName",
+  "profession",
+  "regionCode",
+  "phone",
+  "addressLine",
+  "postcode",
+  "city",
+  "unlisted",
+  "notifyOnReception",
+  "notifyDailyDigest",
+  "notifyOnOpening",
+  "dematerialisation",
+  "rpps",
+  "adeli",
+  "finessSite",
+  "responsibleLastName",
+  "responsibleFirstName",
+  "responsibleProfession",
+  "responsibleNationalId",
+  "description",
+  "returnAddress",
+] as const satisfies readonly (keyof Columns & keyof ExistingAccount)[];
+
+export interface RowError {
+  line: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export type RowPlan =
+  | { kind: "create"; line: number; email: string; profile: AccountProfile; columns: Columns }
+  | {
+      kind: "update";
+      line: number;
+      email: string;
+      account: ExistingAccount;
+      profile: AccountProfile;
+      columns: Columns;
+      typeChanged: boolean;
+      /** ORG/APP: the row sets the mailbox's connection accounts */
+      setsConnections: boolean;
+    }
+  | { kind: "unchanged"; line: number; email: string }
+  | { kind: "rejected"; line: number; errors: RowError[] };
+
+/** What the rows seen so far leave behind for the next ones. */
+export interface PlanMemory {
+  /** each address with the line of its first row: later rows with it are rejected */
+  firstLine: Map<string, number>;
+  /** accounts the file creates or retypes, for references from later rows (connection accounts) */
+  planned: Map<string, { type: AccountType; rejected: boolean }>;
+}
+
+export const newMemory = (): PlanMemory => ({ firstLine: new Map(), planned: new Map() });
+
+const ADDRESS_KEYS = ["addressLine", "postcode", "city"] as const satisfies readonly LoaduserKey[];
+const EXCERPT = 100;
+
+export const excerpt = (text: string | undefined): string | null => {
+  if (!text) return null;
+  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
+};
+
+/** The row's address, or null when its address cell is not a valid one. */
+export function emailOf(row: FileRow): string | null {
+  const parsed = Email.safeParse(unneutraliseCell(row.values.email ?? ""));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The line of an earlier row with this address, or null (and the address is now this row's). */
+export function claimEmail(memory: PlanMemory, email: string | null, line: number): number | null {
+  if (!email) return null;
+  const first = memory.firstLine.get(email);
+  if (first !== undefined) return first;
+  memory.firstLine.set(email, line);
+  return null;
+}
+
+const numberFr = new Intl.NumberFormat("fr-FR");
+
+/**
+ * The plan of each (non-blank) row of a batch, in order. Reads the database (through `tx`, the apply's transaction)
+ * a handful of times per batch, never per row, except for the rare type change of an account with an MSSanté
+ * address (its quota).
+ */
+export async function planRows(
+  tx: DbTx,
+  rows: readonly FileRow[],
+  target: ImportTarget,
+  memory: PlanMemory,
+): Promise<RowPlan[]> {
+  const plans: (RowPlan | null)[] = rows.map(() => null);
+  const candidates: { index: number; row: FileRow; email: string | null }[] = [];
+
+  rows.forEach((row, index) => {
+    const at = (key: LoaduserKey | null, reason: string, value?: string | null): RowError => ({
+      line: row.line,
+      column: key ? headerOf(key) : null,
+      value: value !== undefined ? value : key ? excerpt(row.values[key]) : null,
+      reason,
+    });
+    const email = emailOf(row);
+    const first = claimEmail(memory, email, row.line);
+    if (first !== null) {
+      plans[index] = {
+        kind: "rejected",
+        line: row.line,
+        errors: [
+          at(
+            "email",
+            `Adresse déjà présente ligne ${first} du fichier : seule la première de ces lignes est prise en compte`,
+          ),
+        ],
+      };
+      return;
+    }
+    const errors: RowError[] = [];
+    if (row.quoteError) {
+      errors.push(
+        at(
+          null,
+          "Guillemets mal fermés sur cette ligne du CSV : la suite du fichier a pu être lue comme une seule cellule",
+        ),
+      );
+    }
+    for (const [key, text] of Object.entries(row.values) as [LoaduserKey, string][]) {
+      if (text.length > CELL_LIMITS[key]) {
+        errors.push(
+          at(
+            key,
+            `Valeur trop longue : ${numberFr.format(text.length)} caractères, ${numberFr.format(CELL_LIMITS[key])} au plus`,
+          ),
+        );
+      }
+    }
+    if (errors.length > 0) plans[index] = { kind: "rejected", line: row.line, errors };
+    else candidates.push({ index, row, email });
+  });
+
+  // what the database knows of these addresses
+  const emails = candidates.flatMap((candidate) => (candidate.email ? [candidate.email] : []));
+  const [existing, pending] = await Promise.all([
+    emails.length ? tx.account.findMany({ where: { email: { in: emails } }, select: ACCOUNT_SELECT }) : [],
+    emails.length
+      ? tx.emailChangeRequest.findMany({
+          where: { newEmail: { in: emails }, status: "PENDING" },
+          select: { newEmail: true },
+        })
+      : [],
+  ]);
+  const byEmail = new Map(existing.map((account) => [account.email, account]));
+  const pendingEmails = new Set(pending.map((request) => request.newEmail));
+  const existingIds = existing.map((account) => account.id);
+  const sharedIds = existing.filter((account) => TYPE_RULES[account.type].sharedMailbox).map((account) => account.id);
+  const [connections, mssAddresses] = await Promise.all([
+    sharedIds.length
+      ? tx.connectionAccount.findMany({
+          where: { mailboxId: { in: sharedIds } },
+          select: { mailboxId: true, account: { select: { email: true } } },
+        })
+      : [],
+    existingIds.length
+      ? tx.mssAddress.findMany({
+          where: { accountId: { in: existingIds } },
+          select: { accountId: true, address: true },
+        })
+      : [],
+  ]);
+  const connectionsOf = new Map<string, string[]>();
+  for (const link of connections) {
+    connectionsOf.set(link.mailboxId, [...(connectionsOf.get(link.mailboxId) ?? []), link.account.email]);
+  }
+  const mssOf = new Map(mssAddresses.map((mss) => [mss.accountId, mss.address]));
+
+  // each candidate through the form's schema
+  const valid: {
+    index: number;
+    row: FileRow;
+    email: string;
+    account: ExistingAccount | undefined;
+    profile: AccountProfile;
+  }[] = [];
+  for (const { index, row, email } of candidates) {
+    const account = email ? byEmail.get(email) : undefined;
+    const reject = (errors: RowError[]) => {
+      plans[index] = { kind: "rejected", line: row.line, errors };
+    };
+    const emailError = (reason: string) =>
+      reject([{ line: row.line, column: headerOf("email"), value: excerpt(row.values.email), reason }]);
+    if (account && !target.scope.has(account.structureId)) {
+      emailError("Adresse utilisée par un compte d'une autre structure : elle ne peut pas être importée ici");
+      continue;
+    }
+    if (!account && email && pendingEmails.has(email)) {
+      emailError("Cette adresse est demandée par un changement d'adresse en attente");
+      continue;
+    }
+    const merged = mergedRow(row, account, account ? (connectionsOf.get(account.id) ?? []) : []);
+    const input = rowToAccountInput(
+      merged,
+      account
+        ? {
+            notifyOnReception: account.notifyOnReception,
+            notifyDailyDigest: account.notifyDailyDigest,
+            notifyOnOpening: account.notifyOnOpening,
+          }
+        : target.defaults,
+    );
+    const { email: _email, ...profileInput } = input;
+    const parsed = account
+      ? UpdateAccountRequest.safeParse({ ...profileInput, version: account.version })
+      : CreateAccountRequest.safeParse(input);
+    if (!parsed.success) {
+      const errors: RowError[] = [];
+      const seen = new Set<string>();
+      for (const issue of parsed.error.issues) {
+        const column = columnOfIssue(issue.path);
+        const item = issue.path[0] === "connectionAccounts" ? issue.path[1] : undefined;
+        const value =
+          typeof item === "number"
+            ? ((input as { connectionAccounts?: string[] }).connectionAccounts?.[item] ?? null)
+            : column
+              ? excerpt(merged[column.key])
+              : null;
+        const key = `${column?.key ?? ""}|${issue.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        errors.push({
+          line: row.line,
+          column: column?.header ?? null,
+          value: excerpt(value ?? undefined),
+          reason: issue.message,
+        });
+      }
+      reject(errors);
+      continue;
+    }
+    // the profile alone (without the email a creation carries or the version an update names)
+    const {
+      email: _parsedEmail,
+      version: _version,
+      ...profile
+    } = parsed.data as AccountProfile & {
+      email?: string;
+      version?: number;
+    };
+    valid.push({ index, row, email: email as string, account, profile: profile as AccountProfile });
+  }
+
+  // references to other accounts (connection accounts, an APP's return address), as the form's server checks
+  const referenced = new Set<string>();
+  const returnAddresses = new Set<string>();
+  for (const { profile } of valid) {
+    if (profile.type === "ORG" || profile.type === "APP")
+      for (const email of profile.connectionAccounts) referenced.add(email);
+    if (profile.type === "APP") returnAddresses.add(profile.returnAddress);
+  }
+  const [referencedAccounts, owners] = await Promise.all([
+    referenced.size
+      ? tx.account.findMany({
+          where: { email: { in: [...referenced] } },
+          select: { email: true, type: true, state: true },
+        })
+      : [],
+    returnAddresses.size
+      ? tx.mssAddress.findMany({
+          where: { address: { in: [...returnAddresses] } },
+          select: { address: true, account: { select: { type: true } } },
+        })
+      : [],
+  ]);
+  const knownAccounts = new Map(
+    referencedAccounts.map((account) => [
+      account.email,
+      { type: account.type, rejected: account.state === "REJECTED" },
+    ]),
+  );
+  const ownerOf = new Map(owners.map((owner) => [owner.address, owner.account.type]));
+
+  for (const { index, row, email, account, profile } of valid) {
+    const errors: RowError[] = [];
+    const at = (key: LoaduserKey, reason: string, value?: string) =>
+      errors.push({ line: row.line, column: headerOf(key), value: excerpt(value ?? row.values[key]), reason });
+    if (profile.type === "ORG" || profile.type === "APP") {
+      for (const connection of profile.connectionAccounts) {
+        const known = memory.planned.get(connection) ?? knownAccounts.get(connection);
+        if (!known || connection === email) {
+          at("connectionAccounts", `Aucun compte Medimail MED, PER ou INT n'a l'adresse ${connection}`, connection);
+        } else if (!canBeConnectionAccount(known.type)) {
+          at(
+            "connectionAccounts",
+            `${connection} est un compte ${known.type} : seuls MED, PER et INT se connectent`,
+            connection,
+          );
+        } else if (known.rejected) {
+          at("connectionAccounts", `Le compte ${connection} est rejeté`, connection);
+        }
+      }
+    }
+    if (profile.type === "APP") {
+      const owner = ownerOf.get(profile.returnAddress);
+      if (!owner || !canOwnReturnAddress(owner)) {
+        at(
+          "returnAddress",
+          owner
+            ? `Cette adresse MSSanté est celle d'un compte ${owner} : il faut celle d'un compte PER, ORG ou INT`
+            : "Aucune boîte PER, ORG ou INT n'a cette adresse MSSanté",
+        );
+      }
+    }
+    const typeChanged = account !== undefined && profile.type !== account.type;
+    if (account && typeChanged) {
+      const mss = mssOf.get(account.id);
+      if (mss && !TYPE_RULES[profile.type].mssAddress) {
+        at("type", `Un compte ${profile.type} n'a pas de correspondance MSSanté : supprimez d'abord l'adresse ${mss}.`);
+      } else if (mss) {
+        const refusal = await quotaRefusal(tx, account.structureId, profile.type);
+        if (refusal) at("type", refusal);
+      }
+    }
+    if (errors.length > 0) {
+      plans[index] = { kind: "rejected", line: row.line, errors };
+      continue;
+    }
+    const columns = profileColumns(profile, email);
+    memory.planned.set(email, { type: profile.type, rejected: account?.state === "REJECTED" });
+    if (!account) {
+      plans[index] = { kind: "create", line: row.line, email, profile, columns };
+      continue;
+    }
+    const shared = profile.type === "ORG" || profile.type === "APP";
+    const connectionChanged = shared && !sameSet(profile.connectionAccounts, connectionsOf.get(account.id) ?? []);
+    const changed = connectionChanged || COMPARED.some((key) => columns[key] !== account[key]);
+    plans[index] = changed
+      ? { kind: "update", line: row.line, email, account, profile, columns, typeChanged, setsConnections: shared }
+      : { kind: "unchanged", line: row.line, email };
+  }
+  return plans as RowPlan[];
+}
+
+/**
+ * The row as the form would send it. For an existing account, columns the file does not have keep the account's
+ * values, and so does its address when the row's address cells are all empty (a new account gets the structure's
+ * address then, so re-importing the same file changes nothing).
+ */
+function mergedRow(row: FileRow, account: ExistingAccount | undefined, connections: string[]): LoaduserRow {
+  if (!account) {
+    return Object.fromEntries(
+      Object.keys(CELL_LIMITS).map((key) => [key, row.values[key as LoaduserKey] ?? ""]),
+    ) as LoaduserRow;
+  }
+  const current = accountToRow({ ...account, connectionAccounts: connections });
+  const merged = { ...current, ...row.values } as LoaduserRow;
+  if (ADDRESS_KEYS.every((key) => !(row.values[key] ?? "").trim())) {
+    for (const key of ADDRESS_KEYS) merged[key] = current[key];
+  }
+  return merged;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((item) => left.has(item));
+};
+
+/** The MSSanté quota a type change would exceed (the account keeps its address), as the account form checks it. */
+async function quotaRefusal(tx: DbTx, structureId: string, type: AccountType): Promise<string | null> {
+  if (type !== "PER" && type !== "ORG" && type !== "APP") return null;
+  const structure = await tx.structure.findUniqueOrThrow({
+    where: { id: structureId },
+    select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
+  });
+  const quota = { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[type];
+  if (quota === -1) return null;
+  const used = (await mssQuotaUsage(tx, structureId))[type];
+  return used >= quota
+    ? `Changement de type impossible : le quota d'adresses MSSanté ${type} de ${structure.name} est atteint (${used} sur ${quota}).`
+    : null;
+}
