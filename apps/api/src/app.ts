@@ -28,8 +28,13 @@ import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
 import { createScope } from "./modules/auth/scope.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
+import { exportsRoutes } from "./modules/bulk/exports.routes.ts";
+import { createExportsService } from "./modules/bulk/exports.service.ts";
 import { importsRoutes } from "./modules/bulk/imports.routes.ts";
 import { createImportsService } from "./modules/bulk/imports.service.ts";
+import { remindersRoutes } from "./modules/bulk/reminders.routes.ts";
+import { createRemindersService } from "./modules/bulk/reminders.service.ts";
+import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
@@ -163,6 +168,20 @@ export async function buildApp({
       await api.register(accountsRoutes, {
         service: accounts,
         links: createAccountLinksService({ db, scope, repository: accountsRepository, accounts }),
+      });
+      // bulk work of the accounts section: template, exports, reminders to every pre-registered user
+      await api.register(templateRoutes, { scope });
+      await api.register(exportsRoutes, {
+        service: createExportsService({ db, scope, accounts: accountsRepository }),
+      });
+      await api.register(remindersRoutes, {
+        service: createRemindersService({
+          db,
+          scope,
+          accounts: accountsRepository,
+          deliverMailSoon,
+          publicUrl,
+        }),
       });
       await api.register(importsRoutes, {
         service: createImportsService({

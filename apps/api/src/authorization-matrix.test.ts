@@ -403,6 +403,46 @@ const MATRIX: Record<string, Entry> = {
       payload: { isDefault: true },
     }),
   },
+  "GET /api/structures/:id/loaduser-template.xlsx": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/loaduser-template.xlsx` }),
+  },
+  "GET /api/structures/:id/exports/users.xlsx": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/exports/users.xlsx?daughters=true` }),
+  },
+  "GET /api/structures/:id/exports/users.csv": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/exports/users.csv` }),
+  },
+  "GET /api/structures/:id/exports/inactive-accounts.xlsx": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/exports/inactive-accounts.xlsx` }),
+  },
+  "GET /api/structures/:id/exports/last-reminder.xlsx": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/exports/last-reminder.xlsx` }),
+  },
+  "GET /api/structures/:id/reminders/last": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/reminders/last?daughters=true` }),
+  },
+  "POST /api/structures/:id/reminders": {
+    access: "structure",
+    write: true,
+    // B's administrator reminds; the operator right after gets 409 (a batch less than a minute ago), not 403
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/reminders`,
+      payload: { daughters: false },
+    }),
+  },
   "POST /api/registration": { access: "public" },
   "GET /api/registration/link": { access: "public" },
   "POST /api/registration/password": { access: "public" },

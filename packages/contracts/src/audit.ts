@@ -39,6 +39,7 @@ export const auditActionLabels = {
   "account.rejected": "Compte rejeté",
   "account.rehabilitated": "Compte réhabilité",
   "account.reminded": "Utilisateur relancé",
+  "account.reminded-all": "Utilisateurs préinscrits relancés",
   "account.registration-completed": "Inscription finalisée",
   "account.structure-changed": "Compte rattaché à une autre structure",
   "account.email-change-requested": "Changement d'adresse e-mail demandé",

@@ -10,4 +10,13 @@ export const LastReminder = z.object({
 export type LastReminder = z.infer<typeof LastReminder>;
 
 export const RemindAllRequest = z.object({ daughters: z.boolean().default(false) });
+/** count: accounts reminded by the batch (a batch resumed after an interruption counts them all); batchId null when none */
 export const RemindAllResult = z.object({ count: z.number().int(), batchId: z.uuid().nullable() });
+
+/** `?daughters=true`: the structure and all its descendants (exports, last reminder). */
+export const BulkScopeQuery = z.object({
+  daughters: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional(),
+});

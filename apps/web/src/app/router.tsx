@@ -9,6 +9,7 @@ import { LoginPage } from "../features/auth/routes/login-page.tsx";
 import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
+import { MssanteSectionPage } from "../features/mssante/routes/mssante-section-page.tsx";
 import { LinkPasswordPage } from "../features/registration/routes/link-password-page.tsx";
 import { RegistrationPage } from "../features/registration/routes/registration-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
@@ -44,7 +45,7 @@ export const router = createBrowserRouter([
               { path: "utilisateurs", element: <AccountsSectionPage /> },
               { path: "utilisateurs/nouveau", element: <CreateAccountPage /> },
               { path: "utilisateurs/:accountId", element: <AccountPage /> },
-              { path: "mssante", element: <SectionNotYetAvailable section="Gestion des utilisateurs MSSanté" /> },
+              { path: "mssante", element: <MssanteSectionPage /> },
               { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
             ],
           },

@@ -11,7 +11,7 @@ import { queueMail } from "../mail/outbox.ts";
 const SYSTEM_ACTOR = "Tâche nocturne";
 
 /** Only people's own mailboxes expire; ORG/APP mailboxes and console staff accounts do not. */
-const EXPIRING: Prisma.AccountWhereInput = {
+export const EXPIRING: Prisma.AccountWhereInput = {
   state: "VALIDATED",
   type: { in: ["MED", "PER", "INT"] },
   platformRole: null,

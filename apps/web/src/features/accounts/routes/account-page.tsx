@@ -9,6 +9,7 @@ import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { ApiError, apiGet } from "../../../lib/api-client.ts";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
+import { MssAddressDialog } from "../../mssante/components/mss-address-dialog.tsx";
 import { useAccount, usePasswordReset, useUpdateAccount } from "../api/accounts.ts";
 import {
   AccountFields,
@@ -37,7 +38,7 @@ export function AccountPage() {
 }
 
 function AccountView({ account }: { account: AccountDetail }) {
-  const [dialog, setDialog] = useState<"email" | "type" | "structure" | "password" | null>(null);
+  const [dialog, setDialog] = useState<"email" | "type" | "structure" | "password" | "mss" | null>(null);
   const [type, setType] = useState<AccountType>(account.type);
   const [notice, setNotice] = useState<string | null>(null);
   const passwordReset = usePasswordReset(account.id);
@@ -85,6 +86,11 @@ function AccountView({ account }: { account: AccountDetail }) {
             >
               Changer de structure
             </button>
+            {account.type !== "MED" && (
+              <button type="button" className="button button--secondary button--small" onClick={() => setDialog("mss")}>
+                {account.mssAddress ? "Modifier la correspondance MSSanté" : "Créer la correspondance MSSanté"}
+              </button>
+            )}
           </div>
         )}
       </header>
@@ -154,6 +160,7 @@ function AccountView({ account }: { account: AccountDetail }) {
         </Dialog>
       )}
       {dialog === "structure" && <ChangeStructureDialog account={account} onClose={() => setDialog(null)} />}
+      {dialog === "mss" && <MssAddressDialog accountId={account.id} onClose={() => setDialog(null)} />}
       {dialog === "password" && (
         <ConfirmDialog
           title="Réinitialiser le mot de passe ?"

@@ -1,0 +1,210 @@
+// Streamed downloads: an XLSX (exceljs's streaming writer, rows committed as they are written) or a CSV, written
+// batch by batch into the HTTP response. Nothing holds the whole file: each batch waits for the client to take the
+// previous one (backpressure), and a client that goes away stops the reading at the next batch.
+import { once } from "node:events";
+import { PassThrough, type Writable } from "node:stream";
+import { neutraliseCell } from "@medimail/contracts/loaduser";
+import { foldForSearch } from "@medimail/domain/text";
+import ExcelJS from "exceljs";
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const CSV_TYPE = "text/csv; charset=utf-8";
+
+/** Rows read from the database per query, and written per step. */
+export const EXPORT_BATCH = 1000;
+
+export interface Download {
+  filename: string;
+  contentType: string;
+  /** writes the whole file into `output` and ends it; stops (rejects) when `signal` aborts */
+  write(output: Writable, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Answers a download: headers first, then the body as it is produced. Call it only once every check that may
+ * refuse the request (scope, 404) has passed: after this, an error can only cut the download short.
+ */
+export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download): FastifyReply {
+  const output = new PassThrough();
+  const abort = new AbortController();
+  // the client went away (closed tab, cancelled download) before the end: stop reading the database
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  output.on("close", () => {
+    if (!output.readableEnded) abort.abort();
+  });
+  reply
+    .header("content-type", download.contentType)
+    .header("content-disposition", contentDisposition(download.filename))
+    .header("cache-control", "no-store")
+    .send(output);
+  download.write(output, abort.signal).catch((error: unknown) => {
+    if (abort.signal.aborted) request.log.info({ file: download.filename }, "download abandoned by the client");
+    else request.log.error({ err: error, file: download.filename }, "download failed while streaming");
+    output.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  return reply;
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** Waits until the client has taken what was written (the stream's buffer is below its high-water mark). */
+export async function drained(output: Writable, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  if (output.writableNeedDrain) await once(output, "drain", { signal });
+}
+
+/** Rejects when the signal aborts (to race a step that cannot be interrupted otherwise). */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+/** Keyset reading: `fetch(after)` answers the rows after the last row of the previous batch (none: the first). */
+export async function* batches<Row>(
+  fetch: (after: Row | undefined) => Promise<Row[]>,
+  signal: AbortSignal,
+  size = EXPORT_BATCH,
+): AsyncGenerator<Row[]> {
+  let after: Row | undefined;
+  for (;;) {
+    signal.throwIfAborted();
+    const rows = await fetch(after);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = rows.at(-1);
+  }
+}
+
+// --- names and dates --------------------------------------------------------------------------------------------
+
+const parisParts = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/Paris",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/**
+ * The instant as Paris's wall clock, for a spreadsheet cell: spreadsheets have no time zones, so "10:28 in Paris"
+ * must be written as 10:28.
+ */
+export function parisWallClock(instant: Date): Date {
+  const part = Object.fromEntries(parisParts.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+  return new Date(
+    Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0),
+  );
+}
+
+/** "2026-11-26", Paris's calendar day, for file names. */
+export const parisDay = (instant: Date) => parisWallClock(instant).toISOString().slice(0, 10);
+
+/** "utilisateurs-chu-de-toulouse-2026-11-26.xlsx" */
+export function exportFilename(prefix: string, structureName: string, now: Date, extension: "xlsx" | "csv"): string {
+  const slug =
+    foldForSearch(structureName)
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60)
+      .replace(/-+$/, "") || "structure";
+  return `${prefix}-${slug}-${parisDay(now)}.${extension}`;
+}
+
+// --- XLSX ---------------------------------------------------------------------------------------------------------
+
+export interface SheetColumn {
+  header: string;
+  width: number;
+  /** dates get a French date format */
+  date?: "date" | "date-time";
+}
+
+export type CellValue = string | Date | null;
+
+/** A streamed workbook on `output`; sheets are written one after the other (the zip takes them in order). */
+export function streamedWorkbook(output: Writable) {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: true,
+    useSharedStrings: false,
+    // level 1: about as small as the default level for this repetitive XML, and much faster
+    zip: { zlib: { level: 1 } },
+  });
+  workbook.creator = "Medimail";
+  workbook.created = new Date();
+  return {
+    /** Writes one sheet wholly (its rows from `rows`), then commits it. */
+    async sheet(
+      name: string,
+      columns: readonly SheetColumn[],
+      rows: AsyncIterable<CellValue[][]>,
+      signal: AbortSignal,
+    ): Promise<number> {
+      const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+      sheet.columns = columns.map((column) => ({
+        header: column.header,
+        width: column.width,
+        ...(column.date ? { style: { numFmt: column.date === "date" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm:ss" } } : {}),
+      }));
+      const header = sheet.getRow(1);
+      header.font = { bold: true };
+      header.commit();
+      let count = 0;
+      for await (const batch of rows) {
+        for (const values of batch) {
+          sheet.addRow(values.map((value) => (typeof value === "string" ? neutraliseCell(value) : value))).commit();
+        }
+        count += batch.length;
+        await drained(output, signal);
+      }
+      signal.throwIfAborted();
+      sheet.commit();
+      return count;
+    },
+    /** Ends the file (and the output stream); gives up if the client goes away while the end is written. */
+    async end(signal: AbortSignal): Promise<void> {
+      signal.throwIfAborted();
+      await Promise.race([workbook.commit(), aborted(signal)]);
+    },
+  };
+}
+
+// --- CSV ----------------------------------------------------------------------------------------------------------
+
+/** Excel (French settings) reads a UTF-8 file with a BOM and ";" between fields. */
+const BOM = "\uFEFF";
+const NEEDS_QUOTES = /[";\r\n]/;
+
+export function csvField(value: string): string {
+  const text = neutraliseCell(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (values: readonly string[]) => `${values.map(csvField).join(";")}\r\n`;
+
+/** A CSV written batch by batch: BOM, header line, one line per row; CRLF line ends. */
+export async function writeCsv(
+  output: Writable,
+  headers: readonly string[],
+  rows: AsyncIterable<string[][]>,
+  signal: AbortSignal,
+): Promise<void> {
+  output.write(BOM + csvLine(headers));
+  for await (const batch of rows) {
+    output.write(batch.map(csvLine).join(""));
+    await drained(output, signal);
+  }
+  signal.throwIfAborted();
+  output.end();
+}

@@ -1,0 +1,32 @@
+import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { signedIn } from "../auth/auth.hooks.ts";
+import type { Scope } from "../auth/scope.ts";
+import { sendDownload, XLSX_TYPE } from "./exports.writers.ts";
+import { buildLoaduserTemplate, TEMPLATE_FILENAME } from "./template.ts";
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+
+/** "Télécharger la dernière version du modèle loaduser" (from a structure's accounts section). */
+export const templateRoutes: FastifyPluginAsyncZod<{ scope: Scope }> = async (app, { scope }) => {
+  app.get(
+    "/structures/:id/loaduser-template.xlsx",
+    {
+      schema: {
+        tags: ["bulk"],
+        summary: "Modèle loaduser (XLSX) : onglet Utilisateurs avec listes déroulantes et exemple, onglet Consignes",
+        params: IdParams,
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      await scope.require(signedIn(request).principal, "read", request.params.id);
+      const file = await buildLoaduserTemplate();
+      return sendDownload(request, reply, {
+        filename: TEMPLATE_FILENAME,
+        contentType: XLSX_TYPE,
+        write: async (output) => void output.end(file),
+      });
+    },
+  );
+};
