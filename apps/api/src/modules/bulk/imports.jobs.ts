@@ -27,14 +27,13 @@ import {
 } from "./imports.plan.ts";
 import { type FileRow, headerOf, openRows } from "./imports.rows.ts";
 
-/** Rows per transaction: a crash loses at most this much work, and locks are held this long. */
-export const IMPORT_BATCH_ROWS = 500;
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
 export const IMPORT_KEEP_DAYS = 7;
 
 export interface ImportsJobOptions {
   /** the console's address, for the links in the pre-registration mails */
   publicUrl: string;
+  /** rows per transaction (default: the jobs' JOB_BATCH_SIZE): a crash loses at most one batch of work */
   batchRows?: number;
   /** tests: called after each committed batch (throwing there simulates a crash between two batches) */
   afterBatch?: (importId: string, appliedRows: number) => void | Promise<void>;
@@ -45,7 +44,7 @@ export interface ImportsJobOptions {
  * queue), and empties the files of imports older than IMPORT_KEEP_DAYS.
  */
 export function createImportsJob(options: ImportsJobOptions) {
-  return async function applyImports({ db, clock, log }: JobContext): Promise<JobResult> {
+  return async function applyImports({ db, clock, log, batchSize }: JobContext): Promise<JobResult> {
     const now = clock.now();
     const purged = await db.importJob.updateMany({
       where: {
@@ -65,7 +64,11 @@ export function createImportsJob(options: ImportsJobOptions) {
     let failed = 0;
     for (const { id } of waiting) {
       try {
-        processed += await applyImport(db, id, { ...options, now: () => clock.now() });
+        processed += await applyImport(db, id, {
+          ...options,
+          batchRows: options.batchRows ?? batchSize,
+          now: () => clock.now(),
+        });
       } catch (error) {
         // a file that can no longer be read will not be read at the next attempt either; anything else is retried
         if (!(error instanceof ImportFileRefused)) throw error;
@@ -86,7 +89,7 @@ export async function applyImport(
   importId: string,
   options: ImportsJobOptions & { now: () => Date },
 ): Promise<number> {
-  const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+  const batchRows = options.batchRows ?? 200;
   const job = await db.importJob.findUnique({
     where: { id: importId },
     select: {

@@ -13,9 +13,10 @@ import {
 } from "@medimail/contracts/loaduser";
 import type { DbTx, Prisma } from "@medimail/db/client";
 import { canBeConnectionAccount, canOwnReturnAddress, TYPE_RULES } from "@medimail/domain/account-types";
+import { AppError } from "../../lib/errors.ts";
 import { profileColumns } from "../accounts/account-profile.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
-import { mssQuotaUsage } from "../structures/structures.repository.ts";
+import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
 
 /** The structure an import is made in: new accounts land there; accounts of it and its daughters may be updated. */
@@ -410,9 +411,14 @@ export async function planRows(
       const mss = mssOf.get(account.id);
       if (mss && !TYPE_RULES[profile.type].mssAddress) {
         at("type", `Un compte ${profile.type} n'a pas de correspondance MSSanté : supprimez d'abord l'adresse ${mss}.`);
-      } else if (mss) {
-        const refusal = await quotaRefusal(tx, account.structureId, profile.type);
-        if (refusal) at("type", refusal);
+      } else if (mss && quotaBucket(profile.type) !== quotaBucket(account.type)) {
+        // the account keeps its address, which then counts against another quota (as the account form checks)
+        try {
+          await requireQuota(tx, account.structureId, profile.type, "Changement de type impossible");
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          at("type", error.message);
+        }
       }
     }
     if (errors.length > 0) {
@@ -458,18 +464,3 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   const left = new Set(a);
   return left.size === new Set(b).size && b.every((item) => left.has(item));
 };
-
-/** The MSSanté quota a type change would exceed (the account keeps its address), as the account form checks it. */
-async function quotaRefusal(tx: DbTx, structureId: string, type: AccountType): Promise<string | null> {
-  if (type !== "PER" && type !== "ORG" && type !== "APP") return null;
-  const structure = await tx.structure.findUniqueOrThrow({
-    where: { id: structureId },
-    select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
-  });
-  const quota = { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[type];
-  if (quota === -1) return null;
-  const used = (await mssQuotaUsage(tx, structureId))[type];
-  return used >= quota
-    ? `Changement de type impossible : le quota d'adresses MSSanté ${type} de ${structure.name} est atteint (${used} sur ${quota}).`
-    : null;
-}
