@@ -844,7 +844,7 @@ describe("changing the type of mailbox", () => {
     });
     expect(toOrg.statusCode).toBe(409);
     expect(toOrg.json().message).toBe(
-      "Changement de type impossible : le quota d'adresses MSSanté ORG de Clinique aux quotas est atteint (1 sur 1).",
+      "Changement de type impossible : le quota d'adresses MSSanté « Organisationnel » de Clinique aux quotas est atteint (1 sur 1).",
     );
     const toApp = await send(w.admin, "PUT", `/api/accounts/${per.id}`, {
       ...editBody(seen, {
@@ -854,7 +854,7 @@ describe("changing the type of mailbox", () => {
       }),
     });
     expect(toApp.statusCode).toBe(409);
-    expect(toApp.json().message).toContain("quota d'adresses MSSanté APP");
+    expect(toApp.json().message).toContain("quota d'adresses MSSanté « Applicatif »");
     expect((await detail(per.id)).type).toBe("PER");
 
     await t.db.structure.update({ where: { id: structure.id }, data: { quotaOrg: -1 } });
@@ -933,7 +933,7 @@ describe("changing structure", () => {
     const full = await send(w.admin, "PUT", `/api/accounts/${mover.id}/structure`, { version: 1, structureId: to.id });
     expect(full.statusCode).toBe(409);
     expect(full.json().message).toBe(
-      "Changement de structure impossible : le quota d'adresses MSSanté PER de Sans domaine B est atteint (0 sur 0).",
+      "Changement de structure impossible : le quota d'adresses MSSanté « Personnel et personnel Interne » de Sans domaine B est atteint (0 sur 0).",
     );
     await t.db.structure.update({ where: { id: to.id }, data: { quotaPer: -1 } });
     const ok = await send(w.admin, "PUT", `/api/accounts/${mover.id}/structure`, { version: 1, structureId: to.id });
