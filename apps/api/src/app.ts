@@ -36,6 +36,8 @@ import { remindersRoutes } from "./modules/bulk/reminders.routes.ts";
 import { createRemindersService } from "./modules/bulk/reminders.service.ts";
 import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
+import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
+import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
@@ -146,6 +148,7 @@ export async function buildApp({
   const login = createLoginService({ db, settings, deliverMailSoon });
   const psc = settings.psc ? createPscService({ db, client: createPscClient(settings.psc), login }) : null;
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
+  const feedReport = createFeedReportService({ db, scope });
 
   await app.register(healthRoutes, { pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) });
   await app.register(
@@ -157,12 +160,13 @@ export async function buildApp({
       await api.register(structuresRoutes, { service: structures });
       await api.register(structureSettingsRoutes, {
         service: createStructureSettingsService({ db, scope, communes }),
-        overview: createStructureOverviewService({ db, scope }),
+        overview: createStructureOverviewService({ db, scope, feedReport }),
       });
       await api.register(structureOptionsRoutes, {
         service: createStructureOptionsService({ db, scope, communes }),
       });
       await api.register(geoRoutes, { communes });
+      await api.register(feedReportRoutes, { service: feedReport });
       const accountsRepository = createAccountsRepository(db);
       const accounts = createAccountsService({ db, scope, repository: accountsRepository, deliverMailSoon, publicUrl });
       await api.register(accountsRoutes, {

@@ -132,6 +132,21 @@ const MATRIX: Record<string, Entry> = {
     write: false,
     request: (world) => ({ url: `/api/structures/${world.structureB}/overview` }),
   },
+  "GET /api/structures/:id/feed-report": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/feed-report?daughters=true` }),
+  },
+  "GET /api/structures/:id/feed-report.xlsx": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/feed-report.xlsx` }),
+  },
+  "GET /api/structures/:id/feed-report.pdf": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/feed-report.pdf?daughters=true` }),
+  },
   "GET /api/structures/:id/settings": {
     access: "structure",
     write: false,

@@ -3,12 +3,22 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { parisDayStart } from "@medimail/domain/paris-time";
 import type { Scope } from "../auth/scope.ts";
+import type { FeedReportService } from "../feed-report/feed-report.service.ts";
 import { mssQuotaUsage } from "./structures.repository.ts";
 
 const DAYS = 30;
 
 /** The structure's home: counts by state and type, MSSanté use against quotas, pending work, recent mail. */
-export function createStructureOverviewService({ db, scope }: { db: Db; scope: Scope }) {
+export function createStructureOverviewService({
+  db,
+  scope,
+  feedReport,
+}: {
+  db: Db;
+  scope: Scope;
+  /** the feed report's counts (the structure alone); without it the home shows none */
+  feedReport?: Pick<FeedReportService, "counts">;
+}) {
   return {
     async get(principal: Principal, id: string, now = new Date()): Promise<StructureOverview> {
       await scope.require(principal, "read", id);
@@ -18,7 +28,7 @@ export function createStructureOverviewService({ db, scope }: { db: Db; scope: S
         parisDay.format(new Date(now.getTime() - (DAYS - 1 - index) * 86_400_000)),
       );
       const since = parisDayStart(days[0] as string);
-      const [byStateAndType, used, structure, pendingEmailChanges, messages] = await Promise.all([
+      const [byStateAndType, used, structure, pendingEmailChanges, messages, feed] = await Promise.all([
         db.account.groupBy({ by: ["state", "type"], where: { structureId: id }, _count: { _all: true } }),
         mssQuotaUsage(db, id),
         db.structure.findUniqueOrThrow({ where: { id }, select: { quotaPer: true, quotaOrg: true, quotaApp: true } }),
@@ -30,6 +40,7 @@ export function createStructureOverviewService({ db, scope }: { db: Db; scope: S
             FROM message
            WHERE structure_id = ${id}::uuid AND sent_at >= ${since}
            GROUP BY 1 ORDER BY 1`,
+        feedReport?.counts(id) ?? null,
       ]);
       const accountsByState = { PREREGISTERED: 0, PENDING_VALIDATION: 0, VALIDATED: 0, REJECTED: 0 };
       const accountsByType = { MED: 0, PER: 0, INT: 0, ORG: 0, APP: 0 };
@@ -54,6 +65,7 @@ export function createStructureOverviewService({ db, scope }: { db: Db; scope: S
         },
         pendingEmailChanges,
         messagesPerDay,
+        feedReport: feed,
       };
     },
   };
