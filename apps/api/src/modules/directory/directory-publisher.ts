@@ -1,0 +1,49 @@
+import type { AccountType } from "@medimail/db/client";
+import type { DirectoryEntryData } from "./directory-entry.ts";
+
+/** One change sent to the national directory. */
+export type FeedEntry =
+  | { id: string; action: "CREATE" | "UPDATE"; address: string; accountId: string | null; data: DirectoryEntryData }
+  | {
+      id: string;
+      action: "DELETE";
+      address: string;
+      accountId: string | null;
+      /** the type the directory holds the address under */
+      data: { address: string; type: AccountType };
+    };
+
+/**
+ * A batch of one night's publication. `key` (run date + batch number) is the same every time this batch is
+ * handed over, and so is its content: a publisher that remembers the keys it took (or, per entry, the ids) turns
+ * the job's at-least-once delivery into exactly once.
+ */
+export interface FeedBatch {
+  key: string;
+  /** the Paris day published, YYYY-MM-DD */
+  runDate: string;
+  /** 1, 2, … within the day */
+  batch: number;
+  /** deletions first (a type or address change is a DELETE then a CREATE) */
+  entries: FeedEntry[];
+}
+
+/**
+ * Where the nightly publication sends its changes. `publish` resolves once the directory (or the file) holds the
+ * batch durably; it may be called again with a batch it already took (after a crash between the two) and must
+ * then do nothing. A rejection stops the run; the next run sends the same batch again.
+ */
+export interface DirectoryPublisher {
+  /** shown on the publication's record (e.g. the feed folder) */
+  readonly target: string;
+  publish(batch: FeedBatch): Promise<void>;
+}
+
+/** Deletions, then creations, then updates; by address within each: the order a batch is handed over in. */
+export function orderEntries<T extends { action: string; address: string }>(entries: T[]): T[] {
+  const rank: Record<string, number> = { DELETE: 0, CREATE: 1, UPDATE: 2 };
+  return [...entries].sort(
+    (a, b) =>
+      (rank[a.action] ?? 3) - (rank[b.action] ?? 3) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
+  );
+}
