@@ -88,12 +88,24 @@ export const ConfigSchema = z.object({
   PSC_ACR_VALUES: z.string().min(1).default("eidas1"),
   /** development only: run a local OpenID provider standing in for PSC on this port (0 = off) */
   PSC_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(3099),
+  /** folder the nightly publication writes the national directory's feed to (FHIR Bundles, one file per batch);
+   *  unset = `directory-feed` in DATA_DIR. Relative paths are from the repository root */
+  DIRECTORY_FEED_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((dir) => (dir ? path.resolve(REPOSITORY_ROOT, dir) : undefined)),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** Where the nightly publication writes the national directory's feed. */
+export function directoryFeedDirOf(config: Pick<Config, "DIRECTORY_FEED_DIR" | "DATA_DIR">): string {
+  return config.DIRECTORY_FEED_DIR ?? path.join(config.DATA_DIR, "directory-feed");
+}
 
 /** Reads and validates the environment; one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

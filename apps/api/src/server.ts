@@ -1,7 +1,7 @@
 import { DEMO_PSC_SUBJECT } from "@medimail/db/seed/demo";
 import pino from "pino";
 import { buildApp } from "./app.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, directoryFeedDirOf, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
@@ -26,6 +26,7 @@ async function main() {
     databaseUrl: database.url,
     log: logger,
     publicUrl,
+    directoryFeedDir: directoryFeedDirOf(config),
   });
   const app = await buildApp({
     db: database.db,

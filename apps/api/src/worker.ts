@@ -1,5 +1,5 @@
 import pino from "pino";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, directoryFeedDirOf, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 
@@ -17,6 +17,7 @@ async function main() {
     databaseUrl: database.url,
     log: logger,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    directoryFeedDir: directoryFeedDirOf(config),
   });
   logger.info("worker started");
   const stop = async (signal: string) => {

@@ -1,6 +1,7 @@
 import type { Db } from "@medimail/db/client";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
+import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "../modules/mail/smtp-catcher.ts";
 import { type Clock, systemClock } from "./job-definition.ts";
@@ -28,6 +29,8 @@ export interface BackgroundOptions {
   schedulerIntervalMs?: number;
   /** the console's address as browsers reach it, for links in mails written by jobs */
   publicUrl?: string;
+  /** folder the nightly directory publication writes its feed to (default: a folder of the system's temp dir) */
+  directoryFeedDir?: string;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function startBackground({
   clock = systemClock,
   schedulerIntervalMs = 20_000,
   publicUrl,
+  directoryFeedDir,
 }: BackgroundOptions) {
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
@@ -59,7 +63,12 @@ export async function startBackground({
   }
   const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
   const mailDomain = config.MAIL_FROM.match(/@([^>\s]+)/)?.[1] ?? "medimail-admin.local";
-  const definitions = createJobDefinitions({ mailer, mailDomain, ...(publicUrl ? { publicUrl } : {}) });
+  const definitions = createJobDefinitions({
+    mailer,
+    mailDomain,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(directoryFeedDir ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) } : {}),
+  });
   const queue = await createJobQueue({
     connectionString: databaseUrl,
     definitions,

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { createAccounts, createStructure } from "@medimail/db/seed/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +16,7 @@ import { JOB_NAMES } from "./registry.ts";
  */
 const t = useTestDb();
 let catcher: SmtpCatcher;
+let feedDir: string;
 let queue: JobQueue;
 const workers: ChildProcess[] = [];
 const DAY = 86_400_000;
@@ -21,6 +24,7 @@ const COUNT = 300;
 
 beforeAll(async () => {
   catcher = await startSmtpCatcher();
+  feedDir = await mkdtemp(path.join(os.tmpdir(), "medimail-feed-crash-"));
   const definitions = Object.values(JOB_NAMES).map((name) => ({
     name,
     label: name,
@@ -46,6 +50,7 @@ async function startWorker(): Promise<ChildProcess> {
       JOB_BATCH_SIZE: "10",
       JOBS_SUPERVISE_SECONDS: "1",
       JOBS_RETRY_DELAY_SECONDS: "0",
+      DIRECTORY_FEED_DIR: feedDir,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -154,6 +159,27 @@ describe("a worker killed in the middle of a job", { timeout: 120_000 }, () => {
     expect(await purged()).toBe(COUNT);
     expect(await t.db.account.count({ where: { structureId: structure.id } })).toBe(0);
     expect(await t.db.auditEvent.count({ where: { action: "account.definitively-rejected" } })).toBe(COUNT);
+  });
+
+  it("directory publication: every change in the feed once", async () => {
+    const structure = await createStructure(t.db, { mssDomain: "crash.mssante.fr" });
+    const accounts = await createAccounts(t.db, structure.id, COUNT);
+    await t.db.mssAddress.createMany({
+      data: accounts.map((account, i) => ({ accountId: account.id as string, address: `bal.${i}@crash.mssante.fr` })),
+    });
+    const published = () =>
+      t.db.mssAddress.count({ where: { address: { endsWith: "@crash.mssante.fr" }, publicationStatus: "PUBLISHED" } });
+    await runKilledMidway(JOB_NAMES.directoryPublication, published, COUNT);
+
+    expect(await t.db.directoryFeedEntry.count({ where: { address: { endsWith: "@crash.mssante.fr" } } })).toBe(COUNT);
+    expect(await t.db.directoryFeedEntry.count({ where: { sentAt: null } })).toBe(0);
+    const addresses: string[] = [];
+    for (const name of (await readdir(feedDir)).filter((file) => file.endsWith(".json"))) {
+      const bundle = JSON.parse(await readFile(path.join(feedDir, name), "utf8"));
+      for (const entry of bundle.entry) addresses.push(entry.resource.telecom[0].value);
+    }
+    expect(addresses.length).toBe(COUNT);
+    expect(new Set(addresses).size).toBe(COUNT);
   });
 
   it("outbox: every mail sent, none twice but the one in flight at the kill (same Message-ID)", async () => {

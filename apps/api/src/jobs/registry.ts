@@ -1,6 +1,11 @@
+import os from "node:os";
+import path from "node:path";
 import { processInactiveAccounts, purgeDefinitiveRejections } from "../modules/accounts/accounts.jobs.ts";
 import { purgeSignInLeftovers } from "../modules/auth/auth.jobs.ts";
 import { createImportsJob } from "../modules/bulk/imports.jobs.ts";
+import { createDirectoryPublicationJob } from "../modules/directory/directory.jobs.ts";
+import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
+import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { applyEmailChanges } from "../modules/email-changes/email-changes.jobs.ts";
 import type { Mailer } from "../modules/mail/mailer.ts";
 import { createOutboxDeliveryJob } from "../modules/mail/outbox.jobs.ts";
@@ -12,6 +17,7 @@ export const JOB_NAMES = {
   definitiveRejection: "accounts.definitive-rejection",
   outbox: "mail.outbox",
   signInCleanup: "auth.cleanup",
+  directoryPublication: "directory.publish",
   imports: "accounts.import",
 } as const;
 
@@ -20,11 +26,14 @@ export function createJobDefinitions({
   mailer,
   mailDomain,
   publicUrl = "http://localhost:3000",
+  directoryPublisher = createFhirFilePublisher(path.join(os.tmpdir(), "medimail-directory-feed")),
 }: {
   mailer: Mailer;
   mailDomain: string;
   /** the console's address, for links in mails written by jobs */
   publicUrl?: string;
+  /** where the nightly publication sends the directory's changes (default: FHIR files in the system's temp folder) */
+  directoryPublisher?: DirectoryPublisher;
 }): JobDefinition[] {
   return [
     {
@@ -49,6 +58,16 @@ export function createJobDefinitions({
         "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
       cron: "0 4 * * *",
       handler: purgeDefinitiveRejections,
+    },
+    {
+      name: JOB_NAMES.directoryPublication,
+      label: "Publication dans l'annuaire national",
+      description:
+        "Publie dans l'annuaire national MSSanté les créations, modifications et suppressions de correspondances du jour ; les adresses en erreur bloquante sont retenues et signalées.",
+      // after the night's other account jobs (email changes 03:00, inactivity 03:30, rejections 04:00), so that
+      // what they change or delete reaches the directory the same night
+      cron: "0 5 * * *",
+      handler: createDirectoryPublicationJob({ publisher: directoryPublisher }),
     },
     {
       name: JOB_NAMES.signInCleanup,

@@ -48,11 +48,10 @@ function useMssMutation<T, R>(mutationFn: (body: T) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ["structures"] }),
-        queryClient.invalidateQueries({ queryKey: ["accounts"] }),
-      ]);
+    // not awaited: the caller's own onSuccess (closing a dialog) must not wait for every list to reload
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["structures"] });
+      void queryClient.invalidateQueries({ queryKey: ["accounts"] });
     },
   });
 }

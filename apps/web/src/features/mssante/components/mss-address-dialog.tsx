@@ -18,7 +18,8 @@ export function MssAddressDialog({ accountId, onClose }: { accountId: string; on
       title={detail.data?.address ? "Modifier la correspondance MSSanté" : "Ajout d'une adresse MSSanté associée"}
       onClose={onClose}
     >
-      {detail.isPending ? (
+      {/* the form starts from what the server says now, never from an older cached answer */}
+      {detail.isPending || !detail.isFetchedAfterMount ? (
         <Loading />
       ) : detail.isError ? (
         <ErrorState error={detail.error} />

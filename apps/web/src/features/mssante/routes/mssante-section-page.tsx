@@ -1,6 +1,6 @@
 import { type MssListItem, MssTab, publicationStatusLabels } from "@medimail/contracts/mssante";
 import type { StructureDetail } from "@medimail/contracts/structures";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import { Link, useOutletContext, useSearchParams } from "react-router";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
@@ -189,6 +189,9 @@ function MssTable({
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<MssListItem | null>(null);
   const remove = useDeleteMssAddress();
+  // a dialog belongs to the tab it was opened from
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the tab changes, on purpose
+  useEffect(() => setEditing(null), [params.tab]);
 
   if (list.isPending) return <Loading label="Chargement des comptes…" />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
