@@ -8,6 +8,7 @@ import { RequireSession } from "../features/auth/components/require-session.tsx"
 import { LoginPage } from "../features/auth/routes/login-page.tsx";
 import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
+import { FeedReportPage } from "../features/feed-report/routes/feed-report-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { MssanteSectionPage } from "../features/mssante/routes/mssante-section-page.tsx";
 import { LinkPasswordPage } from "../features/registration/routes/link-password-page.tsx";
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
               { path: "utilisateurs/nouveau", element: <CreateAccountPage /> },
               { path: "utilisateurs/:accountId", element: <AccountPage /> },
               { path: "mssante", element: <MssanteSectionPage /> },
+              { path: "mssante/rapport", element: <FeedReportPage /> },
               { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
             ],
           },

@@ -89,7 +89,7 @@ export function createFeedReportRepository(db: DbTx) {
     /** Whether an extraction was imported: without one the rules that need the referential are not evaluated. */
     async referentialLoaded(): Promise<boolean> {
       const [row] = await db.$queryRaw<{ loaded: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM ref_professional) AND EXISTS (SELECT 1 FROM ref_structure) AS loaded`;
+        SELECT EXISTS (SELECT 1 FROM ref_professional) AS loaded`;
       return row?.loaded ?? false;
     },
 

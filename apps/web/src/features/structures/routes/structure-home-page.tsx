@@ -35,6 +35,16 @@ export function StructureHomePage() {
               {data.pendingEmailChanges > 1 ? "s" : ""} d'adresse e-mail en attente
             </Link>
           </li>
+          {data.feedReport && (
+            <li>
+              <Link to="../mssante/rapport">
+                Rapport d'alimentation : <strong>{data.feedReport.blocking.toLocaleString("fr-FR")}</strong> erreur
+                {data.feedReport.blocking > 1 ? "s" : ""} bloquante{data.feedReport.blocking > 1 ? "s" : ""},{" "}
+                <strong>{data.feedReport.warning.toLocaleString("fr-FR")}</strong> warning
+                {data.feedReport.warning > 1 ? "s" : ""}
+              </Link>
+            </li>
+          )}
         </ul>
       </section>
       <section aria-labelledby="states-title" className="card">

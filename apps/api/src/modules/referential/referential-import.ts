@@ -1,0 +1,199 @@
+// Loads an extraction of the national referential (professionals and their practice places, or FINESS structures)
+// into ref_professional, ref_practice_place and ref_structure. The file is read line by line (a 2-million-line
+// extraction never sits in memory) and written in batches of multi-row INSERT … ON CONFLICT (one statement per
+// table per batch, the rows passed as arrays). Re-importing the same file changes nothing.
+//
+// A full professionals extraction lists everyone the directory knows: once it is loaded, the professionals it no
+// longer lists are marked not current (is_current = false, MSS043: their RPPS/ADELI is no longer the valid national
+// id — typically an ADELI replaced by an RPPS) and the practice places it no longer lists are removed. `partial`
+// (an extract of the file, a sample) skips that step. So does a file with more than 1 % (and 10) malformed lines: the
+// professionals on those lines would be wrongly marked.
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { DbTx } from "@medimail/db/client";
+import {
+  type ProfessionalRecord,
+  parseFinessLine,
+  parseProfessionalLine,
+  professionalColumns,
+  type ReferentialKind,
+  type StructureRecord,
+} from "./referential-files.ts";
+
+export const IMPORT_BATCH = 2000;
+const KEPT_ERRORS = 100;
+
+export interface ImportOptions {
+  /** the file is an extract: do not mark what it does not list */
+  partial?: boolean;
+  batchSize?: number;
+  /** "latin1" for an extraction saved in ISO-8859-1; UTF-8 otherwise */
+  encoding?: BufferEncoding;
+}
+
+export interface ImportReport {
+  kind: ReferentialKind;
+  lines: number;
+  /** lines turned into records (a professional with three activities counts three) */
+  records: number;
+  professionals: number;
+  practicePlaces: number;
+  structures: number;
+  batches: number;
+  malformed: number;
+  /** the first malformed lines: number (1 = first line of the file) and reason */
+  errors: { line: number; reason: string }[];
+  /** professionals marked not current, places removed (null: step skipped) */
+  markedNotCurrent: number | null;
+  placesRemoved: number | null;
+}
+
+export function importReferentialFile(db: DbTx, kind: ReferentialKind, path: string, options: ImportOptions = {}) {
+  return importReferential(db, kind, createReadStream(path, { encoding: options.encoding ?? "utf8" }), options);
+}
+
+export async function importReferential(
+  db: DbTx,
+  kind: ReferentialKind,
+  input: Readable,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? IMPORT_BATCH;
+  if (!input.readableEncoding) input.setEncoding(options.encoding ?? "utf8");
+  const [{ now: runStart }] = (await db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`) as [{ now: Date }];
+  const report: ImportReport = {
+    kind,
+    lines: 0,
+    records: 0,
+    professionals: 0,
+    practicePlaces: 0,
+    structures: 0,
+    batches: 0,
+    malformed: 0,
+    errors: [],
+    markedNotCurrent: null,
+    placesRemoved: null,
+  };
+  const malformed = (line: number, reason: string) => {
+    report.malformed++;
+    if (report.errors.length < KEPT_ERRORS) report.errors.push({ line, reason });
+  };
+
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  if (kind === "professionals") {
+    let columns: ReturnType<typeof professionalColumns> | null = null;
+    let fieldCount = 0;
+    let batch: ProfessionalRecord[] = [];
+    for await (const line of lines) {
+      report.lines++;
+      if (!columns) {
+        columns = professionalColumns(line);
+        fieldCount = line.split("|").length;
+        continue;
+      }
+      const parsed = parseProfessionalLine(line, columns, fieldCount);
+      if (parsed.ok === "skip") continue;
+      if (!parsed.ok) {
+        malformed(report.lines, parsed.reason);
+        continue;
+      }
+      batch.push(parsed.record);
+      if (batch.length >= batchSize) {
+        await writeProfessionals(db, batch, runStart, report);
+        batch = [];
+      }
+    }
+    if (!columns) throw new Error("fichier des professionnels vide : la ligne d'en-tête manque");
+    if (batch.length > 0) await writeProfessionals(db, batch, runStart, report);
+    if (!options.partial && report.malformed <= Math.max(10, report.lines / 100)) {
+      report.markedNotCurrent = await db.$executeRaw`
+        UPDATE ref_professional SET is_current = false WHERE imported_at < ${runStart} AND is_current`;
+      report.placesRemoved = await db.$executeRaw`DELETE FROM ref_practice_place WHERE imported_at < ${runStart}`;
+    }
+  } else {
+    let batch: StructureRecord[] = [];
+    for await (const line of lines) {
+      report.lines++;
+      const parsed = parseFinessLine(line);
+      if (parsed.ok === "skip") continue;
+      if (!parsed.ok) {
+        malformed(report.lines, parsed.reason);
+        continue;
+      }
+      batch.push(parsed.record);
+      if (batch.length >= batchSize) {
+        await writeStructures(db, batch, runStart, report);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await writeStructures(db, batch, runStart, report);
+  }
+  return report;
+}
+
+/** The last record of each key (a batch may list the same professional or place twice). */
+function lastOf<T>(records: T[], key: (record: T) => string): T[] {
+  return [...new Map(records.map((record) => [key(record), record])).values()];
+}
+
+async function writeProfessionals(db: DbTx, batch: ProfessionalRecord[], runStart: Date, report: ImportReport) {
+  report.batches++;
+  report.records += batch.length;
+  const people = lastOf(batch, (record) => record.nationalId);
+  const column = <K extends keyof ProfessionalRecord>(key: K) => people.map((record) => record[key]);
+  report.professionals += await db.$executeRaw`
+    INSERT INTO ref_professional AS r
+           (national_id, id_type, rpps, adeli, last_name, first_name, profession_code, category_code, is_current, imported_at)
+    SELECT t.*, true, ${runStart}::timestamptz
+      FROM unnest(${column("nationalId")}::text[], ${column("idType")}::text[], ${column("rpps")}::text[],
+                  ${column("adeli")}::text[], ${column("lastName")}::text[], ${column("firstName")}::text[],
+                  ${column("professionCode")}::text[], ${column("categoryCode")}::text[]) AS t
+    ON CONFLICT (national_id) DO UPDATE
+       SET id_type = EXCLUDED.id_type, rpps = EXCLUDED.rpps, adeli = EXCLUDED.adeli, last_name = EXCLUDED.last_name,
+           first_name = EXCLUDED.first_name, profession_code = EXCLUDED.profession_code,
+           category_code = EXCLUDED.category_code, is_current = true, imported_at = EXCLUDED.imported_at`;
+
+  const places = lastOf(
+    batch.flatMap((record) => (record.place ? [{ nationalId: record.nationalId, ...record.place }] : [])),
+    (place) => `${place.nationalId}|${place.structureIdentifier}`,
+  );
+  if (places.length === 0) return;
+  // the structures of the activities: a SIRET-only practice (a liberal practice) is known only from this file;
+  // those the FINESS extraction already holds keep its data
+  const sites = lastOf(places, (place) => place.structureIdentifier);
+  report.structures += await db.$executeRaw`
+    INSERT INTO ref_structure (identifier, identifier_type, name, finess_legal, siret, postcode, city, imported_at)
+    SELECT t.identifier, t.type::"StructureIdentifierType", coalesce(t.name, ''), t.legal, t.siret, t.postcode, t.city,
+           ${runStart}::timestamptz
+      FROM unnest(${sites.map((s) => s.structureIdentifier)}::text[], ${sites.map((s) => s.identifierType)}::text[],
+                  ${sites.map((s) => s.name)}::text[], ${sites.map((s) => s.finessLegal)}::text[],
+                  ${sites.map((s) => s.siret)}::text[], ${sites.map((s) => s.postcode)}::text[],
+                  ${sites.map((s) => s.city)}::text[]) AS t(identifier, type, name, legal, siret, postcode, city)
+    ON CONFLICT (identifier) DO NOTHING`;
+  report.practicePlaces += await db.$executeRaw`
+    INSERT INTO ref_practice_place (id, national_id, structure_identifier, finess_site, siret, name, imported_at)
+    SELECT gen_random_uuid(), t.*, ${runStart}::timestamptz
+      FROM unnest(${places.map((p) => p.nationalId)}::text[], ${places.map((p) => p.structureIdentifier)}::text[],
+                  ${places.map((p) => p.finessSite)}::text[], ${places.map((p) => p.siret)}::text[],
+                  ${places.map((p) => p.name)}::text[]) AS t
+    ON CONFLICT (national_id, structure_identifier) DO UPDATE
+       SET finess_site = EXCLUDED.finess_site, siret = EXCLUDED.siret, name = EXCLUDED.name,
+           imported_at = EXCLUDED.imported_at`;
+}
+
+async function writeStructures(db: DbTx, batch: StructureRecord[], runStart: Date, report: ImportReport) {
+  report.batches++;
+  report.records += batch.length;
+  const rows = lastOf(batch, (record) => record.identifier);
+  const column = <K extends keyof StructureRecord>(key: K) => rows.map((record) => record[key]);
+  report.structures += await db.$executeRaw`
+    INSERT INTO ref_structure (identifier, identifier_type, name, finess_legal, siret, postcode, city, imported_at)
+    SELECT t.identifier, 'FINESS', t.name, t.legal, t.siret, t.postcode, t.city, ${runStart}::timestamptz
+      FROM unnest(${column("identifier")}::text[], ${column("name")}::text[], ${column("finessLegal")}::text[],
+                  ${column("siret")}::text[], ${column("postcode")}::text[], ${column("city")}::text[])
+           AS t(identifier, name, legal, siret, postcode, city)
+    ON CONFLICT (identifier) DO UPDATE
+       SET identifier_type = 'FINESS', name = EXCLUDED.name, finess_legal = EXCLUDED.finess_legal,
+           siret = EXCLUDED.siret, postcode = EXCLUDED.postcode, city = EXCLUDED.city, imported_at = EXCLUDED.imported_at`;
+}
