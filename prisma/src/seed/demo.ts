@@ -1,6 +1,7 @@
 import { hashPassword } from "@medimail/domain/password";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { AccountState, AccountType, Db, Prisma } from "../client.ts";
+import { seedDemoReferential } from "./demo-referential.ts";
 import { createRandom, FIRST_NAMES, LAST_NAMES, PROFESSIONS, type Random } from "./random.ts";
 
 export const DEMO_PASSWORD = "Medimail-demo-2026";
@@ -272,6 +273,27 @@ export async function seedDemo(
   await db.mssAddress.createMany({
     data: addresses.map(({ accountId, address, listed }) => ({ accountId, address, listed })),
   });
+  // the national referential as the ANS would list these structures and professionals (a few discrepancies)
+  const addressed = new Set(addresses.map((address) => address.accountId));
+  await seedDemoReferential(
+    db,
+    STRUCTURES.map((seed) => ({ ...seed, id: structureIds.get(seed.key) as string })),
+    accounts.flatMap((account) =>
+      account.type === "PER" && addressed.has(account.id as string)
+        ? [
+            {
+              id: account.id as string,
+              structureId: account.structureId as string,
+              email: account.email as string,
+              lastName: account.lastName as string,
+              firstName: account.firstName as string,
+              rpps: account.rpps ?? null,
+              adeli: account.adeli ?? null,
+            },
+          ]
+        : [],
+    ),
+  );
 
   const messages = buildDemoMessages(random, addresses, now);
   for (let i = 0; i < messages.length; i += 1000) await db.message.createMany({ data: messages.slice(i, i + 1000) });
