@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -13,6 +15,9 @@ import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { registrationRoutes } from "./modules/accounts/registration.routes.ts";
 import { createRegistrationService } from "./modules/accounts/registration.service.ts";
+import { activityRoutes } from "./modules/activity/activity.routes.ts";
+import { createActivityService } from "./modules/activity/activity.service.ts";
+import { createExportTrigger } from "./modules/activity/activity-trigger.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { recordAudit } from "./modules/audit/audit.ts";
@@ -63,7 +68,9 @@ export interface BuildAppOptions {
   /** folder of the built SPA; undefined = API only */
   webDist?: string;
   /** job queue and definitions; without it the jobs' routes are not served */
-  background?: Pick<Background, "definitions" | "queue" | "clock" | "catcher">;
+  background?: Pick<Background, "definitions" | "queue" | "clock" | "catcher" | "exportsDir">;
+  /** folder of the export files (default: the background's, else a folder of the system's temp dir) */
+  exportsDir?: string;
   /** sign-in and session settings (defaults: development-friendly, see AuthSettings) */
   auth?: Partial<AuthSettings>;
   /** where commune suggestions come from (default: the bundled dataset) */
@@ -81,6 +88,7 @@ export async function buildApp({
   webDist,
   background,
   auth,
+  exportsDir = background?.exportsDir ?? path.join(os.tmpdir(), "medimail-exports"),
   trustProxy = false,
   communes = createBundledCommuneDirectory(),
   publicUrl = "http://localhost:3000",
@@ -164,6 +172,23 @@ export async function buildApp({
       });
       await api.register(structureOptionsRoutes, {
         service: createStructureOptionsService({ db, scope, communes }),
+      });
+      await api.register(activityRoutes, {
+        service: createActivityService({
+          db,
+          scope,
+          exportsDir,
+          ...(background
+            ? {
+                startExportsSoon: createExportTrigger({
+                  db,
+                  queue: background.queue,
+                  clock: background.clock,
+                  log: app.log,
+                }),
+              }
+            : {}),
+        }),
       });
       await api.register(geoRoutes, { communes });
       await api.register(feedReportRoutes, { service: feedReport });

@@ -1,5 +1,7 @@
 // The authorization matrix: every API route, who may call it, and what the others get. A route added without
 // an entry here fails the first test, so no route ships without its access rule being checked.
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { createDb, type Db } from "@medimail/db/client";
 import { createAccount, createStructure } from "@medimail/db/seed/factories";
 import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
@@ -33,6 +35,8 @@ interface World {
   delegateOfB: string;
   delegationOfB: string;
   mailboxOfB: string;
+  /** a finished activity export of B, its file on disk */
+  exportOfB: string;
   /** an analysed import of B, waiting to be applied */
   importOfB: string;
 }
@@ -313,6 +317,30 @@ const MATRIX: Record<string, Entry> = {
       payload: { notifyUsers: false },
     }),
   },
+  "GET /api/structures/:id/activity": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/activity?daughters=true` }),
+  },
+  "GET /api/structures/:id/activity/exports": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/activity/exports` }),
+  },
+  "POST /api/structures/:id/activity/exports": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/activity/exports`,
+      payload: { format: "CSV", criteria: {} },
+    }),
+  },
+  "GET /api/activity/exports/:exportId/file": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/activity/exports/${world.exportOfB}/file` }),
+  },
   "GET /api/accounts/:accountId": {
     access: "structure",
     write: false,
@@ -556,6 +584,23 @@ beforeAll(async () => {
       },
     })
   ).id;
+  world.exportOfB = (
+    await db.exportRequest.create({
+      data: {
+        kind: "ACTIVITY",
+        format: "CSV",
+        structureId: world.structureB,
+        requestedById: world.accountOfB,
+        params: { criteria: { daughters: false }, since: null, until: new Date().toISOString() },
+        status: "DONE",
+        filePath: "export-of-b.csv",
+        processedAt: new Date(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    })
+  ).id;
+  await mkdir(background.exportsDir, { recursive: true });
+  await writeFile(path.join(background.exportsDir, "export-of-b.csv"), "\uFEFFDate;Emetteur;Destinataires\r\n");
   as.operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
   as.adminOfA = await signInAs(
     db,

@@ -95,6 +95,20 @@ export const ConfigSchema = z.object({
     .min(1)
     .optional()
     .transform((dir) => (dir ? path.resolve(REPOSITORY_ROOT, dir) : undefined)),
+  /** folder of the export files, shared by every instance (a network volume when they run on several machines);
+   *  unset = `exports` in DATA_DIR. Relative paths are from the repository root */
+  EXPORTS_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((dir) => (dir ? path.resolve(REPOSITORY_ROOT, dir) : undefined)),
+  /** hours an export file stays downloadable before the expiry job deletes it */
+  EXPORT_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 24)
+    .default(168),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
@@ -105,6 +119,11 @@ export class ConfigError extends Error {}
 /** Where the nightly publication writes the national directory's feed. */
 export function directoryFeedDirOf(config: Pick<Config, "DIRECTORY_FEED_DIR" | "DATA_DIR">): string {
   return config.DIRECTORY_FEED_DIR ?? path.join(config.DATA_DIR, "directory-feed");
+}
+
+/** Where export files are written and read. */
+export function exportsDirOf(config: Pick<Config, "EXPORTS_DIR" | "DATA_DIR">): string {
+  return config.EXPORTS_DIR ?? path.join(config.DATA_DIR, "exports");
 }
 
 /** Reads and validates the environment; one line per bad variable. */

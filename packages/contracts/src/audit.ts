@@ -50,6 +50,7 @@ export const auditActionLabels = {
   "account.delegate-added": "Délégation ajoutée",
   "account.delegate-removed": "Délégation supprimée",
   "account.linked-mailbox-updated": "Compte par défaut / notification de réception modifiés",
+  "activity.export-requested": "Export de l'activité demandé",
   "account.import-requested": "Import d'utilisateurs confirmé",
   "account.import-applied": "Import d'utilisateurs terminé",
 } as const;

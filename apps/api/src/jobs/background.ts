@@ -1,6 +1,9 @@
+import os from "node:os";
+import path from "node:path";
 import type { Db } from "@medimail/db/client";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
+import { createActivityJobDefinitions } from "../modules/activity/activity.jobs.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "../modules/mail/smtp-catcher.ts";
@@ -20,7 +23,8 @@ export interface BackgroundOptions {
     | "JOB_BATCH_SIZE"
     | "JOBS_SUPERVISE_SECONDS"
     | "JOBS_RETRY_DELAY_SECONDS"
-  >;
+  > &
+    Partial<Pick<Config, "EXPORTS_DIR" | "DATA_DIR" | "EXPORT_RETENTION_HOURS">>;
   db: Db;
   databaseUrl: string;
   log: FastifyBaseLogger;
@@ -69,6 +73,13 @@ export async function startBackground({
     ...(publicUrl ? { publicUrl } : {}),
     ...(directoryFeedDir ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) } : {}),
   });
+  // export files: EXPORTS_DIR, else `exports` in the data folder (tests without either: the system's temp folder)
+  const exportsDir =
+    config.EXPORTS_DIR ??
+    (config.DATA_DIR ? path.join(config.DATA_DIR, "exports") : path.join(os.tmpdir(), "medimail-exports"));
+  definitions.push(
+    ...createActivityJobDefinitions({ exportsDir, retentionHours: config.EXPORT_RETENTION_HOURS ?? 168 }),
+  );
   const queue = await createJobQueue({
     connectionString: databaseUrl,
     definitions,
@@ -89,6 +100,7 @@ export async function startBackground({
     scheduler,
     catcher,
     clock,
+    exportsDir,
     async stop() {
       await scheduler.stop();
       await queue.stop();

@@ -1,0 +1,157 @@
+import type { ActivityDay, MessageDirection } from "@medimail/contracts/activity";
+import { type DbTx, Prisma } from "@medimail/db/client";
+
+/** What selects the log lines: structures, then optional address, instants and direction. */
+export interface MessageFilter {
+  structureIds: string[];
+  address?: string | undefined;
+  /** included */
+  since?: Date | undefined;
+  /** excluded */
+  until?: Date | undefined;
+  direction?: MessageDirection | undefined;
+}
+
+export interface MessageRow {
+  id: string;
+  sent_at: Date;
+  address: string;
+  direction: MessageDirection;
+  sender: string;
+  recipients: string[];
+  size_bytes: number;
+  is_mss: boolean;
+  structure_id: string;
+}
+
+/** A line of an export, formatted by the database (Paris wall clock) so that the writer only copies text. */
+export interface ExportLine {
+  id: string;
+  sent_at: Date;
+  paris_time: string;
+  address: string;
+  direction: MessageDirection;
+  sender: string;
+  recipients: string[];
+  size_bytes: number;
+  is_mss: boolean;
+}
+
+/** Above this many structures, the latest lines are found by one scan in time order instead of one per structure. */
+const LATERAL_MAX_STRUCTURES = 20;
+
+/** The conditions besides the structure: the address as sender or as one of the recipients, instants, direction. */
+function conditions(filter: Omit<MessageFilter, "structureIds">): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  // both sides use an index: message(sender, sent_at) and the GIN on recipients
+  if (filter.address) {
+    where.push(Prisma.sql`(m.sender = ${filter.address} OR m.recipients @> ARRAY[${filter.address}]::text[])`);
+  }
+  if (filter.since) where.push(Prisma.sql`m.sent_at >= ${filter.since}`);
+  if (filter.until) where.push(Prisma.sql`m.sent_at < ${filter.until}`);
+  if (filter.direction) where.push(Prisma.sql`m.direction = ${filter.direction}::"MessageDirection"`);
+  return where;
+}
+const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`TRUE` : Prisma.join(parts, " AND "));
+
+export function createActivityRepository(db: DbTx) {
+  return {
+    /** The structure and, when asked, all its descendants (one recursive query), in tree order. */
+    async structureIds(structureId: string, withDaughters: boolean): Promise<string[]> {
+      if (!withDaughters) return [structureId];
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        WITH RECURSIVE down(id, depth, path) AS (
+          SELECT id, 0, ARRAY[name::text] FROM structure WHERE id = ${structureId}::uuid
+          UNION ALL
+          SELECT s.id, down.depth + 1, down.path || s.name::text
+            FROM structure s JOIN down ON s.parent_id = down.id WHERE down.depth < 100
+        )
+        SELECT id::text FROM down ORDER BY path`;
+      return rows.map((row) => row.id);
+    },
+
+    async structureNames(ids: string[]): Promise<Map<string, string>> {
+      const rows = await db.structure.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
+    /**
+     * The `limit` latest lines, newest first. For a few structures, each structure's latest lines come from its
+     * (structure_id, sent_at) index and are merged (a plain `structure_id = ANY(…) ORDER BY sent_at` would read
+     * every line of those structures and sort them); for many, one scan in time order stops at the limit.
+     */
+    async latest(filter: MessageFilter, limit: number): Promise<MessageRow[]> {
+      const rest = conditions(filter);
+      const columns = Prisma.sql`m.id::text AS id, m.sent_at, m.address, m.direction::text AS direction, m.sender,
+        m.recipients, m.size_bytes, m.is_mss, m.structure_id::text AS structure_id`;
+      if (filter.structureIds.length === 1) {
+        return db.$queryRaw<MessageRow[]>`
+          SELECT ${columns} FROM message m
+           WHERE m.structure_id = ${filter.structureIds[0]}::uuid AND ${and(rest)}
+           ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
+      }
+      if (filter.structureIds.length <= LATERAL_MAX_STRUCTURES) {
+        return db.$queryRaw<MessageRow[]>`
+          SELECT ${columns}
+            FROM unnest(${filter.structureIds}::uuid[]) AS s(id)
+            CROSS JOIN LATERAL (
+              SELECT * FROM message m
+               WHERE m.structure_id = s.id AND ${and(rest)}
+               ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}
+            ) m
+           ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
+      }
+      return db.$queryRaw<MessageRow[]>`
+        SELECT ${columns} FROM message m
+         WHERE m.structure_id = ANY(${filter.structureIds}::uuid[]) AND ${and(rest)}
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
+    },
+
+    /** Lines per Paris day and direction, counted by the database. */
+    async perDay(filter: MessageFilter): Promise<ActivityDay[]> {
+      return db.$queryRaw<ActivityDay[]>`
+        SELECT to_char((m.sent_at AT TIME ZONE 'Europe/Paris')::date, 'YYYY-MM-DD') AS day,
+               count(*) FILTER (WHERE m.direction = 'SENT')::int AS sent,
+               count(*) FILTER (WHERE m.direction = 'RECEIVED')::int AS received
+          FROM message m
+         WHERE m.structure_id = ANY(${filter.structureIds}::uuid[]) AND ${and(conditions(filter))}
+         GROUP BY 1 ORDER BY 1`;
+    },
+
+    /** Lines matching the filter (the export's total, for its progress). */
+    async count(filter: MessageFilter): Promise<number> {
+      const [row] = await db.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM message m
+         WHERE m.structure_id = ANY(${filter.structureIds}::uuid[]) AND ${and(conditions(filter))}`;
+      return row?.count ?? 0;
+    },
+
+    /**
+     * One batch of a structure's lines for an export, newest first, after the keyset cursor (sent_at, id) of the
+     * previous batch: each batch is a range of the (structure_id, sent_at) index, so the 1,000th costs what the
+     * first does and the process holds one batch at a time.
+     */
+    async exportBatch(
+      structureId: string,
+      filter: Omit<MessageFilter, "structureIds">,
+      after: { sentAt: Date; id: string } | null,
+      size: number,
+    ): Promise<ExportLine[]> {
+      const where = conditions(filter);
+      // spelled out so that `sent_at <= …` bounds the index range (a row comparison would only filter it)
+      if (after) {
+        where.push(
+          Prisma.sql`m.sent_at <= ${after.sentAt} AND (m.sent_at < ${after.sentAt} OR m.id < ${after.id}::bigint)`,
+        );
+      }
+      return db.$queryRaw<ExportLine[]>`
+        SELECT m.id::text AS id, m.sent_at,
+               to_char(m.sent_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI:SS') AS paris_time,
+               m.address, m.direction::text AS direction, m.sender, m.recipients, m.size_bytes, m.is_mss
+          FROM message m
+         WHERE m.structure_id = ${structureId}::uuid AND ${and(where)}
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT ${size}`;
+    },
+  };
+}
+export type ActivityRepository = ReturnType<typeof createActivityRepository>;
