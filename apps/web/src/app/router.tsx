@@ -3,6 +3,7 @@ import { NotFoundPage } from "../components/ui/not-found-page.tsx";
 import { AccountPage } from "../features/accounts/routes/account-page.tsx";
 import { AccountsSectionPage } from "../features/accounts/routes/accounts-section-page.tsx";
 import { CreateAccountPage } from "../features/accounts/routes/create-account-page.tsx";
+import { ActivitySectionPage } from "../features/activity/routes/activity-section-page.tsx";
 import { AuditLogPage } from "../features/audit/routes/audit-log-page.tsx";
 import { RequireSession } from "../features/auth/components/require-session.tsx";
 import { LoginPage } from "../features/auth/routes/login-page.tsx";
@@ -14,7 +15,6 @@ import { MssanteSectionPage } from "../features/mssante/routes/mssante-section-p
 import { LinkPasswordPage } from "../features/registration/routes/link-password-page.tsx";
 import { RegistrationPage } from "../features/registration/routes/registration-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
-import { SectionNotYetAvailable } from "../features/structures/components/section-not-yet-available.tsx";
 import { StructureHomePage } from "../features/structures/routes/structure-home-page.tsx";
 import { StructurePage } from "../features/structures/routes/structure-page.tsx";
 import { StructurePickerPage } from "../features/structures/routes/structure-picker-page.tsx";
@@ -48,7 +48,7 @@ export const router = createBrowserRouter([
               { path: "utilisateurs/:accountId", element: <AccountPage /> },
               { path: "mssante", element: <MssanteSectionPage /> },
               { path: "mssante/rapport", element: <FeedReportPage /> },
-              { path: "activite", element: <SectionNotYetAvailable section="Activité structure" /> },
+              { path: "activite", element: <ActivitySectionPage /> },
             ],
           },
           { path: "journal", element: <AuditLogPage /> },

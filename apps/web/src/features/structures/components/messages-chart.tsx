@@ -1,18 +1,27 @@
 import type { StructureOverview } from "@medimail/contracts/structure-overview";
+import { useId } from "react";
 
 const WIDTH = 600;
 const HEIGHT = 140;
 const dayLabel = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "short", timeZone: "UTC" });
 
 /** Messages per day, sent and received stacked; the same figures are in a table for screen readers. */
-export function MessagesChart({ days }: { days: StructureOverview["messagesPerDay"] }) {
+export function MessagesChart({
+  days,
+  title = "Messages envoyés et reçus par jour, 30 derniers jours",
+}: {
+  days: StructureOverview["messagesPerDay"];
+  /** what the chart shows (its accessible name) */
+  title?: string;
+}) {
+  const titleId = useId();
   const max = Math.max(1, ...days.map((day) => day.sent + day.received));
   const barWidth = WIDTH / days.length;
   const scale = (value: number) => (value / max) * (HEIGHT - 20);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="chart-title" className="chart__svg">
-        <title id="chart-title">Messages envoyés et reçus par jour, 30 derniers jours</title>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={titleId} className="chart__svg">
+        <title id={titleId}>{title}</title>
         {days.map((day, index) => {
           const received = scale(day.received);
           const sent = scale(day.sent);
