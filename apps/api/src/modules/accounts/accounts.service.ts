@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { AppError, conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
+import { markChanged } from "../directory/directory-changes.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
@@ -294,6 +295,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         }
         const columns = profileColumns(profile, current.email);
         await updateAtVersion(tx, accountId, version, columns);
+        // names, identifiers, type, description…: the directory entry may change (the publication sends only a difference)
+        await markChanged(tx, accountId);
         if (profile.type === "ORG" || profile.type === "APP") await setConnectionAccounts(tx, accountId, connectionIds);
         await recordAudit(tx, actor, {
           action: typeChanged ? "account.type-changed" : "account.updated",
@@ -391,6 +394,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
           await requireQuota(tx, input.structureId, account.type, "Changement de structure impossible");
         }
         await updateAtVersion(tx, accountId, input.version, { structureId: input.structureId });
+        // the structure identifier the directory entry carries may change
+        await markChanged(tx, accountId);
         await recordAudit(tx, actor, {
           action: "account.structure-changed",
           entityType: "account",

@@ -157,7 +157,7 @@ describe("nightly directory publication", () => {
     });
     expect(stored.publishedAt?.toISOString()).toBe("2026-11-26T01:00:00.000Z");
 
-    // the same night again: done already; the next night: nothing changed, nothing sent
+    // the same night again, and the next night: nothing changed, nothing sent
     expect(await publish(jobContext(t.db, night(0)))).toMatchObject({ processed: 0 });
     expect(await publish(jobContext(t.db, night(1)))).toMatchObject({ processed: 0 });
     expect(calls.length).toBe(Math.ceil(22 / 7));
@@ -191,6 +191,33 @@ describe("nightly directory publication", () => {
     expect(
       await t.db.directoryPublication.findFirstOrThrow({ where: { runDate: new Date("2026-11-28") } }),
     ).toMatchObject({ updated: 1, created: 0 });
+  });
+
+  it("a rerun the same day sends what changed since; a second change of one kind waits for the next night", async () => {
+    const { account, address } = await correspondent({ type: "PER" }, "meme.jour");
+    const { publisher } = recordingPublisher();
+    const publish = createDirectoryPublicationJob({ publisher });
+    await publish(jobContext(t.db, night(0)));
+    const later = await correspondent({ type: "PER" }, "creee.le.jour");
+    const phone = async (value: string) =>
+      t.db.$transaction(async (tx) => {
+        await tx.account.update({ where: { id: account.id }, data: { phone: value } });
+        await markChanged(tx, account.id);
+      });
+    await phone("0561000001");
+    const afternoon = fakeClock("2026-11-26T14:00:00Z");
+    await publish(jobContext(t.db, afternoon));
+    await phone("0561000002");
+    expect(await publish(jobContext(t.db, afternoon))).toMatchObject({ processed: 0, deferred: 1 });
+    expect(await summary()).toEqual([`POST ${address}`, `POST ${later.address}`, `PUT ${address}`]);
+    expect((await statusOf(account.id)).publicationStatus).toBe("PENDING");
+    expect(await t.db.directoryPublication.count()).toBe(1);
+
+    await publish(jobContext(t.db, night(1)));
+    const sent = (await feed()).entries;
+    expect(sent.map((entry) => `${entry.method} ${entry.address}`).at(-1)).toBe(`PUT ${address}`);
+    expect(JSON.stringify(sent.at(-1)?.resource)).toContain("0561000002");
+    expect((await statusOf(account.id)).publicationStatus).toBe("PUBLISHED");
   });
 
   it("publishes a type or an address change as a delete then a create", async () => {

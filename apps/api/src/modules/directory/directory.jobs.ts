@@ -137,9 +137,9 @@ export function createDirectoryPublicationJob({ publisher }: DirectoryPublicatio
       data: [{ runDate: dateOfDay(day), startedAt: now, feedFile: publisher.target }],
       skipDuplicates: true,
     });
+    // a rerun the same day (a retry, or "Lancer maintenant") continues the day's publication: it sends what changed
+    // since, in new batches; a second change of one kind to one address the same day waits for the next night
     const publication = await db.directoryPublication.findUniqueOrThrow({ where: { runDate: dateOfDay(day) } });
-    // tonight's publication is done: what changed since waits for tomorrow's
-    if (publication.status === "DONE") return result;
     await db.directoryPublication.update({
       where: { id: publication.id },
       data: { status: "RUNNING", error: null, feedFile: publisher.target },

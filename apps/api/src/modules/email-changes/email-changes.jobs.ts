@@ -1,5 +1,6 @@
 import { accountSearchText } from "@medimail/domain/text";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import { markChanged } from "../directory/directory-changes.ts";
 import { queueMail } from "../mail/outbox.ts";
 
 /**
@@ -39,8 +40,9 @@ export async function applyEmailChanges({ db, clock, batchSize }: JobContext): P
           where: { id: account.id },
           data: { email: newEmail, searchText: accountSearchText({ ...account, email: newEmail }) },
         });
-        // the directory entry carries the holder's contact: publish it again tonight
-        await tx.mssAddress.updateMany({ where: { accountId: account.id }, data: { publicationStatus: "PENDING" } });
+        // the login is not part of the directory entry: the publication finds nothing to send unless something else
+        // changed; marked all the same so that the directory's view of the holder is checked again tonight
+        await markChanged(tx, account.id);
         await tx.auditEvent.create({
           data: {
             actorLabel: "Tâche nocturne",
