@@ -41,6 +41,7 @@ import { remindersRoutes } from "./modules/bulk/reminders.routes.ts";
 import { createRemindersService } from "./modules/bulk/reminders.service.ts";
 import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
+import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
 import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
@@ -225,6 +226,7 @@ export async function buildApp({
         service: createRegistrationService({ db, deliverMailSoon, publicUrl }),
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
+      await api.register(directoryRoutes, { service: createDirectoryService(db) });
       if (background) {
         const jobs = createJobsService({
           db,

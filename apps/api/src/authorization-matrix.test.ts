@@ -490,6 +490,12 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/registration/link": { access: "public" },
   "POST /api/registration/password": { access: "public" },
   "GET /api/jobs": { access: "platform", write: false, supportMayRead: true, request: () => ({ url: "/api/jobs" }) },
+  "GET /api/directory/publications": {
+    access: "platform",
+    write: false,
+    supportMayRead: true,
+    request: () => ({ url: "/api/directory/publications" }),
+  },
   "GET /api/jobs/:name/runs": {
     access: "platform",
     write: false,

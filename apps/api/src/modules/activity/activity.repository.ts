@@ -38,7 +38,7 @@ export interface ExportLine {
 }
 
 /** Above this many structures, the latest lines are found by one scan in time order instead of one per structure. */
-const LATERAL_MAX_STRUCTURES = 20;
+const LATERAL_MAX_STRUCTURES = 100;
 
 /** The conditions besides the structure: the address as sender or as one of the recipients, instants, direction. */
 function conditions(filter: Omit<MessageFilter, "structureIds">): Prisma.Sql[] {
