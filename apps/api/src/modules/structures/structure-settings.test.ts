@@ -327,8 +327,9 @@ describe("Accueil structure", () => {
     expect(overview.accountsByState.PENDING_VALIDATION).toBe(
       await t.db.account.count({ where: { structureId: ids.purpan, state: "PENDING_VALIDATION" } }),
     );
+    // PER and INT share the "Personnel et personnel Interne" quota
     expect(overview.mssUsage.PER.used).toBe(
-      await t.db.mssAddress.count({ where: { account: { structureId: ids.purpan, type: "PER" } } }),
+      await t.db.mssAddress.count({ where: { account: { structureId: ids.purpan, type: { in: ["PER", "INT"] } } } }),
     );
     expect(overview.messagesPerDay).toHaveLength(30);
     const since = parisDayStart(overview.messagesPerDay[0]?.day as string);
