@@ -191,14 +191,25 @@ export function unneutraliseCell(value: string): string {
 
 // --- rows ↔ accounts --------------------------------------------------------------------------------------------
 
+/** Each table's codes by folded label, built once (an import looks up every row's profession and région). */
+const codesByLabel = new WeakMap<Readonly<Record<string, string>>, Map<string, string>>();
+
 /** "10", "10 - Médecin" or "Médecin" → "10"; anything else is returned as typed (the schema then refuses it). */
 function codeOf(value: string, table: Readonly<Record<string, string>>): string {
   const trimmed = value.trim();
+  if (trimmed === "") return "";
   const code = trimmed.split(/\s+-\s+/)[0]?.trim() ?? "";
   if (Object.hasOwn(table, code)) return code;
   if (Object.hasOwn(table, trimmed.toUpperCase())) return trimmed.toUpperCase();
-  const byLabel = Object.entries(table).find(([, label]) => foldForSearch(label) === foldForSearch(trimmed));
-  return byLabel ? byLabel[0] : trimmed;
+  let byLabel = codesByLabel.get(table);
+  if (!byLabel) {
+    byLabel = new Map();
+    for (const [key, label] of Object.entries(table)) {
+      if (!byLabel.has(foldForSearch(label))) byLabel.set(foldForSearch(label), key);
+    }
+    codesByLabel.set(table, byLabel);
+  }
+  return byLabel.get(foldForSearch(trimmed)) ?? trimmed;
 }
 
 function yesNo(value: string, byDefault: boolean): boolean | string {

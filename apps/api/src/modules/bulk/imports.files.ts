@@ -1,11 +1,10 @@
 // The files of "Importer une liste d'utilisateurs": what a file is (decided by its first bytes, never by its name),
 // the checks made before parsing it (zip bombs), and readers that stream its rows with bounded memory.
-import { Readable } from "node:stream";
 import { createInflateRaw } from "node:zlib";
 import { IMPORT_LIMITS } from "@medimail/contracts/imports";
-import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
+import { readXlsxRecords, XlsxFormatError, type ZipPart } from "./imports.xlsx.ts";
 
 /** A file the import refuses as a whole, with the reason in French; nothing is stored. */
 export class ImportFileRefused extends AppError {
@@ -109,8 +108,7 @@ interface ZipEntry {
  * to at most `limit` bytes in all, each no larger than it says. Inflated bytes are counted, not kept.
  */
 export async function checkXlsxZip(content: Buffer, limit: number = IMPORT_LIMITS.uncompressedBytes): Promise<void> {
-  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
-  const entries = readCentralDirectory(content, broken);
+  const entries = xlsxParts(content);
   const names = new Set(entries.map((entry) => entry.name));
   if (names.has("mimetype") && names.has("content.xml")) {
     throw new ImportFileRefused(`Ce fichier est au format OpenDocument (.ods), pas XLSX. ${SAVE_AS}`);
@@ -128,10 +126,7 @@ export async function checkXlsxZip(content: Buffer, limit: number = IMPORT_LIMIT
     );
   }
   for (const entry of entries) {
-    const nameLength = content.readUInt16LE(entry.localOffset + 26);
-    const extraLength = content.readUInt16LE(entry.localOffset + 28);
-    const start = entry.localOffset + 30 + nameLength + extraLength;
-    const data = content.subarray(start, start + entry.compressedSize);
+    const data = content.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
     // the announced sizes fit in the limit: an entry stopped just past its own announced size keeps the total there
     const size = entry.method === 0 ? data.length : await inflatedSize(data, entry.size + 1);
     if (size > entry.size) {
@@ -141,6 +136,22 @@ export async function checkXlsxZip(content: Buffer, limit: number = IMPORT_LIMIT
       );
     }
   }
+}
+
+/** The zip's parts as its central directory lists them, after checking the zip's structure (nothing inflated). */
+export function xlsxParts(content: Buffer): ZipPart[] {
+  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
+  return readCentralDirectory(content, broken).map((entry) => ({
+    name: entry.name,
+    method: entry.method,
+    compressedSize: entry.compressedSize,
+    size: entry.size,
+    dataOffset:
+      entry.localOffset +
+      30 +
+      content.readUInt16LE(entry.localOffset + 26) +
+      content.readUInt16LE(entry.localOffset + 28),
+  }));
 }
 
 function readCentralDirectory(content: Buffer, broken: () => Error): ZipEntry[] {
@@ -252,45 +263,13 @@ export function readRecords(content: Buffer, kind: FileKind): AsyncGenerator<Fil
 }
 
 async function* readXlsx(content: Buffer): AsyncGenerator<FileRecord> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
-    sharedStrings: "cache",
-    hyperlinks: "ignore",
-    styles: "ignore",
-    worksheets: "emit",
-    entries: "ignore",
-  });
-  let sheet = 0;
   try {
-    for await (const worksheet of workbook) {
-      for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as unknown[];
-        const cells: Cell[] = [];
-        for (let column = 1; column < values.length; column++) cells.push(cellOf(values[column]));
-        yield { sheet, line: row.number, cells };
-      }
-      sheet++;
-    }
+    yield* readXlsxRecords(content, xlsxParts(content));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new ImportFileRefused(`Ce fichier XLSX est illisible (${(error as Error).message}). ${SAVE_AS}`);
+    const reason = error instanceof XlsxFormatError ? error.message : "données illisibles";
+    throw new ImportFileRefused(`Ce fichier XLSX est illisible (${reason}). ${SAVE_AS}`);
   }
-}
-
-function cellOf(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === "object") {
-    const object = value as Record<string, unknown>;
-    if (Array.isArray(object.richText)) {
-      return (object.richText as { text?: string }[]).map((part) => part.text ?? "").join("");
-    }
-    if ("result" in object) return cellOf(object.result);
-    if ("formula" in object || "sharedFormula" in object) return null;
-    if (typeof object.text === "string") return object.text;
-    if (typeof object.error === "string") return object.error;
-  }
-  return String(value);
 }
 
 /** The separator of the first line: semicolon (French Excel), comma or tab, whichever it has most of. */
@@ -301,11 +280,19 @@ export function detectDelimiter(text: string): string {
   return counts[0]?.count ? (counts[0].delimiter as string) : ";";
 }
 
-async function* readCsv(content: Buffer, encoding: CsvEncoding): AsyncGenerator<FileRecord> {
-  // the text of a 20 MB file fits in memory; papaparse hands its rows over in batches, paused in between
+/** Text handed to the CSV parser at a time: bounds the rows waiting in memory (about 15,000 short ones). */
+const CSV_CHUNK = 1024 * 1024;
+
+async function* readCsv(content: Buffer, encoding: CsvEncoding, chunkSize = CSV_CHUNK): AsyncGenerator<FileRecord> {
+  // The text of a 20 MB file fits in memory. Papaparse parses it a chunk at a time and pauses after each, while
+  // the rows are consumed (pausing it row by row re-splits the rest of the text each time: quadratic).
   const text = new TextDecoder(encoding).decode(content);
   const delimiter = detectDelimiter(text);
-  const queue: FileRecord[] = [];
+  const firstBreak = text.search(/\r\n|\n|\r/);
+  const newline =
+    firstBreak === -1 ? "\n" : text.startsWith("\r\n", firstBreak) ? "\r\n" : (text[firstBreak] as string);
+  let queue: FileRecord[] = [];
+  let head = 0;
   let line = 0;
   let finished = false;
   let paused: Papa.Parser | null = null;
@@ -317,21 +304,19 @@ async function* readCsv(content: Buffer, encoding: CsvEncoding): AsyncGenerator<
   };
   Papa.parse<string[]>(text, {
     delimiter,
+    newline: newline as "\n",
     quoteChar: '"',
     skipEmptyLines: false,
-    step: (result, parser) => {
-      line++;
-      queue.push({
-        sheet: 0,
-        line,
-        cells: result.data,
-        quoteError: result.errors.some((error) => error.type === "Quotes"),
+    chunkSize,
+    chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+      const badQuotes = new Set(result.errors.filter((error) => error.type === "Quotes").map((error) => error.row));
+      result.data.forEach((cells, index) => {
+        line++;
+        queue.push({ sheet: 0, line, cells, quoteError: badQuotes.has(index) });
       });
-      if (queue.length >= 500) {
-        parser.pause();
-        paused = parser;
-        notify();
-      }
+      parser.pause();
+      paused = parser;
+      notify();
     },
     complete: () => {
       finished = true;
@@ -339,11 +324,12 @@ async function* readCsv(content: Buffer, encoding: CsvEncoding): AsyncGenerator<
     },
   });
   while (true) {
-    const record = queue.shift();
-    if (record) {
-      yield record;
+    if (head < queue.length) {
+      yield queue[head++] as FileRecord;
       continue;
     }
+    queue = [];
+    head = 0;
     if (finished) return;
     if (paused) {
       const parser: Papa.Parser = paused;
@@ -356,3 +342,6 @@ async function* readCsv(content: Buffer, encoding: CsvEncoding): AsyncGenerator<
     });
   }
 }
+
+/** For tests: the CSV reader with a small chunk, so that rows straddle chunks. */
+export const readCsvInChunks = readCsv;

@@ -101,7 +101,7 @@ export async function applyImport(
       fileName: true,
     },
   });
-  if (!job || job.status !== "APPLYING") return 0;
+  if (job?.status !== "APPLYING") return 0;
   const stored = await db.importJob.findUniqueOrThrow({ where: { id: importId }, select: { content: true } });
   if (!stored.content) {
     await db.importJob.updateMany({
@@ -210,7 +210,7 @@ async function applyBatch(
     async (tx) => {
       const [current] = await tx.$queryRaw<{ status: string; applied_rows: number }[]>`
         SELECT status::text AS status, applied_rows FROM import_job WHERE id = ${context.importId}::uuid FOR UPDATE`;
-      if (!current || current.status !== "APPLYING" || current.applied_rows !== start) return false;
+      if (current?.status !== "APPLYING" || current.applied_rows !== start) return false;
       memory.planned.clear(); // earlier batches are in the database now
       const plans = await planRows(tx, batch, context.target, memory);
       const outcome = await writePlans(tx, plans, context);

@@ -41,6 +41,11 @@ export const fileTooLarge = () =>
     `Fichier trop volumineux : ${IMPORT_LIMITS.fileBytes / 1024 / 1024} Mo au plus. Découpez-le en plusieurs fichiers.`,
   );
 
+const tooManyRows = () =>
+  new ImportFileRefused(
+    `Le fichier compte plus de ${numberFr.format(IMPORT_LIMITS.rows)} lignes d'utilisateurs : découpez-le en plusieurs fichiers.`,
+  );
+
 interface Report {
   dryRun: ImportCounts;
   warnings: string[];
@@ -142,6 +147,15 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
           `${opened.header.unknown.length > 1 ? "Colonnes inconnues ignorées" : "Colonne inconnue ignorée"} : ${list}.`,
         );
       }
+      // the rows are counted first (a read without planning: about a second for 100,000 rows), so that too long a
+      // file is refused at once, before anything is stored
+      let total = 0;
+      for await (const row of opened.rows) {
+        if (!row.blank && ++total > IMPORT_LIMITS.rows) throw tooManyRows();
+      }
+      if (total === 0) {
+        throw new ImportFileRefused("Le fichier ne contient que la ligne d'en-tête : aucun utilisateur à importer.");
+      }
       const target = await loadTarget(db, structureId);
       const { id } = await db.importJob.create({
         data: {
@@ -157,7 +171,8 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
       try {
         const counts: ImportCounts = { create: 0, update: 0, unchanged: 0, rejected: 0 };
         const memory = newMemory();
-        let total = 0;
+        const { rows } = await openRows(content, kind);
+        let planned = 0;
         let batch: FileRow[] = [];
         const flush = async () => {
           const plans = await planRows(db, batch, target, memory);
@@ -174,20 +189,13 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
           }
           if (errors.length > 0) await db.importRowError.createMany({ data: errors });
         };
-        for await (const row of opened.rows) {
+        for await (const row of rows) {
           if (row.blank) continue;
-          if (++total > IMPORT_LIMITS.rows) {
-            throw new ImportFileRefused(
-              `Le fichier compte plus de ${numberFr.format(IMPORT_LIMITS.rows)} lignes d'utilisateurs : découpez-le en plusieurs fichiers.`,
-            );
-          }
+          if (++planned > IMPORT_LIMITS.rows) throw tooManyRows();
           batch.push(row);
           if (batch.length >= DRY_RUN_BATCH) await flush();
         }
         if (batch.length > 0) await flush();
-        if (total === 0) {
-          throw new ImportFileRefused("Le fichier ne contient que la ligne d'en-tête : aucun utilisateur à importer.");
-        }
         const report: Report = { dryRun: counts, warnings };
         await db.importJob.update({
           where: { id },

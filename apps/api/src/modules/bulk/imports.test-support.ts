@@ -1,5 +1,6 @@
 // Shared by the imports tests: loaduser files built in memory (XLSX with exceljs, CSV with papaparse), and the
 // upload / follow-up / apply calls of the API.
+import { crc32, deflateRawSync } from "node:zlib";
 import { ImportErrorsPage, ImportSummary } from "@medimail/contracts/imports";
 import { LOADUSER_COLUMNS, type LoaduserKey } from "@medimail/contracts/loaduser";
 import type { Db } from "@medimail/db/client";
@@ -156,3 +157,61 @@ export async function counts(db: Db) {
     imports: await db.importJob.count(),
   };
 }
+
+// --- a minimal zip writer, to build the XLSX an attacker would ---------------------------------------------------
+
+export interface ZipPart {
+  name: string;
+  /** the bytes stored (already deflated when method is 8) */
+  stored: Buffer;
+  method: 0 | 8;
+  /** the inflated size the headers announce */
+  size: number;
+  crc?: number;
+  /** written, but left out of the central directory */
+  unlisted?: boolean;
+}
+
+export function zipOf(parts: ZipPart[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = Buffer.from(part.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(part.method, 8);
+    local.writeUInt32LE(part.crc ?? 0, 14);
+    local.writeUInt32LE(part.stored.length, 18);
+    local.writeUInt32LE(part.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(part.method, 10);
+    central.writeUInt32LE(part.crc ?? 0, 16);
+    central.writeUInt32LE(part.stored.length, 20);
+    central.writeUInt32LE(part.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, part.stored);
+    if (!part.unlisted) centrals.push(central, name);
+    offset += 30 + name.length + part.stored.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  const listed = parts.filter((part) => !part.unlisted).length;
+  end.writeUInt16LE(listed, 8);
+  end.writeUInt16LE(listed, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+export const deflated = (name: string, text: string): ZipPart => {
+  const data = Buffer.from(text);
+  return { name, stored: deflateRawSync(data), method: 8, size: data.length, crc: crc32(data) };
+};
