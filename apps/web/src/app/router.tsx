@@ -8,6 +8,7 @@ import { AuditLogPage } from "../features/audit/routes/audit-log-page.tsx";
 import { RequireSession } from "../features/auth/components/require-session.tsx";
 import { LoginPage } from "../features/auth/routes/login-page.tsx";
 import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
+import { ImportPage } from "../features/bulk/imports/routes/import-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
 import { FeedReportPage } from "../features/feed-report/routes/feed-report-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
               { path: "parametrage", element: <StructureSettingsPage /> },
               { path: "utilisateurs", element: <AccountsSectionPage /> },
               { path: "utilisateurs/nouveau", element: <CreateAccountPage /> },
+              { path: "utilisateurs/import", element: <ImportPage /> },
               { path: "utilisateurs/:accountId", element: <AccountPage /> },
               { path: "mssante", element: <MssanteSectionPage /> },
               { path: "mssante/rapport", element: <FeedReportPage /> },

@@ -84,3 +84,65 @@ async function request<S extends z.ZodType>(
   }
   return schema.parse(payload);
 }
+
+/**
+ * Sends a file as the raw body of a POST (application/octet-stream, with the CSRF header), reporting the upload's
+ * progress (0 to 1); answers the parsed JSON response. XMLHttpRequest, because fetch reports no upload progress.
+ */
+export function apiUpload<S extends z.ZodType>(
+  path: string,
+  file: Blob,
+  schema: S,
+  onProgress: (fraction: number) => void,
+): Promise<z.infer<S>> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api${path}`);
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.setRequestHeader("content-type", "application/octet-stream");
+    if (csrfToken) xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onerror = () =>
+      reject(
+        new ApiError({
+          statusCode: 0,
+          code: "SERVICE_UNAVAILABLE",
+          message: "Le serveur est injoignable. Vérifiez votre connexion puis réessayez.",
+          requestId: "",
+        }),
+      );
+    xhr.onload = () => {
+      let payload: { code?: unknown; message?: unknown } | null = null;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        payload = null;
+      }
+      if (xhr.status === 401 && payload?.code === "UNAUTHENTICATED") onUnauthenticated?.();
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(
+          new ApiError(
+            payload && typeof payload.message === "string"
+              ? (payload as ErrorEnvelope)
+              : {
+                  statusCode: xhr.status,
+                  code: "INTERNAL_ERROR",
+                  message: "Erreur inattendue du serveur",
+                  requestId: "",
+                },
+          ),
+        );
+        return;
+      }
+      try {
+        resolve(schema.parse(payload));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    xhr.send(file);
+  });
+}
