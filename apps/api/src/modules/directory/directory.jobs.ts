@@ -192,12 +192,14 @@ function createBatches({
     return rows[0]?.next ?? 1;
   }
 
-  /** The (action, address) pairs today's feed already has among these addresses. */
-  async function alreadyInFeed(tx: DbTx, addresses: string[]): Promise<Set<string>> {
-    if (addresses.length === 0) return new Set();
+  /** Which of these (action, address) pairs today's feed already has: one probe of the unique index per pair. */
+  async function alreadyInFeed(tx: DbTx, keys: { action: string; address: string }[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
     const rows = await tx.$queryRaw<{ action: string; address: string }[]>`
-      SELECT action::text AS action, address FROM directory_feed_entry
-       WHERE publication_id = ${publicationId}::uuid AND address = ANY(${addresses}::text[])`;
+      SELECT k.action, k.address FROM unnest(${keys.map((key) => key.action)}::text[], ${keys.map((key) => key.address)}::text[])
+             AS k(action, address)
+       WHERE EXISTS (SELECT 1 FROM directory_feed_entry e WHERE e.publication_id = ${publicationId}::uuid
+                        AND e.action = k.action::"DirectoryAction" AND e.address = k.address)`;
     return new Set(rows.map((row) => `${row.action} ${row.address}`));
   }
 
@@ -234,7 +236,10 @@ function createBatches({
             SELECT id, address, account_id AS "accountId", type::text AS type FROM directory_withdrawal
              WHERE published_at IS NULL AND id > ${cursor}::uuid ORDER BY id LIMIT ${batchSize} FOR UPDATE`;
           if (tombstones.length === 0) return null;
-          const taken = await alreadyInFeed(tx, [...new Set(tombstones.map((t) => t.address))]);
+          const taken = await alreadyInFeed(
+            tx,
+            tombstones.map((t) => ({ action: "DELETE", address: t.address })),
+          );
           const entries: FeedEntry[] = [];
           const withdrawn: typeof tombstones = [];
           for (const tombstone of tombstones) {
@@ -282,7 +287,8 @@ function createBatches({
           await lockPublication(tx);
           // lock first, then read: the second statement sees every change committed by whoever held a row's lock
           const locked = await tx.$queryRaw<{ id: string }[]>`
-            SELECT m.id FROM mss_address m JOIN account a ON a.id = m.account_id
+            SELECT m.id FROM mss_address m
+              ${deletesOnly ? Prisma.sql`JOIN account a ON a.id = m.account_id` : Prisma.empty}
              WHERE m.publication_status = ${status}::"PublicationStatus" AND m.id > ${cursor}::uuid
                ${deletesOnly ? Prisma.sql`AND ${NO_LONGER_FITS}` : Prisma.empty}
              ORDER BY m.id LIMIT ${batchSize} FOR UPDATE OF m`;
@@ -297,9 +303,10 @@ function createBatches({
             const decision = decide(row, facts?.get(row.id) ?? NEUTRAL, deletesOnly);
             return decision ? [{ row, decision }] : [];
           });
-          const taken = await alreadyInFeed(tx, [
-            ...new Set(decisions.flatMap(({ decision }) => decision.entries.map((entry) => entry.address))),
-          ]);
+          const taken = await alreadyInFeed(
+            tx,
+            decisions.flatMap(({ decision }) => decision.entries),
+          );
           const entries: FeedEntry[] = [];
           const applied: typeof decisions = [];
           for (const item of decisions) {
