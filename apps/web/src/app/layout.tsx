@@ -32,6 +32,7 @@ export function Layout() {
                 {(user.isOperator || user.role === "SUPPORT") && (
                   <NavLink to="/operations/taches">Tâches planifiées</NavLink>
                 )}
+                {(user.isOperator || user.role === "SUPPORT") && <NavLink to="/operations/annuaire">Annuaire</NavLink>}
                 {user.isOperator && <NavLink to="/operations/comptes-verrouilles">Comptes verrouillés</NavLink>}
               </>
             )}

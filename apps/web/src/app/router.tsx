@@ -10,6 +10,7 @@ import { LoginPage } from "../features/auth/routes/login-page.tsx";
 import { MyAccountPage } from "../features/auth/routes/my-account-page.tsx";
 import { ImportPage } from "../features/bulk/imports/routes/import-page.tsx";
 import { CaughtMailsPage } from "../features/dev-mails/routes/caught-mails-page.tsx";
+import { DirectoryPage } from "../features/directory/routes/directory-page.tsx";
 import { FeedReportPage } from "../features/feed-report/routes/feed-report-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { MssanteSectionPage } from "../features/mssante/routes/mssante-section-page.tsx";
@@ -56,6 +57,7 @@ export const router = createBrowserRouter([
           { path: "journal", element: <AuditLogPage /> },
           { path: "mon-compte", element: <MyAccountPage /> },
           { path: "operations/taches", element: <JobsPage /> },
+          { path: "operations/annuaire", element: <DirectoryPage /> },
           { path: "operations/comptes-verrouilles", element: <LockedAccountsPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
