@@ -263,24 +263,21 @@ export function feedReportPdf(evaluation: FeedEvaluation): Download {
         if (page > 0) await pageWritten(doc, output, signal);
         doc.addPage();
         page++;
+        doc.font("Helvetica").fontSize(7).fillColor("#555555");
+        const pageLabel = `Page ${page} / ${pages}`;
+        // one-line texts are drawn without a width: pdfkit then skips its line wrapper (the table's cost)
         doc
-          .font("Helvetica")
-          .fontSize(7)
-          .fillColor("#555555")
           .text(
-            `${REPORT_TITLE} — ${scopeLabel(evaluation)} — ${parisStamp(evaluation.generatedAt)}`,
+            fit(
+              doc,
+              `${REPORT_TITLE} — ${scopeLabel(evaluation)} — ${parisStamp(evaluation.generatedAt)}`,
+              CONTENT_WIDTH - 90,
+            ),
             MARGIN,
             FOOTER_Y,
-            {
-              lineBreak: false,
-              width: CONTENT_WIDTH - 80,
-            },
+            { lineBreak: false },
           )
-          .text(`Page ${page} / ${pages}`, PAGE.width - MARGIN - 80, FOOTER_Y, {
-            lineBreak: false,
-            width: 80,
-            align: "right",
-          })
+          .text(pageLabel, PAGE.width - MARGIN - doc.widthOfString(pageLabel), FOOTER_Y, { lineBreak: false })
           .fillColor("#000000");
       };
 
@@ -301,7 +298,7 @@ export function feedReportPdf(evaluation: FeedEvaluation): Download {
         doc.font("Helvetica-Bold").fontSize(FONT_SIZE).fillColor("#000091");
         let x = MARGIN;
         for (const column of COLUMNS) {
-          doc.text(column.title, x + 3, y + 5, { lineBreak: false, width: column.width - 6 });
+          doc.text(column.title, x + 3, y + 5, { lineBreak: false });
           x += column.width;
         }
         doc.fillColor("#000000").font("Helvetica");
@@ -328,7 +325,7 @@ export function feedReportPdf(evaluation: FeedEvaluation): Download {
             .font("Helvetica-Bold")
             .fontSize(9)
             .fillColor(line.severity === "BLOCKING" ? "#ce0500" : "#b34000")
-            .text(line.heading, MARGIN + 3, y + 3, { lineBreak: false, width: CONTENT_WIDTH - 6 })
+            .text(line.heading, MARGIN + 3, y + 3, { lineBreak: false })
             .fillColor("#000000")
             .font("Helvetica")
             .fontSize(FONT_SIZE);
@@ -336,10 +333,7 @@ export function feedReportPdf(evaluation: FeedEvaluation): Download {
           doc.font("Helvetica").fontSize(FONT_SIZE);
           let x = MARGIN;
           for (const column of COLUMNS) {
-            doc.text(fit(doc, column.value(line), column.width - 6), x + 3, y + 3, {
-              lineBreak: false,
-              width: column.width - 6,
-            });
+            doc.text(fit(doc, column.value(line), column.width - 6), x + 3, y + 3, { lineBreak: false });
             x += column.width;
           }
           doc

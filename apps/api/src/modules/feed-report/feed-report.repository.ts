@@ -4,7 +4,7 @@ import type { AccountType } from "@medimail/contracts/enums";
 import { type DbTx, Prisma } from "@medimail/db/client";
 
 /** Addresses read per query; each batch costs four queries whatever its size. */
-export const FEED_BATCH = 5000;
+export const FEED_BATCH = 20_000;
 
 export interface FeedStructure {
   id: string;
@@ -81,7 +81,7 @@ export function createFeedReportRepository(db: DbTx) {
           FROM account a
           JOIN mss_address m ON m.account_id = a.id
          WHERE a.structure_id = ANY(${structureIds}::uuid[]) AND a.type <> 'MED'
-           ${after ? Prisma.sql`AND a.id > ${after}::uuid` : Prisma.empty}
+           ${after ? Prisma.sql`AND a.id > ${after}::uuid AND m.account_id > ${after}::uuid` : Prisma.empty}
          ORDER BY a.id
          LIMIT ${limit}`;
     },

@@ -148,11 +148,14 @@ export async function evaluateFeed(
     issues: [],
   };
   const ids = structures.map((structure) => structure.id);
-  let after: string | null = null;
-  for (;;) {
-    const accounts = await repository.accounts(ids, after);
+  // the next batch is read while this one is looked up and checked
+  let next: Promise<FeedAccountRow[]> | null = repository.accounts(ids, null);
+  while (next) {
+    const accounts: FeedAccountRow[] = await next;
+    next = accounts.length === FEED_BATCH ? repository.accounts(ids, (accounts.at(-1) as FeedAccountRow).id) : null;
+    // awaited at the next turn; until then a failure must not count as unhandled
+    next?.catch(() => undefined);
     if (accounts.length === 0) break;
-    after = (accounts.at(-1) as FeedAccountRow).id;
 
     const transmitted = accounts.map((account) => transmittedStructure(account, byId.get(account.structureId)));
     const lookups = {
@@ -236,7 +239,6 @@ export async function evaluateFeed(
         }
       }
     });
-    if (accounts.length < FEED_BATCH) break;
   }
   evaluation.issues.sort(compareIssues);
   return evaluation;
