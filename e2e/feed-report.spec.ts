@@ -65,6 +65,14 @@ test("the feed report lists an MSS007, the fix removes it; the PDF and XLSX expo
   await expect(page.getByRole("heading", { level: 2, name: "Rapport d'alimentation" })).toBeVisible();
   await expect(page.getByText(/adresses? MSSanté examinées?/)).toBeVisible();
   await expect(page.getByRole("cell", { name: "MSS007" })).toHaveCount(0);
+  // its RPPS is not in the referential: the account now shows as MSS008
+  const fixed = page
+    .getByRole("table", { name: /Erreurs bloquantes/ })
+    .getByRole("row")
+    .filter({ hasText: address });
+  await expect(fixed).toHaveCount(1);
+  await expect(fixed).toContainText("MSS008");
+  await expect(fixed.getByRole("link")).toHaveText(name);
   const after = await (await page.request.get(`/api/structures/${gip}/feed-report?daughters=true`)).json();
   expect(after.countsByCode.some((entry: { code: string }) => entry.code === "MSS007")).toBe(false);
 });
