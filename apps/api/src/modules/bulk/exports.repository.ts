@@ -30,6 +30,34 @@ export interface ExportedAccount {
   connectionAccounts: string[];
 }
 
+/** The users export's fields and their columns, in the order of the JSON array each row is read as. */
+const USER_FIELDS: readonly [keyof ExportedAccount, string][] = [
+  ["id", "a.id"],
+  ["sortName", "a.sort_name"],
+  ["type", "a.type"],
+  ["email", "a.email"],
+  ["lastName", "a.last_name"],
+  ["firstName", "a.first_name"],
+  ["profession", "a.profession"],
+  ["regionCode", "a.region_code"],
+  ["rpps", "a.rpps"],
+  ["adeli", "a.adeli"],
+  ["finessSite", "a.finess_site"],
+  ["phone", "a.phone"],
+  ["addressLine", "a.address_line"],
+  ["postcode", "a.postcode"],
+  ["city", "a.city"],
+  ["description", "a.description"],
+  ["responsibleLastName", "a.responsible_last_name"],
+  ["responsibleFirstName", "a.responsible_first_name"],
+  ["responsibleProfession", "a.responsible_profession"],
+  ["responsibleNationalId", "a.responsible_national_id"],
+  ["returnAddress", "a.return_address"],
+  ["unlisted", "a.unlisted"],
+  ["dematerialisation", "a.dematerialisation"],
+];
+const USER_SELECT = Prisma.raw(USER_FIELDS.map(([, column]) => column).join(", "));
+
 const inStructures = (structureIds: string[]) =>
   structureIds.length === 1
     ? Prisma.sql`a.structure_id = ${structureIds[0]}::uuid`
@@ -55,22 +83,24 @@ export function createExportsRepository(db: DbTx) {
       after: { sortName: string; id: string } | undefined,
       limit: number,
     ): Promise<ExportedAccount[]> {
-      const rows = await db.$queryRaw<
-        (Omit<ExportedAccount, "connectionAccounts" | "sortName"> & { sort_name: string })[]
-      >`
-        SELECT a.id::text AS id, a.sort_name, a.type::text AS type, a.email, a.last_name AS "lastName",
-               a.first_name AS "firstName", a.profession, a.region_code AS "regionCode", a.rpps, a.adeli,
-               a.finess_site AS "finessSite", a.phone, a.address_line AS "addressLine", a.postcode, a.city,
-               a.description, a.responsible_last_name AS "responsibleLastName",
-               a.responsible_first_name AS "responsibleFirstName", a.responsible_profession AS "responsibleProfession",
-               a.responsible_national_id AS "responsibleNationalId", a.return_address AS "returnAddress",
-               a.unlisted, a.dematerialisation
+      // One JSON array per row: Prisma's raw queries cost per column (time and memory); a single text column is
+      // about twice as fast to read for 100,000 accounts and leaves much less garbage.
+      const rows = (
+        await db.$queryRaw<{ row: string }[]>`
+        SELECT json_build_array(${USER_SELECT})::text AS row
           FROM account a
          WHERE ${inStructures(structureIds)}
            AND a.state IN ('VALIDATED', 'PREREGISTERED')
            ${after ? Prisma.sql`AND (a.sort_name, a.id) > (${after.sortName}, ${after.id}::uuid)` : Prisma.empty}
          ORDER BY a.sort_name, a.id
-         LIMIT ${limit}`;
+         LIMIT ${limit}`
+      ).map(({ row }) => {
+        const values = JSON.parse(row) as unknown[];
+        return Object.fromEntries(USER_FIELDS.map(([key], index) => [key, values[index]])) as Omit<
+          ExportedAccount,
+          "connectionAccounts"
+        >;
+      });
       const mailboxes = rows.filter((row) => row.type === "ORG" || row.type === "APP").map((row) => row.id);
       const connections = new Map<string, string[]>();
       if (mailboxes.length > 0) {
@@ -85,11 +115,7 @@ export function createExportsRepository(db: DbTx) {
           connections.set(link.mailbox_id, list);
         }
       }
-      return rows.map(({ sort_name, ...row }) => ({
-        ...row,
-        sortName: sort_name,
-        connectionAccounts: connections.get(row.id) ?? [],
-      }));
+      return rows.map((row) => ({ ...row, connectionAccounts: connections.get(row.id) ?? [] }));
     },
 
     /** Accounts deleted for inactivity since `since`, most recent first. */

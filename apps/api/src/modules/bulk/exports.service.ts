@@ -11,6 +11,7 @@ import {
   type CellValue,
   CSV_TYPE,
   type Download,
+  EXPORT_BATCH,
   exportFilename,
   parisWallClock,
   type SheetColumn,
@@ -77,7 +78,8 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
   }
 
   async function* userRows(structureIds: string[], signal: AbortSignal) {
-    const fetch = (after?: { sortName: string; id: string }) => repository.usersBatch(structureIds, after, 1000);
+    const fetch = (after?: { sortName: string; id: string }) =>
+      repository.usersBatch(structureIds, after, EXPORT_BATCH);
     for await (const batch of batches(fetch, signal)) {
       yield batch.map((account) => {
         const row = accountToRow(account);
@@ -109,7 +111,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             );
             return;
           }
-          const workbook = streamedWorkbook(output);
+          const workbook = streamedWorkbook(output, { styles: false });
           await workbook.sheet("Utilisateurs", USER_COLUMNS, userRows(structureIds, signal), signal);
           await workbook.end(signal);
         },
@@ -128,7 +130,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
         filename: exportFilename("comptes-inactifs", name, now, "xlsx"),
         contentType: XLSX_TYPE,
         async write(output, signal) {
-          const workbook = streamedWorkbook(output);
+          const workbook = streamedWorkbook(output, { styles: true });
           await workbook.sheet(
             "Supprimés (6 derniers mois)",
             [
@@ -139,7 +141,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             ],
             (async function* () {
               const fetch = (after?: { deletedAt: Date; id: string }) =>
-                repository.deletedForInactivity(structureIds, since, after, 1000);
+                repository.deletedForInactivity(structureIds, since, after, EXPORT_BATCH);
               for await (const batch of batches(fetch, signal)) {
                 yield batch.map((row) => [
                   row.email ?? "",
@@ -165,7 +167,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             ],
             (async function* () {
               const fetch = (after?: { inactivityNoticeAt: Date | null; id: string }) =>
-                repository.notifiedForInactivity(structureIds, after, 1000);
+                repository.notifiedForInactivity(structureIds, after, EXPORT_BATCH);
               for await (const batch of batches(fetch, signal)) {
                 yield batch.map((row) => [
                   row.email,
@@ -198,7 +200,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
         filename: exportFilename("derniere-relance", name, now, "xlsx"),
         contentType: XLSX_TYPE,
         async write(output, signal) {
-          const workbook = streamedWorkbook(output);
+          const workbook = streamedWorkbook(output, { styles: true });
           await workbook.sheet(
             "Dernière relance",
             [
@@ -209,7 +211,7 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             (async function* () {
               if (!reminder) return;
               const fetch = (after?: { sortName: string; id: string }) =>
-                repository.remindedBatch(reminder, structureIds, after, 1000);
+                repository.remindedBatch(reminder, structureIds, after, EXPORT_BATCH);
               for await (const batch of batches(fetch, signal)) {
                 yield batch.map((row) => [
                   row.email,
