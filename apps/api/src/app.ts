@@ -9,6 +9,8 @@ import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Background } from "./jobs/background.ts";
 import { systemClock } from "./jobs/job-definition.ts";
+import { createJobTrigger } from "./jobs/job-trigger.ts";
+import { JOB_NAMES } from "./jobs/registry.ts";
 import { createAccountLinksService } from "./modules/accounts/account-links.service.ts";
 import { createAccountsRepository } from "./modules/accounts/accounts.repository.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
@@ -50,6 +52,8 @@ import { healthRoutes } from "./modules/health/health.routes.ts";
 import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
 import { createJobsService } from "./modules/jobs/jobs.service.ts";
 import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
+import { mssanteRoutes } from "./modules/mssante/mssante.routes.ts";
+import { createMssanteService } from "./modules/mssante/mssante.service.ts";
 import { structureOptionsRoutes } from "./modules/structures/structure-options.routes.ts";
 import { createStructureOptionsService } from "./modules/structures/structure-options.service.ts";
 import { createStructureOverviewService } from "./modules/structures/structure-overview.service.ts";
@@ -220,6 +224,23 @@ export async function buildApp({
           clock: background?.clock ?? systemClock,
           dispatch: background ? background.queue.dispatch : async () => undefined,
           log: app.log,
+        }),
+      });
+      await api.register(mssanteRoutes, {
+        service: createMssanteService({
+          db,
+          scope,
+          repository: accountsRepository,
+          accounts,
+          startActivation: background
+            ? createJobTrigger({
+                db,
+                queue: background.queue,
+                clock: background.clock,
+                log: app.log,
+                name: JOB_NAMES.mssActivations,
+              })
+            : () => undefined,
         }),
       });
       await api.register(registrationRoutes, {

@@ -37,6 +37,9 @@ interface World {
   mailboxOfB: string;
   /** a finished activity export of B, its file on disk */
   exportOfB: string;
+  mssAccountOfB: string;
+  mssDeletableOfB: string;
+  activationOfB: string;
   /** an analysed import of B, waiting to be applied */
   importOfB: string;
 }
@@ -486,6 +489,58 @@ const MATRIX: Record<string, Entry> = {
       payload: { daughters: false },
     }),
   },
+  "GET /api/structures/:id/mssante": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/mssante` }),
+  },
+  "GET /api/structures/:id/mssante/accounts": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/mssante/accounts?tab=NONE` }),
+  },
+  "POST /api/structures/:id/mssante/activations/preview": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.structureB}/mssante/activations/preview`,
+      payload: { daughters: false },
+    }),
+  },
+  "POST /api/structures/:id/mssante/activations": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "POST",
+      url: `/api/structures/${world.daughterOfB}/mssante/activations`,
+      payload: { daughters: false },
+    }),
+  },
+  "GET /api/structures/:id/mssante/activations/:activationId": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/mssante/activations/${world.activationOfB}` }),
+  },
+  "GET /api/accounts/:accountId/mss-address": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/accounts/${world.mssAccountOfB}/mss-address` }),
+  },
+  "PUT /api/accounts/:accountId/mss-address": {
+    access: "structure",
+    write: true,
+    request: (world) => ({
+      method: "PUT",
+      url: `/api/accounts/${world.mssAccountOfB}/mss-address`,
+      payload: { prefix: "martin.claire", listed: true },
+    }),
+  },
+  "DELETE /api/accounts/:accountId/mss-address": {
+    access: "structure",
+    write: true,
+    request: (world) => ({ method: "DELETE", url: `/api/accounts/${world.mssDeletableOfB}/mss-address` }),
+  },
   "POST /api/registration": { access: "public" },
   "GET /api/registration/link": { access: "public" },
   "POST /api/registration/password": { access: "public" },
@@ -575,6 +630,13 @@ beforeAll(async () => {
     await db.delegation.create({ data: { accountId: world.editableOfB, delegateId: world.delegateOfB } })
   ).id;
   world.mailboxOfB = (await createAccount(db, world.structureB, { type: "ORG" })).id;
+  await db.structure.update({ where: { id: world.structureB }, data: { mssDomain: "b.mssante.fr" } });
+  world.mssAccountOfB = (
+    await createAccount(db, world.structureB, { type: "PER", lastName: "Martin", firstName: "Claire" })
+  ).id;
+  world.mssDeletableOfB = (await createAccount(db, world.structureB, { type: "PER" })).id;
+  await db.mssAddress.create({ data: { accountId: world.mssDeletableOfB, address: "a.supprimer@b.mssante.fr" } });
+  world.activationOfB = (await db.mssActivation.create({ data: { structureId: world.structureB, status: "DONE" } })).id;
   await db.connectionAccount.create({ data: { mailboxId: world.mailboxOfB, accountId: world.accountOfB } });
   world.importOfB = (
     await db.importJob.create({

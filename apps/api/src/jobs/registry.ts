@@ -9,6 +9,7 @@ import { createFhirFilePublisher } from "../modules/directory/fhir-file-publishe
 import { applyEmailChanges } from "../modules/email-changes/email-changes.jobs.ts";
 import type { Mailer } from "../modules/mail/mailer.ts";
 import { createOutboxDeliveryJob } from "../modules/mail/outbox.jobs.ts";
+import { runMssActivations } from "../modules/mssante/mssante.jobs.ts";
 import type { JobDefinition } from "./job-definition.ts";
 
 export const JOB_NAMES = {
@@ -18,6 +19,7 @@ export const JOB_NAMES = {
   outbox: "mail.outbox",
   signInCleanup: "auth.cleanup",
   directoryPublication: "directory.publish",
+  mssActivations: "mssante.activation",
   imports: "accounts.import",
 } as const;
 
@@ -76,6 +78,15 @@ export function createJobDefinitions({
         "Efface les tentatives de connexion terminées, les compteurs anti-rejeu expirés et les sessions closes depuis 30 jours.",
       cron: "30 4 * * *",
       handler: purgeSignInLeftovers,
+    },
+    {
+      name: JOB_NAMES.mssActivations,
+      label: "Activation MSSanté des comptes compatibles",
+      description:
+        "Crée une correspondance MSSanté pour chaque compte compatible des structures qui l'ont demandé (« Activer tous les utilisateurs compatibles »).",
+      // started at once by each request; the quarter-hourly run picks up a request whose start was lost
+      cron: "*/15 * * * *",
+      handler: runMssActivations,
     },
     {
       name: JOB_NAMES.outbox,
