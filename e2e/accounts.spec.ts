@@ -214,7 +214,7 @@ test("an administrator validates a self-registered account, then rejects and reh
         await page
           .getByRole("tab", { name: /Utilisateurs validés/ })
           .locator(".tabs__count")
-          .innerText()
+          .textContent()
       ).replace(/\s/g, ""),
     );
   const before = await validatedCount();

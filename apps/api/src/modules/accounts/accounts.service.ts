@@ -8,7 +8,7 @@ import type {
   UpdateAccountRequest,
 } from "@medimail/contracts/accounts";
 import type { AuditAction } from "@medimail/contracts/audit";
-import type { AccountState, AccountType } from "@medimail/contracts/enums";
+import type { AccountState } from "@medimail/contracts/enums";
 import { type Db, type DbTx, Prisma } from "@medimail/db/client";
 import { decide, type Principal } from "@medimail/domain/access";
 import { type AccountAction, canRemind, initialState, transition } from "@medimail/domain/account-states";

@@ -19,7 +19,7 @@ import { mssQuotaUsage } from "../structures/structures.repository.ts";
 import { planAddress, ruleError, TYPE_RULE_TEXT } from "./mss-planning.ts";
 import { QUOTA_LABELS, requireQuota } from "./mss-quota.ts";
 
-type ListQuery = z.output<typeof import("@medimail/contracts/mssante").MssListQuery>;
+type ListQuery = z.output<typeof MssListQuery>;
 
 const PREVIEW_LIMIT = 500;
 
