@@ -3,7 +3,7 @@
 // together. A run that dies mid-way leaves the import APPLYING at the last committed row; the next run (pg-boss's
 // retry, or the hourly run) starts after it. Rows are matched by email, so nothing is ever created twice.
 import { randomUUID } from "node:crypto";
-import type { Db, DbTx, Prisma } from "@medimail/db/client";
+import type { Db, DbTx } from "@medimail/db/client";
 import { initialState } from "@medimail/domain/account-states";
 import { TYPE_RULES } from "@medimail/domain/account-types";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
@@ -25,6 +25,14 @@ import {
   type RowError,
   type RowPlan,
 } from "./imports.plan.ts";
+import {
+  type AuditRow,
+  accountKinds,
+  insertAccounts,
+  insertAuditEvents,
+  insertRowErrors,
+  type NewAccount,
+} from "./imports.repository.ts";
 import { type FileRow, headerOf, openRows } from "./imports.rows.ts";
 
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
@@ -113,7 +121,7 @@ export async function applyImport(
     });
     return 0;
   }
-  const content = Buffer.from(stored.content);
+  const content = Buffer.from(stored.content.buffer, stored.content.byteOffset, stored.content.byteLength);
   const kind = detectFile(content);
   if (kind.format === "XLSX") await checkXlsxZip(content);
   const opened = await openRows(content, kind);
@@ -214,7 +222,8 @@ async function applyBatch(
       memory.planned.clear(); // earlier batches are in the database now
       const plans = await planRows(tx, batch, context.target, memory);
       const outcome = await writePlans(tx, plans, context);
-      await tx.importJob.update({
+      // updateMany: an update would answer the whole row, the stored file included, at every batch
+      await tx.importJob.updateMany({
         where: { id: context.importId },
         data: {
           appliedRows: start + batch.length,
@@ -237,42 +246,46 @@ const STALE_ROW =
 async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteContext) {
   const { target } = context;
   const errors: RowError[] = [];
-  const audit: Prisma.AuditEventCreateManyInput[] = [];
-  const event = (entry: Omit<Prisma.AuditEventCreateManyInput, "actorId" | "actorLabel">) =>
-    audit.push({ ...entry, actorId: context.actor.id, actorLabel: context.actor.label.slice(0, 254) });
+  const audit: AuditRow[] = [];
+  const event = (entry: Omit<AuditRow, "actorId" | "actorLabel">) =>
+    audit.push({ ...entry, actorId: context.actor.id, actorLabel: context.actor.label });
   let unchanged = 0;
   let rejected = 0;
   const sharedMailboxes: { mailboxId: string; emails: string[] }[] = [];
 
-  const creations = plans.flatMap((plan) => (plan.kind === "create" ? [plan] : []));
-  const created = creations.map((plan) => {
-    const { columns } = plan;
+  const created = plans.flatMap((plan) => {
+    if (plan.kind !== "create") return [];
+    const { sortName, searchText, ...columns } = plan.columns;
     const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
-    return {
-      plan,
-      data: {
-        ...columns,
-        ...(noAddress ? target.address : {}),
-        id: randomUUID(),
-        email: plan.email,
-        structureId: target.structureId,
-        state: initialState(plan.profile.type, "IMPORT"),
-      } satisfies Prisma.AccountCreateManyInput,
+    const account: NewAccount = {
+      ...columns,
+      ...(noAddress ? target.address : {}),
+      sortName,
+      searchText,
+      id: randomUUID(),
+      email: plan.email,
+      structureId: target.structureId,
+      state: initialState(plan.profile.type, "IMPORT"),
     };
+    return [{ plan, account }];
   });
-  if (created.length > 0) await tx.account.createMany({ data: created.map(({ data }) => data) });
-  for (const { plan, data } of created) {
+  await insertAccounts(
+    tx,
+    created.map(({ account }) => account),
+  );
+  for (const { plan, account } of created) {
     const shared = plan.profile.type === "ORG" || plan.profile.type === "APP" ? plan.profile : null;
-    if (shared) sharedMailboxes.push({ mailboxId: data.id, emails: shared.connectionAccounts });
+    if (shared) sharedMailboxes.push({ mailboxId: account.id, emails: shared.connectionAccounts });
     event({
       action: "account.created",
       entityType: "account",
-      entityId: data.id,
+      entityId: account.id,
       structureId: target.structureId,
+      before: null,
       after: {
-        ...auditable(data),
+        ...auditable({ ...account }),
         email: plan.email,
-        state: data.state,
+        state: account.state,
         connectionAccounts: shared ? shared.connectionAccounts : null,
         importId: context.importId,
       },
@@ -314,21 +327,16 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
       entityType: "account",
       entityId: account.id,
       structureId: account.structureId,
-      before: auditable(account),
+      before: auditable({ ...account }),
       after: { ...auditable(columns), importId: context.importId },
     });
   }
 
   if (sharedMailboxes.length > 0) {
-    const emails = [...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))];
-    const ids = new Map(
-      (await tx.account.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } })).map(
-        (account) => [account.email, account.id],
-      ),
-    );
-    for (const { mailboxId, emails: connections } of sharedMailboxes) {
-      const accountIds = connections.flatMap((email) => {
-        const id = ids.get(email);
+    const accounts = await accountKinds(tx, [...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))]);
+    for (const { mailboxId, emails } of sharedMailboxes) {
+      const accountIds = emails.flatMap((email) => {
+        const id = accounts.get(email)?.id;
         return id && id !== mailboxId ? [id] : [];
       });
       await setConnectionAccounts(tx, mailboxId, accountIds);
@@ -337,27 +345,25 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
 
   // "Notifier les utilisateurs": the pre-registration mail (and its single-use link) to new MED, PER, INT accounts
   if (context.notify) {
-    const invited = created.filter(({ data }) => data.state === "PREREGISTERED");
-    const tokens = invited.map(({ plan, data }) => {
-      const secret = randomToken();
-      return { plan, data, id: randomUUID(), secret };
-    });
-    if (tokens.length > 0) {
+    const invited = created
+      .filter(({ account }) => account.state === "PREREGISTERED")
+      .map(({ plan, account }) => ({ plan, account, id: randomUUID(), secret: randomToken() }));
+    if (invited.length > 0) {
       const expiresAt = new Date(context.now.getTime() + LINK_VALIDITY_HOURS.REGISTRATION * 3_600_000);
       await tx.oneTimeCode.createMany({
-        data: tokens.map(({ id, data, secret }) => ({
+        data: invited.map(({ id, account, secret }) => ({
           id,
-          accountId: data.id,
+          accountId: account.id,
           purpose: "REGISTRATION" as const,
           codeHash: hashToken(secret),
           expiresAt,
         })),
       });
       await tx.outboxMail.createMany({
-        data: tokens.map(({ id, secret, data, plan }) => {
+        data: invited.map(({ id, secret, account, plan }) => {
           const link = `${context.publicUrl}/inscription/finaliser?jeton=${encodeURIComponent(`${id}.${secret}`)}`;
           const mail = preRegistrationMail(
-            { id: data.id, email: data.email, firstName: data.firstName, lastName: data.lastName },
+            account,
             link,
             target.structureName,
             `import:${context.importId}:${plan.line}`,
@@ -370,11 +376,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     }
   }
 
-  if (audit.length > 0) await tx.auditEvent.createMany({ data: audit });
-  if (errors.length > 0) {
-    await tx.importRowError.createMany({
-      data: errors.map((error) => ({ ...error, importId: context.importId, atApply: true })),
-    });
-  }
+  await insertAuditEvents(tx, audit);
+  await insertRowErrors(tx, context.importId, true, errors);
   return { created: created.length, updated, unchanged, rejected };
 }

@@ -11,13 +11,24 @@ import {
   rowToAccountInput,
   unneutraliseCell,
 } from "@medimail/contracts/loaduser";
-import type { DbTx, Prisma } from "@medimail/db/client";
+import type { DbTx } from "@medimail/db/client";
 import { canBeConnectionAccount, canOwnReturnAddress, TYPE_RULES } from "@medimail/domain/account-types";
 import { AppError } from "../../lib/errors.ts";
 import { profileColumns } from "../accounts/account-profile.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
+import {
+  accountKinds,
+  accountsByEmail,
+  connectionEmails,
+  type ExistingAccount,
+  mssAddressesOf,
+  mssAddressOwners,
+  requestedEmails,
+} from "./imports.repository.ts";
 import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
+
+export type { ExistingAccount };
 
 /** The structure an import is made in: new accounts land there; accounts of it and its daughters may be updated. */
 export interface ImportTarget {
@@ -56,38 +67,6 @@ export async function loadTarget(db: DbTx, structureId: string): Promise<ImportT
     address: { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city },
   };
 }
-
-export const ACCOUNT_SELECT = {
-  id: true,
-  version: true,
-  structureId: true,
-  state: true,
-  type: true,
-  email: true,
-  lastName: true,
-  firstName: true,
-  profession: true,
-  regionCode: true,
-  rpps: true,
-  adeli: true,
-  finessSite: true,
-  phone: true,
-  addressLine: true,
-  postcode: true,
-  city: true,
-  responsibleLastName: true,
-  responsibleFirstName: true,
-  responsibleProfession: true,
-  responsibleNationalId: true,
-  description: true,
-  returnAddress: true,
-  unlisted: true,
-  dematerialisation: true,
-  notifyOnReception: true,
-  notifyDailyDigest: true,
-  notifyOnOpening: true,
-} as const satisfies Prisma.AccountSelect;
-export type ExistingAccount = Prisma.AccountGetPayload<{ select: typeof ACCOUNT_SELECT }>;
 
 export type Columns = ReturnType<typeof profileColumns>;
 
@@ -237,38 +216,15 @@ export async function planRows(
 
   // what the database knows of these addresses
   const emails = candidates.flatMap((candidate) => (candidate.email ? [candidate.email] : []));
-  const [existing, pending] = await Promise.all([
-    emails.length ? tx.account.findMany({ where: { email: { in: emails } }, select: ACCOUNT_SELECT }) : [],
-    emails.length
-      ? tx.emailChangeRequest.findMany({
-          where: { newEmail: { in: emails }, status: "PENDING" },
-          select: { newEmail: true },
-        })
-      : [],
-  ]);
+  const existing = await accountsByEmail(tx, emails);
+  const pendingEmails = await requestedEmails(tx, emails);
   const byEmail = new Map(existing.map((account) => [account.email, account]));
-  const pendingEmails = new Set(pending.map((request) => request.newEmail));
-  const existingIds = existing.map((account) => account.id);
   const sharedIds = existing.filter((account) => TYPE_RULES[account.type].sharedMailbox).map((account) => account.id);
-  const [connections, mssAddresses] = await Promise.all([
-    sharedIds.length
-      ? tx.connectionAccount.findMany({
-          where: { mailboxId: { in: sharedIds } },
-          select: { mailboxId: true, account: { select: { email: true } } },
-        })
-      : [],
-    existingIds.length
-      ? tx.mssAddress.findMany({
-          where: { accountId: { in: existingIds } },
-          select: { accountId: true, address: true },
-        })
-      : [],
-  ]);
-  const connectionsOf = new Map<string, string[]>();
-  for (const link of connections) {
-    connectionsOf.set(link.mailboxId, [...(connectionsOf.get(link.mailboxId) ?? []), link.account.email]);
-  }
-  const mssOf = new Map(mssAddresses.map((mss) => [mss.accountId, mss.address]));
+  const connectionsOf = await connectionEmails(tx, sharedIds);
+  const mssOf = await mssAddressesOf(
+    tx,
+    existing.map((account) => account.id),
+  );
 
   // each candidate through the form's schema
   const valid: {
@@ -353,27 +309,8 @@ export async function planRows(
       for (const email of profile.connectionAccounts) referenced.add(email);
     if (profile.type === "APP") returnAddresses.add(profile.returnAddress);
   }
-  const [referencedAccounts, owners] = await Promise.all([
-    referenced.size
-      ? tx.account.findMany({
-          where: { email: { in: [...referenced] } },
-          select: { email: true, type: true, state: true },
-        })
-      : [],
-    returnAddresses.size
-      ? tx.mssAddress.findMany({
-          where: { address: { in: [...returnAddresses] } },
-          select: { address: true, account: { select: { type: true } } },
-        })
-      : [],
-  ]);
-  const knownAccounts = new Map(
-    referencedAccounts.map((account) => [
-      account.email,
-      { type: account.type, rejected: account.state === "REJECTED" },
-    ]),
-  );
-  const ownerOf = new Map(owners.map((owner) => [owner.address, owner.account.type]));
+  const knownAccounts = await accountKinds(tx, [...referenced]);
+  const ownerOf = await mssAddressOwners(tx, [...returnAddresses]);
 
   for (const { index, row, email, account, profile } of valid) {
     const errors: RowError[] = [];

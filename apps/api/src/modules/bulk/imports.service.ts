@@ -16,7 +16,8 @@ import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
 import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports.files.ts";
-import { loadTarget, newMemory, planRows } from "./imports.plan.ts";
+import { loadTarget, newMemory, planRows, type RowError } from "./imports.plan.ts";
+import { insertRowErrors } from "./imports.repository.ts";
 import { type FileRow, openRows } from "./imports.rows.ts";
 
 export interface ImportsServiceDeps {
@@ -177,17 +178,17 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
         const flush = async () => {
           const plans = await planRows(db, batch, target, memory);
           batch = [];
-          const errors = [];
+          const errors: RowError[] = [];
           for (const plan of plans) {
             if (plan.kind === "create") counts.create++;
             else if (plan.kind === "update") counts.update++;
             else if (plan.kind === "unchanged") counts.unchanged++;
             else {
               counts.rejected++;
-              errors.push(...plan.errors.map((error) => ({ ...error, importId: id })));
+              errors.push(...plan.errors);
             }
           }
-          if (errors.length > 0) await db.importRowError.createMany({ data: errors });
+          await insertRowErrors(db, id, false, errors);
         };
         for await (const row of rows) {
           if (row.blank) continue;
@@ -197,13 +198,14 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
         }
         if (batch.length > 0) await flush();
         const report: Report = { dryRun: counts, warnings };
-        await db.importJob.update({
+        // (updateMany and deleteMany: update and delete would answer the whole row, the stored file included)
+        await db.importJob.updateMany({
           where: { id },
           data: { status: "DRY_RUN_DONE", totalRows: total, report: report as object },
         });
       } catch (error) {
         // nothing of a refused or interrupted analysis stays (its rejected rows go with it)
-        await db.importJob.delete({ where: { id } }).catch((cleanup: Error) => {
+        await db.importJob.deleteMany({ where: { id } }).catch((cleanup: Error) => {
           log.warn({ err: cleanup, importId: id }, "could not delete an interrupted import");
         });
         throw error;

@@ -4,7 +4,7 @@ import { createAccount } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
 import { FINESS, seedWorld, type World } from "../accounts/accounts.test-support.ts";
-import { ACCOUNT_SELECT } from "./imports.plan.ts";
+import { accountsByEmail } from "./imports.repository.ts";
 import { csvOf, importsApi, type Row, run, runImportsJob, validRow, xlsxOf } from "./imports.test-support.ts";
 
 // "Importer une liste d'utilisateurs" through the HTTP API on a real database: the dry run's counts and reasons,
@@ -283,7 +283,9 @@ describe("apply", () => {
     // what an export writes for these accounts ("code - libellé", "oui"/"non", formula-safe cells)
     const exported: LoaduserRow[] = [];
     for (const id of ids) {
-      const account = await t.db.account.findUniqueOrThrow({ where: { id }, select: ACCOUNT_SELECT });
+      const { email } = await t.db.account.findUniqueOrThrow({ where: { id }, select: { email: true } });
+      const [account] = await accountsByEmail(t.db, [email]);
+      if (!account) throw new Error(`no account ${email}`);
       const links = await t.db.connectionAccount.findMany({
         where: { mailboxId: id },
         include: { account: { select: { email: true } } },

@@ -1,0 +1,207 @@
+// The imports' reads and bulk writes in SQL: one statement per batch whatever its size (arrays and unnest), where
+// Prisma would compile a query of one placeholder per value (200 rows × 30 columns) and spend more time on it than
+// the database does.
+import type { AccountState, AccountType } from "@medimail/contracts/enums";
+import { type DbTx, Prisma } from "@medimail/db/client";
+
+/** An account as the import compares and updates it. */
+export interface ExistingAccount {
+  id: string;
+  version: number;
+  structureId: string;
+  state: AccountState;
+  type: AccountType;
+  email: string;
+  lastName: string;
+  firstName: string;
+  profession: string | null;
+  regionCode: string | null;
+  rpps: string | null;
+  adeli: string | null;
+  finessSite: string | null;
+  phone: string | null;
+  addressLine: string | null;
+  postcode: string | null;
+  city: string | null;
+  responsibleLastName: string | null;
+  responsibleFirstName: string | null;
+  responsibleProfession: string | null;
+  responsibleNationalId: string | null;
+  description: string | null;
+  returnAddress: string | null;
+  unlisted: boolean;
+  dematerialisation: boolean;
+  notifyOnReception: boolean;
+  notifyDailyDigest: boolean;
+  notifyOnOpening: boolean;
+}
+
+const ACCOUNT_COLUMNS = Prisma.sql`
+  id::text AS id, version, structure_id::text AS "structureId", state::text AS state, type::text AS type, email,
+  last_name AS "lastName", first_name AS "firstName", profession, region_code AS "regionCode", rpps, adeli,
+  finess_site AS "finessSite", phone, address_line AS "addressLine", postcode, city,
+  responsible_last_name AS "responsibleLastName", responsible_first_name AS "responsibleFirstName",
+  responsible_profession AS "responsibleProfession", responsible_national_id AS "responsibleNationalId",
+  description, return_address AS "returnAddress", unlisted, dematerialisation,
+  notify_on_reception AS "notifyOnReception", notify_daily_digest AS "notifyDailyDigest",
+  notify_on_opening AS "notifyOnOpening"`;
+
+export function accountsByEmail(tx: DbTx, emails: readonly string[]): Promise<ExistingAccount[]> {
+  if (emails.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<ExistingAccount[]>`
+    SELECT ${ACCOUNT_COLUMNS} FROM account WHERE email = ANY(${emails}::text[])`;
+}
+
+/** The addresses among these that a pending email change request asks for. */
+export async function requestedEmails(tx: DbTx, emails: readonly string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ email: string }[]>`
+    SELECT new_email AS email FROM email_change_request
+     WHERE status = 'PENDING' AND new_email = ANY(${emails}::text[])`;
+  return new Set(rows.map((row) => row.email));
+}
+
+/** The connection accounts' addresses of these ORG/APP mailboxes. */
+export async function connectionEmails(tx: DbTx, mailboxIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byMailbox = new Map<string, string[]>();
+  if (mailboxIds.length === 0) return byMailbox;
+  const rows = await tx.$queryRaw<{ mailboxId: string; email: string }[]>`
+    SELECT c.mailbox_id::text AS "mailboxId", a.email
+      FROM connection_account c JOIN account a ON a.id = c.account_id
+     WHERE c.mailbox_id = ANY(${mailboxIds}::uuid[])
+     ORDER BY c.created_at`;
+  for (const row of rows) byMailbox.set(row.mailboxId, [...(byMailbox.get(row.mailboxId) ?? []), row.email]);
+  return byMailbox;
+}
+
+/** The MSSanté address of each of these accounts that has one. */
+export async function mssAddressesOf(tx: DbTx, accountIds: readonly string[]): Promise<Map<string, string>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ accountId: string; address: string }[]>`
+    SELECT account_id::text AS "accountId", address FROM mss_address WHERE account_id = ANY(${accountIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.accountId, row.address]));
+}
+
+/** Type and state of the accounts with these addresses (connection accounts named by rows). */
+export async function accountKinds(
+  tx: DbTx,
+  emails: readonly string[],
+): Promise<Map<string, { id: string; type: AccountType; rejected: boolean }>> {
+  if (emails.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ id: string; email: string; type: AccountType; state: AccountState }[]>`
+    SELECT id::text AS id, email, type::text AS type, state::text AS state FROM account
+     WHERE email = ANY(${emails}::text[])`;
+  return new Map(rows.map((row) => [row.email, { id: row.id, type: row.type, rejected: row.state === "REJECTED" }]));
+}
+
+/** The type of the account owning each of these MSSanté addresses. */
+export async function mssAddressOwners(tx: DbTx, addresses: readonly string[]): Promise<Map<string, AccountType>> {
+  if (addresses.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ address: string; type: AccountType }[]>`
+    SELECT m.address, a.type::text AS type FROM mss_address m JOIN account a ON a.id = m.account_id
+     WHERE m.address = ANY(${addresses}::text[])`;
+  return new Map(rows.map((row) => [row.address, row.type]));
+}
+
+/** A new account's columns, as `profileColumns` and the import set them. */
+export interface NewAccount {
+  id: string;
+  structureId: string;
+  type: AccountType;
+  state: AccountState;
+  email: string;
+  lastName: string;
+  firstName: string;
+  profession: string | null;
+  regionCode: string | null;
+  rpps: string | null;
+  adeli: string | null;
+  finessSite: string | null;
+  phone: string | null;
+  addressLine: string | null;
+  postcode: string | null;
+  city: string | null;
+  responsibleLastName: string | null;
+  responsibleFirstName: string | null;
+  responsibleProfession: string | null;
+  responsibleNationalId: string | null;
+  description: string | null;
+  returnAddress: string | null;
+  unlisted: boolean;
+  dematerialisation: boolean;
+  notifyOnReception: boolean;
+  notifyDailyDigest: boolean;
+  notifyOnOpening: boolean;
+  searchText: string;
+  sortName: string;
+}
+
+/** Inserts the accounts in one statement (the per-structure counters' trigger runs once for the batch). */
+export async function insertAccounts(tx: DbTx, accounts: readonly NewAccount[]): Promise<void> {
+  if (accounts.length === 0) return;
+  const column = <K extends keyof NewAccount>(key: K) => accounts.map((account) => account[key]);
+  await tx.$executeRaw`
+    INSERT INTO account (id, structure_id, type, state, email, last_name, first_name, profession, region_code, rpps,
+                         adeli, finess_site, phone, address_line, postcode, city, responsible_last_name,
+                         responsible_first_name, responsible_profession, responsible_national_id, description,
+                         return_address, unlisted, dematerialisation, notify_on_reception, notify_daily_digest,
+                         notify_on_opening, search_text, sort_name, updated_at)
+    SELECT *, now() FROM unnest(
+      ${column("id")}::uuid[], ${column("structureId")}::uuid[], ${column("type")}::"AccountType"[],
+      ${column("state")}::"AccountState"[], ${column("email")}::text[], ${column("lastName")}::text[],
+      ${column("firstName")}::text[], ${column("profession")}::text[], ${column("regionCode")}::text[],
+      ${column("rpps")}::text[], ${column("adeli")}::text[], ${column("finessSite")}::text[], ${column("phone")}::text[],
+      ${column("addressLine")}::text[], ${column("postcode")}::text[], ${column("city")}::text[],
+      ${column("responsibleLastName")}::text[], ${column("responsibleFirstName")}::text[],
+      ${column("responsibleProfession")}::text[], ${column("responsibleNationalId")}::text[],
+      ${column("description")}::text[], ${column("returnAddress")}::text[], ${column("unlisted")}::boolean[],
+      ${column("dematerialisation")}::boolean[], ${column("notifyOnReception")}::boolean[],
+      ${column("notifyDailyDigest")}::boolean[], ${column("notifyOnOpening")}::boolean[],
+      ${column("searchText")}::text[], ${column("sortName")}::text[])`;
+}
+
+export interface AuditRow {
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  structureId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Inserts audit events in one statement (the same rows recordAudit writes, without request id or IP: a job). */
+export async function insertAuditEvents(tx: DbTx, events: readonly AuditRow[]): Promise<void> {
+  if (events.length === 0) return;
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  await tx.$executeRaw`
+    INSERT INTO audit_event (actor_id, actor_label, action, entity_type, entity_id, structure_id, before, after)
+    SELECT * FROM unnest(
+      ${events.map((event) => event.actorId)}::uuid[], ${events.map((event) => event.actorLabel.slice(0, 254))}::text[],
+      ${events.map((event) => event.action)}::text[], ${events.map((event) => event.entityType)}::text[],
+      ${events.map((event) => event.entityId)}::text[], ${events.map((event) => event.structureId)}::uuid[],
+      ${events.map((event) => json(event.before))}::jsonb[], ${events.map((event) => json(event.after))}::jsonb[])`;
+}
+
+export interface RowErrorRow {
+  line: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+/** Stores rejected rows in one statement. */
+export async function insertRowErrors(
+  tx: DbTx,
+  importId: string,
+  atApply: boolean,
+  errors: readonly RowErrorRow[],
+): Promise<void> {
+  if (errors.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO import_row_error (import_id, at_apply, line, "column", value, reason)
+    SELECT ${importId}::uuid, ${atApply}, * FROM unnest(
+      ${errors.map((error) => error.line)}::int[], ${errors.map((error) => error.column)}::text[],
+      ${errors.map((error) => error.value)}::text[], ${errors.map((error) => error.reason)}::text[])`;
+}
