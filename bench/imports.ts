@@ -7,9 +7,11 @@
 // The API and its worker run in a child process (`apps/api/src/server.ts`, RUN_WORKERS=true, the default batch
 // size), one per scenario, so that its peak RSS (VmHWM from /proc, Linux) is the server's alone: the files are
 // built and the clock is read here. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL
-// server. BENCH_ROWS changes the row count (default 100,000).
+// server. BENCH_ROWS changes the row count (default 100,000); BENCH_SERVER_NODE_OPTIONS gives the API process Node
+// options (e.g. --max-old-space-size=…, to see what a capped heap costs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ImportSummary } from "@medimail/contracts/imports";
@@ -24,7 +26,13 @@ import { printFigures } from "./lib/report.ts";
 import { signedInHeaders } from "./lib/session.ts";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const PORT = 3950;
+/** a port nobody listens on (other benchmarks may run at the same time) */
+const PORT = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address() as AddressInfo;
+    probe.close(() => resolve(port));
+  });
+});
 const base = `http://127.0.0.1:${PORT}`;
 const FINESS = `31078140${luhnCheckDigit("31078140")}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,6 +107,7 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
         SMTP_CATCHER_PORT: "0",
         PSC_LOCAL_PORT: "0",
         RUN_WORKERS: "true",
+        NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "",
       },
       stdio: ["ignore", "inherit", "inherit"],
     },
@@ -112,7 +121,10 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
   }
   // a fresh server catches up on the night's jobs it missed: let them end, the import is what is measured here
   const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && (await db.jobRun.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })) > 0) {
+  while (
+    Date.now() < deadline &&
+    (await db.jobRun.count({ where: { status: { in: ["PENDING", "RUNNING"] }, name: { not: "mail.outbox" } } })) > 0
+  ) {
     await sleep(250);
   }
   return server;
@@ -251,6 +263,7 @@ try {
         "API + worker process RSS before the upload (MiB)": result.idle,
         "peak RSS during upload + dry run / during the apply (MiB)": `${result.dryRunRss.toFixed(0)} / ${result.applyRss.toFixed(0)}`,
         "API + worker process peak RSS, from its start (MiB, target ≤ 300)": peak,
+        "API process's Node options": process.env.BENCH_SERVER_NODE_OPTIONS || "(defaults)",
       });
     } finally {
       rss.stop();

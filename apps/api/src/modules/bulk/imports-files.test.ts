@@ -18,6 +18,7 @@ import {
   type ZipPart,
   zipOf,
 } from "./imports.test-support.ts";
+import { buildLoaduserTemplate } from "./template.ts";
 
 // The files an import meets: every separator and encoding a spreadsheet writes, columns in any order, and the bad
 // ones — a zip bomb, a web page renamed .xlsx, an Excel 97-2003 file, an empty file, missing headers, duplicates,
@@ -206,6 +207,20 @@ describe("what is read", () => {
     const summary = await api.dryRun(w.admin, w.chu, Buffer.from(await workbook.xlsx.writeBuffer()));
     expect((await api.errors(w.admin, w.chu, summary.id)).items).toEqual([]);
     expect(summary.dryRun.create).toBe(1);
+  });
+
+  it("reads the downloaded template once filled in (its example row replaced; Consignes and lists ignored)", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await buildLoaduserTemplate()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("Utilisateurs");
+    if (!sheet) throw new Error("no users sheet in the template");
+    const keys = LOADUSER_COLUMNS.map((column) => column.key);
+    const first = validRow("MED");
+    const second = validRow("PER");
+    sheet.getRow(2).values = keys.map((key) => first[key] ?? null);
+    sheet.getRow(3).values = keys.map((key) => second[key] ?? null);
+    const summary = await api.dryRun(w.admin, w.chu, Buffer.from(await workbook.xlsx.writeBuffer()), "modele.xlsx");
+    expect(summary).toMatchObject({ totalRows: 2, dryRun: { create: 2, rejected: 0 }, warnings: [] });
   });
 
   it("reads a file by what it is, not by its name (an XLSX named .xls, a CSV named .xlsx), and says so", async () => {

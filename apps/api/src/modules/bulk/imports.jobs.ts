@@ -30,6 +30,7 @@ import {
   accountKinds,
   insertAccounts,
   insertAuditEvents,
+  insertConnectionAccounts,
   insertRowErrors,
   type NewAccount,
 } from "./imports.repository.ts";
@@ -251,7 +252,8 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     audit.push({ ...entry, actorId: context.actor.id, actorLabel: context.actor.label });
   let unchanged = 0;
   let rejected = 0;
-  const sharedMailboxes: { mailboxId: string; emails: string[] }[] = [];
+  /** ORG/APP mailboxes whose connection accounts the batch sets; `created`: it has none yet */
+  const sharedMailboxes: { mailboxId: string; emails: string[]; created: boolean }[] = [];
 
   const created = plans.flatMap((plan) => {
     if (plan.kind !== "create") return [];
@@ -275,7 +277,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
   );
   for (const { plan, account } of created) {
     const shared = plan.profile.type === "ORG" || plan.profile.type === "APP" ? plan.profile : null;
-    if (shared) sharedMailboxes.push({ mailboxId: account.id, emails: shared.connectionAccounts });
+    if (shared) sharedMailboxes.push({ mailboxId: account.id, emails: shared.connectionAccounts, created: true });
     event({
       action: "account.created",
       entityType: "account",
@@ -320,7 +322,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
       }
     }
     if (plan.setsConnections && (profile.type === "ORG" || profile.type === "APP")) {
-      sharedMailboxes.push({ mailboxId: account.id, emails: profile.connectionAccounts });
+      sharedMailboxes.push({ mailboxId: account.id, emails: profile.connectionAccounts, created: false });
     }
     event({
       action: plan.typeChanged ? "account.type-changed" : "account.updated",
@@ -334,13 +336,18 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
 
   if (sharedMailboxes.length > 0) {
     const accounts = await accountKinds(tx, [...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))]);
-    for (const { mailboxId, emails } of sharedMailboxes) {
+    const links: { mailboxId: string; accountId: string }[] = [];
+    for (const { mailboxId, emails, created } of sharedMailboxes) {
       const accountIds = emails.flatMap((email) => {
         const id = accounts.get(email)?.id;
         return id && id !== mailboxId ? [id] : [];
       });
-      await setConnectionAccounts(tx, mailboxId, accountIds);
+      // a new mailbox's links all go in one statement for the batch; an updated one keeps the settings of those
+      // that stay
+      if (created) links.push(...accountIds.map((accountId) => ({ mailboxId, accountId })));
+      else await setConnectionAccounts(tx, mailboxId, accountIds);
     }
+    await insertConnectionAccounts(tx, links);
   }
 
   // "Notifier les utilisateurs": the pre-registration mail (and its single-use link) to new MED, PER, INT accounts

@@ -205,3 +205,15 @@ export async function insertRowErrors(
       ${errors.map((error) => error.line)}::int[], ${errors.map((error) => error.column)}::text[],
       ${errors.map((error) => error.value)}::text[], ${errors.map((error) => error.reason)}::text[])`;
 }
+
+/** Links new ORG/APP mailboxes to their connection accounts, in one statement. */
+export async function insertConnectionAccounts(
+  tx: DbTx,
+  links: readonly { mailboxId: string; accountId: string }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO connection_account (mailbox_id, account_id)
+    SELECT * FROM unnest(${links.map((link) => link.mailboxId)}::uuid[], ${links.map((link) => link.accountId)}::uuid[])
+    ON CONFLICT DO NOTHING`;
+}
