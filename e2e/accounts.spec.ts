@@ -215,7 +215,7 @@ test("an administrator validates a self-registered account, then rejects and reh
           .getByRole("tab", { name: /Utilisateurs validés/ })
           .locator(".tabs__count")
           .textContent()
-      ).replace(/\s/g, ""),
+      )?.replace(/\s/g, ""),
     );
   const before = await validatedCount();
   await page.getByRole("button", { name: `Rejeter ${email}` }).click();
