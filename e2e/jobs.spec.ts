@@ -5,8 +5,23 @@ test("an operator sees the scheduled jobs, runs one now and reads its outcome an
   await page.getByRole("link", { name: "Tâches planifiées" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Tâches planifiées" })).toBeVisible();
 
+  // one card per background job of the console
   const cards = page.getByRole("article");
-  await expect(cards).toHaveCount(5);
+  for (const label of [
+    "Changements d'adresse e-mail",
+    "Comptes inactifs",
+    "Rejets définitifs",
+    "Publication dans l'annuaire national",
+    "Nettoyage des connexions",
+    "Activation MSSanté des comptes compatibles",
+    "Envoi des e-mails",
+    "Imports d'utilisateurs",
+    "Exports de l'activité",
+    "Expiration des exports",
+  ]) {
+    await expect(page.getByRole("article", { name: label })).toBeVisible();
+  }
+  await expect(cards).toHaveCount(10);
   const inactivity = page.getByRole("article", { name: "Comptes inactifs" });
   await expect(inactivity).toContainText("Chaque nuit à 03:30");
   const emails = page.getByRole("article", { name: "Envoi des e-mails" });

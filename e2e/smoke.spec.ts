@@ -58,7 +58,7 @@ test("a person opens the console, finds a structure in the tree and opens it", a
   // the URL survives a reload (the API serves the SPA for its routes)
   await page.getByRole("link", { name: "Activité structure" }).click();
   await page.reload();
-  await expect(page.getByRole("heading", { level: 2, name: "Activité structure" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Liste des messages" })).toBeVisible();
 });
 
 test("an unknown structure shows a clear error, not a blank page", async ({ page }) => {
