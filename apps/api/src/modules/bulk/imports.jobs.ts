@@ -33,6 +33,7 @@ import {
   insertConnectionAccounts,
   insertRowErrors,
   type NewAccount,
+  readStoredFile,
 } from "./imports.repository.ts";
 import { type FileRow, headerOf, openRows } from "./imports.rows.ts";
 
@@ -111,8 +112,8 @@ export async function applyImport(
     },
   });
   if (job?.status !== "APPLYING") return 0;
-  const stored = await db.importJob.findUniqueOrThrow({ where: { id: importId }, select: { content: true } });
-  if (!stored.content) {
+  const content = await readStoredFile(db, importId);
+  if (!content) {
     await db.importJob.updateMany({
       where: { id: importId, status: "APPLYING" },
       data: {
@@ -122,7 +123,6 @@ export async function applyImport(
     });
     return 0;
   }
-  const content = Buffer.from(stored.content.buffer, stored.content.byteOffset, stored.content.byteLength);
   const kind = detectFile(content);
   if (kind.format === "XLSX") await checkXlsxZip(content);
   const opened = await openRows(content, kind);

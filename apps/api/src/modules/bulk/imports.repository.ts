@@ -217,3 +217,25 @@ export async function insertConnectionAccounts(
     SELECT * FROM unnest(${links.map((link) => link.mailboxId)}::uuid[], ${links.map((link) => link.accountId)}::uuid[])
     ON CONFLICT DO NOTHING`;
 }
+
+/** Slices of the stored file read at a time: each travels as hex text twice its size. */
+const FILE_SLICE = 1024 * 1024;
+
+/**
+ * The stored file of an import (null once purged), read a megabyte at a time: one 20 MB answer would be 40 MB of
+ * hex text at once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes.
+ */
+export async function readStoredFile(tx: DbTx, importId: string): Promise<Buffer | null> {
+  const [found] = await tx.$queryRaw<{ size: number | null }[]>`
+    SELECT octet_length(content) AS size FROM import_job WHERE id = ${importId}::uuid`;
+  if (!found || found.size === null) return null;
+  const slices: Buffer[] = [];
+  for (let offset = 0; offset < found.size; offset += FILE_SLICE) {
+    const [slice] = await tx.$queryRaw<{ bytes: Uint8Array }[]>`
+      SELECT substring(content FROM ${offset + 1}::int FOR ${FILE_SLICE}::int) AS bytes
+        FROM import_job WHERE id = ${importId}::uuid`;
+    if (!slice) return null;
+    slices.push(Buffer.from(slice.bytes.buffer, slice.bytes.byteOffset, slice.bytes.byteLength));
+  }
+  return Buffer.concat(slices);
+}
