@@ -1,6 +1,7 @@
 // "Activité structure" at regional scale: 1,000 structures (a root, 30 groups, 969 sites) and 10,000,000 messages
 // over a year (weekdays, working hours in Paris; site sizes skewed, a few automated senders — lab results,
-// appointment reminders — sending a large share). Measures, with the API in this process:
+// appointment reminders — sending a large share). Measures, with the API in a child process started as `pnpm start`
+// starts it (so that the load generator does not share its event loop or its figures):
 // - the section's opening search (no criteria: the 300 latest and the 30-day chart) and a filtered search (one
 //   mailbox or correspondent, a 30-day period) by 20 clients without pause, each on a random site (a third of the
 //   time a group with its daughters). Target: p99 ≤ 200 ms;
@@ -10,8 +11,10 @@
 // scratch database created and dropped on BENCH_DATABASE_URL's server: BENCH_DATABASE_URL=… pnpm bench activity.ts
 // (not in the default run). BENCH_MESSAGES (default 10,000,000), BENCH_SECONDS (default 20) and BENCH_THINK_MS (a
 // client's pause between searches, default 0) change the load;
-// BENCH_KEEP_DATABASE=1 keeps the database for EXPLAIN (its address is printed).
-import { spawn } from "node:child_process";
+// BENCH_KEEP_DATABASE=1 keeps the database for EXPLAIN (its address is printed), and BENCH_REUSE_DATABASE=<that
+// address> runs the measures again on it without generating the data again.
+import { fork, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +22,7 @@ import { buildApp } from "@medimail/api/app";
 import { createActivityExportJob } from "@medimail/api/modules/activity/activity.jobs";
 import { createDb } from "@medimail/db/client";
 import pino from "pino";
+import { apiNodeOptions } from "./lib/api-process.ts";
 import { createConsoleAccounts } from "./lib/console-accounts.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { percentile, printFigures } from "./lib/report.ts";
@@ -42,59 +46,91 @@ if (process.argv[2] === "--export-child") {
   process.exit(0);
 }
 
-const STRUCTURES = 1_000;
-const GROUPS = 30;
-const SITES = STRUCTURES - GROUPS - 1;
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CLIENTS = 20;
-/** a client's pause between two searches (ms, ± 50 %); 0 = none, every client sends its next search at once */
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ROOT = "00000000-0000-4000-8000-000000000000";
-const group = (g: number) => `00000000-0000-4000-8001-${String(g).padStart(12, "0")}`;
-const site = (s: number) => `00000000-0000-4000-8002-${String(s).padStart(12, "0")}`;
-const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
-const dayBefore = (days: number) => parisDay.format(new Date(Date.now() - days * 86_400_000));
-
-if (!process.env.BENCH_DATABASE_URL) {
-  console.error("activity.ts needs a PostgreSQL server: BENCH_DATABASE_URL=postgresql://… pnpm bench activity.ts");
-  process.exit(1);
+// --- child mode: the API, reporting its own time per request and its peak RSS ----------------------------------
+if (process.argv[2] === "--server") {
+  const [, , , url, dir] = process.argv as [string, string, string, string, string];
+  const db = createDb({ connectionString: url });
+  const app = await buildApp({ db, exportsDir: dir });
+  let serverTimes: number[] = [];
+  app.addHook("onResponse", async (_request, reply) => {
+    serverTimes.push(reply.elapsedTime);
+  });
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  process.send?.({ address });
+  process.on("message", async (message: string) => {
+    if (message === "times") {
+      process.send?.({ serverTimes, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+      serverTimes = [];
+    }
+    if (message === "stop") {
+      await app.close();
+      await db.$disconnect();
+      process.exit(0);
+    }
+  });
+} else {
+  await main();
 }
-const database = await openBenchDatabase();
-const { db } = database;
-const exportsDir = await mkdtemp(path.join(os.tmpdir(), "bench-activity-"));
-let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-try {
-  const loadStarted = performance.now();
-  await db.$executeRaw`INSERT INTO structure (id, name, parent_id, updated_at) SELECT ${ROOT}::uuid, 'GRADeS', NULL, now()`;
-  await db.$executeRaw`
+
+async function main() {
+  const STRUCTURES = 1_000;
+  const GROUPS = 30;
+  const SITES = STRUCTURES - GROUPS - 1;
+  const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000_000);
+  const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+  const CLIENTS = 20;
+  /** a client's pause between two searches (ms, ± 50 %); 0 = none, every client sends its next search at once */
+  const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const ROOT = "00000000-0000-4000-8000-000000000000";
+  const group = (g: number) => `00000000-0000-4000-8001-${String(g).padStart(12, "0")}`;
+  const site = (s: number) => `00000000-0000-4000-8002-${String(s).padStart(12, "0")}`;
+  const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
+  const dayBefore = (days: number) => parisDay.format(new Date(Date.now() - days * 86_400_000));
+
+  if (!process.env.BENCH_DATABASE_URL) {
+    console.error("activity.ts needs a PostgreSQL server: BENCH_DATABASE_URL=postgresql://… pnpm bench activity.ts");
+    process.exit(1);
+  }
+  const reused = process.env.BENCH_REUSE_DATABASE;
+  const database = reused
+    ? { url: reused, db: createDb({ connectionString: reused }), drop: async () => undefined }
+    : await openBenchDatabase();
+  const { db } = database;
+  const exportsDir = await mkdtemp(path.join(os.tmpdir(), "bench-activity-"));
+  let server: ReturnType<typeof fork> | undefined;
+  try {
+    if (!reused) await loadMessages();
+    async function loadMessages() {
+      const loadStarted = performance.now();
+      await db.$executeRaw`INSERT INTO structure (id, name, parent_id, updated_at) SELECT ${ROOT}::uuid, 'GRADeS', NULL, now()`;
+      await db.$executeRaw`
   INSERT INTO structure (id, name, parent_id, updated_at)
   SELECT ('00000000-0000-4000-8001-' || lpad(g::text, 12, '0'))::uuid, 'Groupement ' || g, ${ROOT}::uuid, now()
     FROM generate_series(1, ${GROUPS}) g`;
-  await db.$executeRaw`
+      await db.$executeRaw`
   INSERT INTO structure (id, name, parent_id, updated_at)
   SELECT ('00000000-0000-4000-8002-' || lpad(s::text, 12, '0'))::uuid, 'Établissement ' || s,
          ('00000000-0000-4000-8001-' || lpad((1 + s % ${GROUPS})::text, 12, '0'))::uuid, now()
     FROM generate_series(1, ${SITES}) s`;
 
-  // Messages: a site drawn with a skew (site 1 about 30 times as busy as the last); a weekday of the last 52 weeks;
-  // a time between 07:30 and 19:00 in Paris, denser mid-morning and early afternoon; 40 mailboxes per site, plus
-  // one automated sender in each of the 20 busiest sites that sends 15 % of the region's mail; the other party is
-  // another site's mailbox or one of 3,000 outside professionals. Indexes are dropped and built after the load.
-  const indexes = await db.$queryRaw<{ name: string; definition: string }[]>`
+      // Messages: a site drawn with a skew (site 1 about 30 times as busy as the last); a weekday of the last 52 weeks;
+      // a time between 07:30 and 19:00 in Paris, denser mid-morning and early afternoon; 40 mailboxes per site, plus
+      // one automated sender in each of the 20 busiest sites that sends 15 % of the region's mail; the other party is
+      // another site's mailbox or one of 3,000 outside professionals. Indexes are dropped and built after the load.
+      const indexes = await db.$queryRaw<{ name: string; definition: string }[]>`
   SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
    WHERE i.schemaname = current_schema() AND i.tablename = 'message'
      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`;
-  const monday = new Date(Date.now() - 364 * 86_400_000);
-  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
-  const firstMonday = monday.toISOString().slice(0, 10);
-  await db.$transaction(
-    async (tx) => {
-      for (const index of indexes) await tx.$executeRawUnsafe(`DROP INDEX "${index.name}"`);
-      await tx.$executeRaw`SET LOCAL maintenance_work_mem = '512MB'`;
-      await tx.$executeRaw`SELECT setseed(0.2026)`;
-      await tx.$executeRaw`
+      const monday = new Date(Date.now() - 364 * 86_400_000);
+      monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+      const firstMonday = monday.toISOString().slice(0, 10);
+      await db.$transaction(
+        async (tx) => {
+          for (const index of indexes) await tx.$executeRawUnsafe(`DROP INDEX "${index.name}"`);
+          await tx.$executeRaw`SET LOCAL maintenance_work_mem = '512MB'`;
+          await tx.$executeRaw`SELECT setseed(0.2026)`;
+          await tx.$executeRaw`
       INSERT INTO message (sent_at, structure_id, address, direction, sender, recipients, size_bytes, is_mss)
       SELECT sent_at, ('00000000-0000-4000-8002-' || lpad(s::text, 12, '0'))::uuid, own, direction,
              CASE WHEN direction = 'SENT' THEN own ELSE other END,
@@ -123,141 +159,164 @@ try {
           FROM generate_series(1, ${MESSAGES})
         ) r
       ) m`;
-    },
-    { timeout: 3_600_000 },
-  );
-  const loadedMs = performance.now() - loadStarted;
-  const indexStarted = performance.now();
-  await db.$executeRawUnsafe(`SET maintenance_work_mem = '512MB'`);
-  for (const index of indexes) await db.$executeRawUnsafe(index.definition);
-  // what autovacuum does to an insert-only table after a while (PostgreSQL ≥ 13): statistics and the visibility
-  // map, without which the chart's index-only scans would still visit the heap
-  await db.$executeRaw`VACUUM ANALYZE message`;
-  const indexMs = performance.now() - indexStarted;
-  const [size] = await db.$queryRaw<{ table: string; indexes: string }[]>`
+        },
+        { timeout: 3_600_000 },
+      );
+      const loadedMs = performance.now() - loadStarted;
+      const indexStarted = performance.now();
+      await db.$executeRawUnsafe(`SET maintenance_work_mem = '512MB'`);
+      for (const index of indexes) await db.$executeRawUnsafe(index.definition);
+      // what autovacuum does to an insert-only table after a while (PostgreSQL ≥ 13): statistics and the visibility
+      // map, without which the chart's index-only scans would still visit the heap
+      await db.$executeRaw`VACUUM ANALYZE message`;
+      const indexMs = performance.now() - indexStarted;
+      const [size] = await db.$queryRaw<{ table: string; indexes: string }[]>`
     SELECT pg_size_pretty(pg_table_size('message')) AS table, pg_size_pretty(pg_indexes_size('message')) AS indexes`;
-  printFigures("Data", {
-    messages: MESSAGES,
-    "load (s)": loadedMs / 1000,
-    "index build (s)": indexMs / 1000,
-    "table size": size?.table ?? "",
-    "index size": size?.indexes ?? "",
-  });
+      printFigures("Data", {
+        messages: MESSAGES,
+        "load (s)": loadedMs / 1000,
+        "index build (s)": indexMs / 1000,
+        "table size": size?.table ?? "",
+        "index size": size?.indexes ?? "",
+      });
+      await createConsoleAccounts(db, ROOT);
+    }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  const { operator } = await createConsoleAccounts(db, ROOT);
-  const headers = await signedInHeaders(db, operator);
-  app = await buildApp({ db, exportsDir });
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  const call = async (pathAndQuery: string) => {
-    const started = performance.now();
-    const response = await fetch(`${address}${pathAndQuery}`, { headers });
-    const body = await response.text();
-    if (!response.ok) throw new Error(`${pathAndQuery}: ${response.status} ${body.slice(0, 200)}`);
-    return performance.now() - started;
-  };
-  const randomTarget = () => {
-    if (Math.random() < 1 / 3) return { id: group(1 + Math.floor(Math.random() * GROUPS)), daughters: true };
-    // sites drawn with the data's own skew: busy sites are opened more often
-    return { id: site(1 + Math.floor(SITES * Math.random() ** 2)), daughters: false };
-  };
-  const searches = {
-    "opening (no criteria)": () => {
-      const target = randomTarget();
-      return `/api/structures/${target.id}/activity${target.daughters ? "?daughters=true" : ""}`;
-    },
-    "address + 30 days": () => {
-      const target = randomTarget();
-      const siteNumber = target.daughters ? 1 + Math.floor(Math.random() * 30) * GROUPS : Number(target.id.slice(-12));
-      const who =
-        Math.random() < 0.5
-          ? `bal${Math.floor(Math.random() * 40)}@site${siteNumber}.mssante.fr`
-          : `dr${Math.floor(Math.random() * 3000)}@medecin.mssante.fr`;
-      const query = new URLSearchParams({ address: who, from: dayBefore(30), to: dayBefore(0) });
-      if (target.daughters) query.set("daughters", "true");
-      return `/api/structures/${target.id}/activity?${query}`;
-    },
-  };
-  for (const [name, next] of Object.entries(searches)) {
-    // warm-up, then 20 clients without pause
-    for (let i = 0; i < 20; i++) await call(next());
-    const times: number[] = [];
-    const deadline = Date.now() + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < deadline) {
-          times.push(await call(next()));
-          if (THINK_MS > 0) await sleep(THINK_MS * (0.5 + Math.random()));
-        }
-      }),
-    );
-    times.sort((a, b) => a - b);
-    printFigures(`Search: ${name}, ${CLIENTS} clients`, {
-      requests: times.length,
-      "requests/s": times.length / SECONDS,
-      "median (ms)": percentile(times, 50),
-      "p99 (ms)": percentile(times, 99),
-      "max (ms)": percentile(times, 100),
+    // ---------------------------------------------------------------------------------------------------------------
+    const operator = "operateur.bench@exemple.fr";
+    const headers = await signedInHeaders(db, operator);
+    // the API as `pnpm start` runs it
+    server = fork(import.meta.filename, ["--server", database.url, exportsDir], {
+      execArgv: apiNodeOptions(),
+      env: { ...process.env, LOG_LEVEL: "silent" },
+      stdio: "inherit",
     });
-  }
-  await app.close();
-  app = undefined;
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Exports of about 1,000,000 rows: the region with its daughters over the period that holds that many.
-  const [cut] = await db.$queryRaw<{ since: Date; rows: number }[]>`
-    SELECT sent_at AS since, 1000000 AS rows FROM message ORDER BY sent_at DESC OFFSET 999999 LIMIT 1`;
-  const since = cut?.since ?? new Date(0);
-  const until = new Date();
-  const expectedRows = await db.message.count({ where: { sentAt: { gte: since, lt: until } } });
-  const admin = await db.account.findFirstOrThrow({ where: { email: operator } });
-  for (const format of ["XLSX", "CSV"] as const) {
-    const request = await db.exportRequest.create({
-      data: {
-        kind: "ACTIVITY",
-        format,
-        structureId: ROOT,
-        requestedById: admin.id,
-        params: { criteria: { daughters: true }, since: since.toISOString(), until: until.toISOString() },
+    const [{ address }] = (await once(server, "message")) as [{ address: string }];
+    const serverFigures = async () => {
+      server?.send("times");
+      return (
+        (await once(server as NonNullable<typeof server>, "message")) as [{ serverTimes: number[]; peakRssMb: number }]
+      )[0];
+    };
+    const call = async (pathAndQuery: string) => {
+      const started = performance.now();
+      const response = await fetch(`${address}${pathAndQuery}`, { headers });
+      const body = await response.text();
+      if (!response.ok) throw new Error(`${pathAndQuery}: ${response.status} ${body.slice(0, 200)}`);
+      return performance.now() - started;
+    };
+    const randomTarget = () => {
+      if (Math.random() < 1 / 3) return { id: group(1 + Math.floor(Math.random() * GROUPS)), daughters: true };
+      // sites drawn with the data's own skew: busy sites are opened more often
+      return { id: site(1 + Math.floor(SITES * Math.random() ** 2)), daughters: false };
+    };
+    const searches = {
+      "opening (no criteria)": () => {
+        const target = randomTarget();
+        return `/api/structures/${target.id}/activity${target.daughters ? "?daughters=true" : ""}`;
       },
-    });
-    // a capped V8 heap, as for a worker process (see bench/RESULTS.md): left uncapped, V8 lets its heap grow to
-    // hundreds of MB before collecting, although the export itself holds one batch
-    const child = spawn(
-      process.execPath,
-      [
-        ...process.execArgv,
-        `--max-old-space-size=${process.env.BENCH_EXPORT_HEAP_MB ?? 96}`,
-        "--max-semi-space-size=4",
-        import.meta.filename,
-        "--export-child",
-        database.url,
-        exportsDir,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await new Promise((resolve) => child.on("exit", resolve));
-    const report = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { ms: number; maxRssMb: number };
-    const done = await db.exportRequest.findUniqueOrThrow({ where: { id: request.id } });
-    const file = await stat(path.join(exportsDir, done.filePath ?? "missing"));
-    printFigures(`Export ${format}, region with daughters (1,000 structures)`, {
-      status: done.status,
-      rows: done.rowCount ?? 0,
-      "expected rows": expectedRows,
-      "time (s)": report.ms / 1000,
-      "rows/s": (done.rowCount ?? 0) / (report.ms / 1000),
-      "peak RSS of the job's process (MiB)": report.maxRssMb,
-      "file (MiB)": file.size / 1024 / 1024,
-    });
+      "address + 30 days": () => {
+        const target = randomTarget();
+        const siteNumber = target.daughters
+          ? 1 + Math.floor(Math.random() * 30) * GROUPS
+          : Number(target.id.slice(-12));
+        const who =
+          Math.random() < 0.5
+            ? `bal${Math.floor(Math.random() * 40)}@site${siteNumber}.mssante.fr`
+            : `dr${Math.floor(Math.random() * 3000)}@medecin.mssante.fr`;
+        const query = new URLSearchParams({ address: who, from: dayBefore(30), to: dayBefore(0) });
+        if (target.daughters) query.set("daughters", "true");
+        return `/api/structures/${target.id}/activity?${query}`;
+      },
+    };
+    for (const [name, next] of Object.entries(searches)) {
+      // warm-up, then 20 clients without pause
+      for (let i = 0; i < 20; i++) await call(next());
+      await serverFigures();
+      const times: number[] = [];
+      const deadline = Date.now() + SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (Date.now() < deadline) {
+            times.push(await call(next()));
+            if (THINK_MS > 0) await sleep(THINK_MS * (0.5 + Math.random()));
+          }
+        }),
+      );
+      times.sort((a, b) => a - b);
+      const { serverTimes, peakRssMb } = await serverFigures();
+      serverTimes.sort((a, b) => a - b);
+      printFigures(`Search: ${name}, ${CLIENTS} clients`, {
+        requests: times.length,
+        "requests/s": times.length / SECONDS,
+        "median (ms)": percentile(times, 50),
+        "p99 (ms)": percentile(times, 99),
+        "max (ms)": percentile(times, 100),
+        "API's own time, median (ms)": percentile(serverTimes, 50),
+        "API's own time, p99 (ms)": percentile(serverTimes, 99),
+        "API peak RSS (MiB)": peakRssMb,
+      });
+    }
+    server.send("stop");
+    await once(server, "exit");
+    server = undefined;
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Exports of about 1,000,000 rows: the region with its daughters over the period that holds that many.
+    const [cut] = await db.$queryRaw<{ since: Date; rows: number }[]>`
+    SELECT sent_at AS since, 1000000 AS rows FROM message ORDER BY sent_at DESC OFFSET 999999 LIMIT 1`;
+    const since = cut?.since ?? new Date(0);
+    const until = new Date();
+    const expectedRows = await db.message.count({ where: { sentAt: { gte: since, lt: until } } });
+    const admin = await db.account.findFirstOrThrow({ where: { email: operator } });
+    for (const format of ["XLSX", "CSV"] as const) {
+      const request = await db.exportRequest.create({
+        data: {
+          kind: "ACTIVITY",
+          format,
+          structureId: ROOT,
+          requestedById: admin.id,
+          params: { criteria: { daughters: true }, since: since.toISOString(), until: until.toISOString() },
+        },
+      });
+      // a capped V8 heap, as for a worker process (see bench/RESULTS.md): left uncapped, V8 lets its heap grow to
+      // hundreds of MB before collecting, although the export itself holds one batch
+      const child = spawn(
+        process.execPath,
+        [
+          ...process.execArgv,
+          `--max-old-space-size=${process.env.BENCH_EXPORT_HEAP_MB ?? 96}`,
+          "--max-semi-space-size=4",
+          import.meta.filename,
+          "--export-child",
+          database.url,
+          exportsDir,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      await new Promise((resolve) => child.on("exit", resolve));
+      const report = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { ms: number; maxRssMb: number };
+      const done = await db.exportRequest.findUniqueOrThrow({ where: { id: request.id } });
+      const file = await stat(path.join(exportsDir, done.filePath ?? "missing"));
+      printFigures(`Export ${format}, region with daughters (1,000 structures)`, {
+        status: done.status,
+        rows: done.rowCount ?? 0,
+        "expected rows": expectedRows,
+        "time (s)": report.ms / 1000,
+        "rows/s": (done.rowCount ?? 0) / (report.ms / 1000),
+        "peak RSS of the job's process (MiB)": report.maxRssMb,
+        "file (MiB)": file.size / 1024 / 1024,
+      });
+    }
+  } finally {
+    server?.kill();
+    await rm(exportsDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DATABASE) console.log(`database kept: ${database.url}`);
+    else await database.drop();
+    await db.$disconnect().catch(() => undefined);
   }
-} finally {
-  await app?.close();
-  await rm(exportsDir, { recursive: true, force: true });
-  if (process.env.BENCH_KEEP_DATABASE) console.log(`database kept: ${database.url}`);
-  else await database.drop();
-  await db.$disconnect().catch(() => undefined);
 }

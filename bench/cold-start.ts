@@ -12,7 +12,7 @@ const port = 3900;
 
 async function startAndWait(): Promise<{ seconds: number; stop: () => Promise<void> }> {
   const start = performance.now();
-  const server = spawn("tsx", [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
+  const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

@@ -163,7 +163,7 @@ async function main() {
     // -----------------------------------------------------------------------------------------------------------
     // The API in its own process.
     server = fork(import.meta.filename, ["--server"], {
-      execArgv: ["--import", "tsx"],
+      execArgv: [],
       env: {
         ...process.env,
         EXPORTS_BENCH_DB_URL: database.url,

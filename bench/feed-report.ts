@@ -158,7 +158,7 @@ try {
   // heap grow well past what the PDF holds before collecting)
   const heapMb = Number(process.env.BENCH_PDF_HEAP_MB ?? 128);
   const heapFlags = heapMb > 0 ? [`--max-old-space-size=${heapMb}`, "--max-semi-space-size=4"] : [];
-  const server = spawn(process.execPath, [...heapFlags, "--import", "tsx", "feed-report-server.ts"], {
+  const server = spawn(process.execPath, [...heapFlags, "feed-report-server.ts"], {
     cwd: import.meta.dirname,
     env: { ...process.env, BENCH_SERVER_DATABASE_URL: database.url },
     stdio: ["ignore", "pipe", "inherit"],

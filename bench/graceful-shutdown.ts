@@ -26,16 +26,12 @@ const env = {
   PSC_LOCAL_PORT: "0",
   ...(serverDatabase ? { DATABASE_URL: serverDatabase.url } : { DATA_DIR: dataDir }),
 };
-// one process (node + tsx loader), so the signal reaches the server itself
-const server = spawn(
-  process.execPath,
-  ["--import", "tsx", path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
-  {
-    env,
-    stdio: "inherit",
-    cwd: path.resolve(import.meta.dirname, "../apps/api"),
-  },
-);
+// one process (Node runs the TypeScript itself), so the signal reaches the server itself
+const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
+  env,
+  stdio: "inherit",
+  cwd: path.resolve(import.meta.dirname, "../apps/api"),
+});
 for (;;) {
   if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
   try {

@@ -92,26 +92,22 @@ function writeCsv(file: string, domain: string) {
 }
 
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
-  const server = spawn(
-    process.execPath,
-    ["--import", "tsx", path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
-    {
-      cwd: path.resolve(import.meta.dirname, "../apps/api"),
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: String(PORT),
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        WEB_DIST: "",
-        SMTP_CATCHER_PORT: "0",
-        PSC_LOCAL_PORT: "0",
-        RUN_WORKERS: "true",
-        NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "",
-      },
-      stdio: ["ignore", "inherit", "inherit"],
+  const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
+    cwd: path.resolve(import.meta.dirname, "../apps/api"),
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      WEB_DIST: "",
+      SMTP_CATCHER_PORT: "0",
+      PSC_LOCAL_PORT: "0",
+      RUN_WORKERS: "true",
+      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "",
     },
-  );
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
     try {

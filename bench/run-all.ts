@@ -8,6 +8,6 @@ const benchmarks = process.argv.slice(2).length
   ? process.argv.slice(2)
   : ["structures-list.ts", "login.ts", "cold-start.ts", "graceful-shutdown.ts"];
 for (const file of benchmarks) {
-  const result = spawnSync("tsx", [file], { stdio: "inherit", cwd: import.meta.dirname, env: process.env });
+  const result = spawnSync(process.execPath, [file], { stdio: "inherit", cwd: import.meta.dirname, env: process.env });
   if (result.status !== 0) process.exitCode = 1;
 }

@@ -96,7 +96,9 @@ test("a code-only sign-in, then an expired session sends back to the login page 
   await page.getByRole("button", { name: "Valider" }).click();
   await expect(page.getByRole("button", { name: /Support \(lecture seule\)/ })).toBeVisible();
 
-  // the session ends on the server side (here: its cookie is gone); the next request brings the login page
+  // the session ends on the server side (here: its cookie is gone); the next request brings the login page. The
+  // home page's own requests are let finish first: one still in flight would bring the login page back to "/".
+  await page.waitForLoadState("networkidle");
   await context.clearCookies();
   await page.getByRole("link", { name: "Journal d'audit" }).click();
   await expect(page).toHaveURL(/\/connexion\?retour=%2Fjournal&expiree=1$/);

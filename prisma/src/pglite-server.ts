@@ -23,7 +23,11 @@ export class PGliteServer {
   private waiters: { connection: Connection; resolve: () => void }[] = [];
   private connections = new Set<Connection>();
 
-  constructor(private readonly db: PGlite) {}
+  private readonly db: PGlite;
+
+  constructor(db: PGlite) {
+    this.db = db;
+  }
 
   async listen(port: number, host: string): Promise<number> {
     await this.db.waitReady;
@@ -95,10 +99,12 @@ class Connection {
   private started = false;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly server: PGliteServer,
-    readonly socket: Socket,
-  ) {
+  private readonly server: PGliteServer;
+  readonly socket: Socket;
+
+  constructor(server: PGliteServer, socket: Socket) {
+    this.server = server;
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.on("data", (data) => this.receive(data));
     socket.on("error", () => socket.destroy());

@@ -9,7 +9,7 @@ const t = useTestDb();
 /** Starts server.ts as a person would, and answers its exit code and what it printed on stderr. */
 function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    const server = spawn(process.execPath, ["src/server.ts"], {
       cwd: path.resolve(import.meta.dirname, ".."),
       env: { ...process.env, LOG_LEVEL: "silent", WEB_DIST: "", SMTP_CATCHER_PORT: "0", ...env },
       stdio: ["ignore", "ignore", "pipe"],

@@ -9,10 +9,13 @@ export class TestBrowser {
   readonly cookies = new Map<string, string>();
   csrfToken: string | null = null;
 
-  constructor(
-    private readonly app: App,
-    readonly ip = "127.0.0.1",
-  ) {}
+  private readonly app: App;
+  readonly ip: string;
+
+  constructor(app: App, ip = "127.0.0.1") {
+    this.app = app;
+    this.ip = ip;
+  }
 
   async request(options: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
     const method = (options.method ?? "GET").toString().toUpperCase();

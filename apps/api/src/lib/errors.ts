@@ -2,13 +2,15 @@ import type { ErrorCode } from "@medimail/contracts/common";
 
 /** Errors a service throws on purpose; the error handler turns them into the error envelope. */
 export class AppError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: { path: string; message: string }[],
-  ) {
+  readonly statusCode: number;
+  readonly code: ErrorCode;
+  readonly details: { path: string; message: string }[] | undefined;
+
+  constructor(statusCode: number, code: ErrorCode, message: string, details?: { path: string; message: string }[]) {
     super(message);
+    this.statusCode = statusCode;
+    this.code = code;
+    this.details = details;
   }
 }
 

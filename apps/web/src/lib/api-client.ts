@@ -3,8 +3,11 @@ import type { z } from "zod";
 
 /** An error answered by the API, with its envelope (French message, field details, request id). */
 export class ApiError extends Error {
-  constructor(readonly envelope: ErrorEnvelope) {
+  readonly envelope: ErrorEnvelope;
+
+  constructor(envelope: ErrorEnvelope) {
     super(envelope.message);
+    this.envelope = envelope;
   }
   get status() {
     return this.envelope.statusCode;
