@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
 import { createActivityJobDefinitions } from "../modules/activity/activity.jobs.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
-import { type SmtpCatcher, startSmtpCatcher } from "../modules/mail/smtp-catcher.ts";
+import type { SmtpCatcher } from "../modules/mail/smtp-catcher.ts";
 import { type Clock, systemClock } from "./job-definition.ts";
 import { createJobQueue } from "./queue.ts";
 import { createJobDefinitions } from "./registry.ts";
@@ -54,6 +54,8 @@ export async function startBackground({
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
+    // loaded only here: a deployment with a mail server never needs the catcher's SMTP server and mail parser
+    const { startSmtpCatcher } = await import("../modules/mail/smtp-catcher.ts");
     catcher = await startSmtpCatcher({ port: config.SMTP_CATCHER_PORT }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
         throw new Error(

@@ -9,7 +9,6 @@ import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { foldForSearch } from "@medimail/domain/text";
 import ExcelJS from "exceljs";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import PDFDocument from "pdfkit";
 import { countsByCode, type FeedEvaluation, type FeedIssue } from "./feed-report.service.ts";
 
 export const REPORT_TITLE = "Rapport d'alimentation de l'annuaire MSSanté";
@@ -217,6 +216,8 @@ export function feedReportPdf(evaluation: FeedEvaluation): Download {
     filename: reportFilename(evaluation, "pdf"),
     contentType: "application/pdf",
     async write(output, signal) {
+      // loaded on first use: pdfkit and its fonts are about 6 MB of heap that only this download needs
+      const { default: PDFDocument } = await import("pdfkit");
       const doc: Doc = new PDFDocument({
         size: "A4",
         layout: "landscape",

@@ -1,5 +1,7 @@
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
 import type { Commune } from "@medimail/contracts/geo";
 import { foldForSearch } from "@medimail/domain/text";
 
@@ -18,6 +20,25 @@ interface RawCommune {
   region?: string;
   codesPostaux?: string[];
   population?: number;
+}
+
+/**
+ * The current communes of the dataset, read line by line (it holds one commune per line): parsing its 8 MB at once
+ * made the process's memory jump by about 100 MB for a moment, and kept the heap that large afterwards.
+ */
+async function readCurrentCommunes<T>(file: string, map: (row: RawCommune) => T): Promise<T[]> {
+  const communes: T[] = [];
+  for await (const line of createInterface({
+    input: createReadStream(file, "utf8"),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    const json = line.trim().replace(/,$/, "");
+    if (!json.startsWith("{")) continue;
+    const row = JSON.parse(json) as RawCommune;
+    if (row.type === "commune-actuelle" && row.departement && row.region) communes.push(map(row));
+  }
+  if (communes.length === 0) throw new Error(`${file}: no commune found (one commune per line expected)`);
+  return communes;
 }
 
 interface IndexedCommune extends Commune {
@@ -39,27 +60,28 @@ export function createBundledCommuneDirectory(): CommuneDirectory {
       .resolve("@etalab/decoupage-administratif/data/communes.json")
       .replace(/communes\.json$/, "");
     const read = async <T>(file: string): Promise<T> => JSON.parse(await readFile(`${dataDir}${file}`, "utf8")) as T;
-    const [communes, departments, regions] = await Promise.all([
-      read<RawCommune[]>("communes.json"),
+    const [departments, regions] = await Promise.all([
       read<{ code: string; nom: string }[]>("departements.json"),
       read<{ code: string; nom: string }[]>("regions.json"),
     ]);
     const departmentNames = new Map(departments.map((row) => [row.code, row.nom]));
     const regionNames = new Map(regions.map((row) => [row.code, row.nom]));
-    const list: IndexedCommune[] = communes
-      .filter((row) => row.type === "commune-actuelle" && row.departement && row.region)
-      .map((row) => ({
-        inseeCode: row.code,
-        name: row.nom,
-        postcodes: row.codesPostaux ?? [],
-        departmentCode: row.departement as string,
-        departmentName: departmentNames.get(row.departement as string) ?? "",
-        regionCode: row.region as string,
-        regionName: regionNames.get(row.region as string) ?? "",
-        folded: foldForSearch(row.nom).replace(/[-']/g, " "),
-        population: row.population ?? 0,
-      }))
-      .sort((a, b) => b.population - a.population);
+    const list = (
+      await readCurrentCommunes(
+        `${dataDir}communes.json`,
+        (row): IndexedCommune => ({
+          inseeCode: row.code,
+          name: row.nom,
+          postcodes: row.codesPostaux ?? [],
+          departmentCode: row.departement as string,
+          departmentName: departmentNames.get(row.departement as string) ?? "",
+          regionCode: row.region as string,
+          regionName: regionNames.get(row.region as string) ?? "",
+          folded: foldForSearch(row.nom).replace(/[-']/g, " "),
+          population: row.population ?? 0,
+        }),
+      )
+    ).sort((a, b) => b.population - a.population);
     return { list, byCode: new Map(list.map((commune) => [commune.inseeCode, commune])) };
   }
 
