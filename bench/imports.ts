@@ -19,6 +19,7 @@ import { LOADUSER_COLUMNS, type LoaduserRow } from "@medimail/contracts/loaduser
 import { luhnCheckDigit } from "@medimail/domain/identifiers";
 import { foldForSearch } from "@medimail/domain/text";
 import ExcelJS from "exceljs";
+import { apiNodeOptions } from "./lib/api-process.ts";
 import { createConsoleAccounts } from "./lib/console-accounts.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { FIRST_NAMES, LAST_NAMES, SERVICE_NAMES } from "./lib/french-names.ts";
@@ -92,22 +93,25 @@ function writeCsv(file: string, domain: string) {
 }
 
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../apps/api/src/server.ts")], {
-    cwd: path.resolve(import.meta.dirname, "../apps/api"),
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      WEB_DIST: "",
-      SMTP_CATCHER_PORT: "0",
-      PSC_LOCAL_PORT: "0",
-      RUN_WORKERS: "true",
-      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "",
+  const server = spawn(
+    process.execPath,
+    [...apiNodeOptions(), path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
+    {
+      cwd: path.resolve(import.meta.dirname, "../apps/api"),
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        WEB_DIST: "",
+        SMTP_CATCHER_PORT: "0",
+        PSC_LOCAL_PORT: "0",
+        RUN_WORKERS: "true",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
     try {
@@ -259,7 +263,7 @@ try {
         "API + worker process RSS before the upload (MiB)": result.idle,
         "peak RSS during upload + dry run / during the apply (MiB)": `${result.dryRunRss.toFixed(0)} / ${result.applyRss.toFixed(0)}`,
         "API + worker process peak RSS, from its start (MiB, target ≤ 300)": peak,
-        "API process's Node options": process.env.BENCH_SERVER_NODE_OPTIONS || "(defaults)",
+        "API process's Node options": apiNodeOptions().join(" ") || "(defaults)",
       });
     } finally {
       rss.stop();
