@@ -18,6 +18,7 @@ import { once } from "node:events";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { buildApp } from "@medimail/api/app";
 import { createActivityExportJob } from "@medimail/api/modules/activity/activity.jobs";
 import { createDb } from "@medimail/db/client";
@@ -52,15 +53,24 @@ if (process.argv[2] === "--server") {
   const db = createDb({ connectionString: url });
   const app = await buildApp({ db, exportsDir: dir });
   let serverTimes: number[] = [];
-  app.addHook("onResponse", async (_request, reply) => {
+  // what the slow requests were, and how long V8's collections paused the process: the tail's suspects
+  let slow: string[] = [];
+  let gcPauses: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  }).observe({ entryTypes: ["gc"] });
+  app.addHook("onResponse", async (request, reply) => {
     serverTimes.push(reply.elapsedTime);
+    if (reply.elapsedTime > 200) slow.push(`${reply.elapsedTime.toFixed(0)} ms ${request.url}`);
   });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   process.send?.({ address });
   process.on("message", async (message: string) => {
     if (message === "times") {
-      process.send?.({ serverTimes, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+      process.send?.({ serverTimes, peakRssMb: process.resourceUsage().maxRSS / 1024, slow, gcPauses });
       serverTimes = [];
+      slow = [];
+      gcPauses = [];
     }
     if (message === "stop") {
       await app.close();
@@ -195,7 +205,9 @@ async function main() {
     const serverFigures = async () => {
       server?.send("times");
       return (
-        (await once(server as NonNullable<typeof server>, "message")) as [{ serverTimes: number[]; peakRssMb: number }]
+        (await once(server as NonNullable<typeof server>, "message")) as [
+          { serverTimes: number[]; peakRssMb: number; slow: string[]; gcPauses: number[] },
+        ]
       )[0];
     };
     const call = async (pathAndQuery: string) => {
@@ -237,6 +249,8 @@ async function main() {
       const deadline = Date.now() + SECONDS * 1000;
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
+          // with pauses, clients start at random moments of the first pause, as people do, rather than in one burst
+          if (THINK_MS > 0) await sleep(THINK_MS * Math.random());
           while (Date.now() < deadline) {
             times.push(await call(next()));
             if (THINK_MS > 0) await sleep(THINK_MS * (0.5 + Math.random()));
@@ -244,8 +258,9 @@ async function main() {
         }),
       );
       times.sort((a, b) => a - b);
-      const { serverTimes, peakRssMb } = await serverFigures();
+      const { serverTimes, peakRssMb, slow, gcPauses } = await serverFigures();
       serverTimes.sort((a, b) => a - b);
+      gcPauses.sort((a, b) => a - b);
       printFigures(`Search: ${name}, ${CLIENTS} clients`, {
         requests: times.length,
         "requests/s": times.length / SECONDS,
@@ -255,7 +270,10 @@ async function main() {
         "API's own time, median (ms)": percentile(serverTimes, 50),
         "API's own time, p99 (ms)": percentile(serverTimes, 99),
         "API peak RSS (MiB)": peakRssMb,
+        "API's V8 collections: count / longest pause (ms)": `${gcPauses.length} / ${(gcPauses.at(-1) ?? 0).toFixed(0)}`,
+        "API's requests over 200 ms": slow.length,
       });
+      if (process.env.BENCH_VERBOSE) for (const line of slow) console.log(`  slow: ${line}`);
     }
     server.send("stop");
     await once(server, "exit");

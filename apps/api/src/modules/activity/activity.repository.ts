@@ -37,8 +37,9 @@ export interface ExportLine {
   is_mss: boolean;
 }
 
-/** Above this many structures, the latest lines are found by one scan in time order instead of one per structure. */
-const LATERAL_MAX_STRUCTURES = 100;
+/** A MessageRow's columns, read from `m`. */
+const ROW_COLUMNS = Prisma.sql`m.id::text AS id, m.sent_at, m.address, m.direction::text AS direction, m.sender,
+  m.recipients, m.size_bytes, m.is_mss, m.structure_id::text AS structure_id`;
 
 /** The conditions besides the structure: the address as sender or as one of the recipients, instants, direction. */
 function conditions(filter: Omit<MessageFilter, "structureIds">): Prisma.Sql[] {
@@ -76,38 +77,56 @@ export function createActivityRepository(db: DbTx) {
     },
 
     /**
-     * The `limit` latest lines, newest first. For a few structures, each structure's latest lines come from its
-     * (structure_id, sent_at) index and are merged (a plain `structure_id = ANY(…) ORDER BY sent_at` would read
-     * every line of those structures and sort them); for many, one scan in time order stops at the limit.
+     * The `limit` latest lines, newest first, read so that the heap is visited for about `limit` lines only:
+     * - with an address: the address's lines (sender index, recipients GIN index) are few whatever the structures,
+     *   so they are selected whole, then sorted (left to itself, the planner walks the structures' lines in time
+     *   order hoping to meet the address soon, and reads a month of a group's mail when it is not there);
+     * - one structure: its (structure_id, sent_at) index, backwards;
+     * - several: the instant of the `limit`-th latest line is found first from the index alone (each structure's
+     *   `limit` latest instants, merged), then each structure's lines from that instant on are read and merged.
      */
     async latest(filter: MessageFilter, limit: number): Promise<MessageRow[]> {
-      const rest = conditions(filter);
-      const columns = Prisma.sql`m.id::text AS id, m.sent_at, m.address, m.direction::text AS direction, m.sender,
-        m.recipients, m.size_bytes, m.is_mss, m.structure_id::text AS structure_id`;
-      if (filter.structureIds.length === 1) {
+      const rest = and(conditions(filter));
+      const ids = filter.structureIds;
+      if (filter.address) {
         return db.$queryRaw<MessageRow[]>`
-          SELECT ${columns} FROM message m
-           WHERE m.structure_id = ${filter.structureIds[0]}::uuid AND ${and(rest)}
-           ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
+          WITH hits AS MATERIALIZED (
+            SELECT m.id, m.sent_at, m.address, m.direction, m.sender, m.recipients, m.size_bytes, m.is_mss,
+                   m.structure_id
+              FROM message m
+             WHERE m.structure_id = ANY(${ids}::uuid[]) AND ${rest}
+          )
+          SELECT ${ROW_COLUMNS} FROM hits m ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
       }
-      if (filter.structureIds.length <= LATERAL_MAX_STRUCTURES) {
+      if (ids.length === 1) {
         return db.$queryRaw<MessageRow[]>`
-          SELECT ${columns}
-            FROM unnest(${filter.structureIds}::uuid[]) AS s(id)
-            CROSS JOIN LATERAL (
-              SELECT * FROM message m
-               WHERE m.structure_id = s.id AND ${and(rest)}
-               ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}
-            ) m
+          SELECT ${ROW_COLUMNS} FROM message m
+           WHERE m.structure_id = ${ids[0]}::uuid AND ${rest}
            ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
       }
       return db.$queryRaw<MessageRow[]>`
-        SELECT ${columns} FROM message m
-         WHERE m.structure_id = ANY(${filter.structureIds}::uuid[]) AND ${and(rest)}
+        WITH cutoff AS (
+          SELECT min(latest.sent_at) AS sent_at FROM (
+            SELECT own.sent_at
+              FROM unnest(${ids}::uuid[]) AS s(id)
+              CROSS JOIN LATERAL (
+                SELECT m.sent_at FROM message m WHERE m.structure_id = s.id AND ${rest}
+                 ORDER BY m.sent_at DESC LIMIT ${limit}
+              ) own
+             ORDER BY own.sent_at DESC LIMIT ${limit}
+          ) latest
+        )
+        SELECT ${ROW_COLUMNS}
+          FROM unnest(${ids}::uuid[]) AS s(id)
+          CROSS JOIN LATERAL (
+            SELECT * FROM message m
+             WHERE m.structure_id = s.id AND ${rest} AND m.sent_at >= (SELECT sent_at FROM cutoff)
+             ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}
+          ) m
          ORDER BY m.sent_at DESC, m.id DESC LIMIT ${limit}`;
     },
 
-    /** Lines per Paris day and direction, counted by the database. */
+    /** Lines per Paris day and direction, counted by the database (for an address: its lines are few). */
     async perDay(filter: MessageFilter): Promise<ActivityDay[]> {
       return db.$queryRaw<ActivityDay[]>`
         SELECT to_char((m.sent_at AT TIME ZONE 'Europe/Paris')::date, 'YYYY-MM-DD') AS day,
@@ -116,6 +135,27 @@ export function createActivityRepository(db: DbTx) {
           FROM message m
          WHERE m.structure_id = ANY(${filter.structureIds}::uuid[]) AND ${and(conditions(filter))}
          GROUP BY 1 ORDER BY 1`;
+    },
+
+    /**
+     * Lines per Paris day of whole structures (no address), from the daily counts kept by the database: one row per
+     * structure and day, whatever the volume of mail.
+     */
+    async dayCounts(query: {
+      structureIds: string[];
+      /** first and last Paris days, included (YYYY-MM-DD) */
+      from: string;
+      to: string;
+      direction?: MessageDirection | undefined;
+    }): Promise<ActivityDay[]> {
+      const sent = query.direction === "RECEIVED" ? Prisma.sql`0` : Prisma.sql`sum(c.sent)::int`;
+      const received = query.direction === "SENT" ? Prisma.sql`0` : Prisma.sql`sum(c.received)::int`;
+      return db.$queryRaw<ActivityDay[]>`
+        SELECT to_char(c.day, 'YYYY-MM-DD') AS day, ${sent} AS sent, ${received} AS received
+          FROM message_day_count c
+         WHERE c.structure_id = ANY(${query.structureIds}::uuid[])
+           AND c.day BETWEEN ${query.from}::date AND ${query.to}::date
+         GROUP BY c.day ORDER BY c.day`;
     },
 
     /** Lines matching the filter (the export's total, for its progress). */

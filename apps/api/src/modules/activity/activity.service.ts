@@ -85,9 +85,15 @@ export function createActivityService({
         first && last
           ? { ...filterOf(structureIds, query), since: parisDayStart(first), until: parisDayStart(nextParisDay(last)) }
           : null;
+      // the chart of whole structures comes from the daily counts; an address's lines are counted one by one
+      const chartCounts = () => {
+        if (!chartFilter || !first || !last) return Promise.resolve([]);
+        if (query.address) return repository.perDay(chartFilter);
+        return repository.dayCounts({ structureIds, from: first, to: last, direction: query.direction });
+      };
       const [rows, perDay, names] = await Promise.all([
         repository.latest(filterOf(structureIds, query), ACTIVITY_LIST_LIMIT + 1),
-        chartFilter ? repository.perDay(chartFilter) : Promise.resolve([]),
+        chartCounts(),
         repository.structureNames(structureIds),
       ]);
       const byDay = new Map(perDay.map((row) => [row.day, row]));

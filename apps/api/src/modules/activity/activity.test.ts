@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ActivityExportList, ActivityExportView, ActivitySearchResponse } from "@medimail/contracts/activity";
-import { createDb, type Db, type Prisma } from "@medimail/db/client";
+import { createDb, type Db, Prisma } from "@medimail/db/client";
 import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
@@ -246,6 +246,113 @@ async function xlsxRows(file: Buffer) {
   }
   return rows;
 }
+
+describe("several structures, and the daily counts behind the chart", () => {
+  /** Paris day → lines, counted from the log itself (the reference the chart must match). */
+  async function countedFromLines(structureIds: string[], from: string, to: string, extra = Prisma.empty) {
+    const rows = await db.$queryRaw<{ day: string; sent: number; received: number }[]>`
+      SELECT to_char((sent_at AT TIME ZONE 'Europe/Paris')::date, 'YYYY-MM-DD') AS day,
+             count(*) FILTER (WHERE direction = 'SENT')::int AS sent,
+             count(*) FILTER (WHERE direction = 'RECEIVED')::int AS received
+        FROM message
+       WHERE structure_id = ANY(${structureIds}::uuid[])
+         AND (sent_at AT TIME ZONE 'Europe/Paris')::date BETWEEN ${from}::date AND ${to}::date ${extra}
+       GROUP BY 1`;
+    return new Map(rows.map((row) => [row.day, { sent: row.sent, received: row.received }]));
+  }
+  const chartOf = (result: ActivitySearchResponse) =>
+    new Map(result.chart.days.filter((day) => day.sent + day.received > 0).map((d) => [d.day, d]));
+
+  it("the chart matches the lines day by day: whole structures, one direction, one address", async () => {
+    const both = [w.chu, w.purpan];
+    const period = "from=2026-01-01&to=2026-03-31";
+    const whole = await search(w.chu, `?${period}&daughters=true`);
+    const reference = await countedFromLines(both, "2026-01-01", "2026-03-31");
+    expect(whole.chart.days).toHaveLength(90);
+    expect(chartOf(whole)).toEqual(new Map([...reference].map(([day, c]) => [day, { day, ...c }])));
+
+    const receivedOnly = await search(w.chu, `?${period}&daughters=true&direction=RECEIVED`);
+    expect(receivedOnly.chart.days.every((day) => day.sent === 0)).toBe(true);
+    expect(receivedOnly.chartTotal).toBe([...reference.values()].reduce((sum, c) => sum + c.received, 0));
+
+    const address = await search(w.chu, `?${period}&daughters=true&address=${CHU_BOX}`);
+    const ofAddress = await countedFromLines(
+      both,
+      "2026-01-01",
+      "2026-03-31",
+      Prisma.sql`AND (sender = ${CHU_BOX} OR recipients @> ARRAY[${CHU_BOX}])`,
+    );
+    expect(chartOf(address)).toEqual(new Map([...ofAddress].map(([day, c]) => [day, { day, ...c }])));
+    expect(address.chartTotal).toBeLessThan(whole.chartTotal);
+  });
+
+  it("the 300 latest of a group are merged from its structures, lines at the same instant included", async () => {
+    const group = await db.structure.create({ data: { name: "Groupement des tests", parentId: w.root } });
+    const [a, b] = await Promise.all(
+      ["Site A", "Site B"].map((name) => db.structure.create({ data: { name, parentId: group.id } })),
+    );
+    if (!a || !b) throw new Error("structures not created");
+    // 250 lines each, every second one at an instant both sites share: the 300th latest falls in a tie
+    const at = (i: number) => new Date(Date.parse("2026-06-01T08:00:00Z") + Math.floor(i / 2) * 60_000);
+    await db.message.createMany({
+      data: Array.from({ length: 250 }, (_, i) => [
+        sent(a.id, "a@site-a.mssante.fr", at(i), [OUTSIDE]),
+        received(b.id, "b@site-b.mssante.fr", at(i + 1), OUTSIDE),
+      ]).flat(),
+    });
+    const result = await search(group.id, "?daughters=true", w.operator);
+    const all = await expected({ structureId: { in: [a.id, b.id] } });
+    expect(all).toHaveLength(500);
+    expect(result.more).toBe(true);
+    expect(result.items.map((item) => item.id)).toEqual(all.slice(0, 300).map((line) => String(line.id)));
+    // a period with fewer than 300 lines: all of them
+    const june1 = await search(group.id, "?daughters=true&from=2026-06-01&to=2026-06-01&direction=SENT", w.operator);
+    expect(june1.items.map((item) => item.id)).toEqual(
+      all.filter((line) => line.direction === "SENT").map((line) => String(line.id)),
+    );
+    // a group without any line: nothing, and a chart of zeros
+    const empty = await db.structure.create({ data: { name: "Groupement vide", parentId: w.root } });
+    const none = await search(empty.id, "?daughters=true", w.operator);
+    expect(none).toMatchObject({ items: [], more: false, chartTotal: 0 });
+  });
+
+  it("the daily counts follow the log: lines added, moved to another day, deleted, and the structure deleted", async () => {
+    const site = await db.structure.create({ data: { name: "Site des comptes", parentId: w.root } });
+    const counts = () =>
+      db.messageDayCount.findMany({
+        where: { structureId: site.id },
+        orderBy: { day: "asc" },
+        select: { day: true, sent: true, received: true },
+      });
+    const day = (text: string) => new Date(`${text}T00:00:00Z`);
+    await db.message.createMany({
+      data: [
+        // 23:30 in Paris on 1 July is still 1 July (21:30 UTC); 00:30 on 2 July is 1 July in UTC
+        sent(site.id, "x@site.mssante.fr", new Date("2026-07-01T21:30:00Z"), [OUTSIDE]),
+        sent(site.id, "x@site.mssante.fr", new Date("2026-07-01T22:30:00Z"), [OUTSIDE]),
+        received(site.id, "x@site.mssante.fr", new Date("2026-07-01T22:40:00Z"), OUTSIDE),
+      ],
+    });
+    expect(await counts()).toEqual([
+      { day: day("2026-07-01"), sent: 1, received: 0 },
+      { day: day("2026-07-02"), sent: 1, received: 1 },
+    ]);
+    await db.message.updateMany({
+      where: { structureId: site.id, direction: "RECEIVED" },
+      data: { sentAt: new Date("2026-07-03T10:00:00Z") },
+    });
+    await db.message.deleteMany({ where: { structureId: site.id, sentAt: new Date("2026-07-01T21:30:00Z") } });
+    expect(await counts()).toEqual([
+      { day: day("2026-07-01"), sent: 0, received: 0 },
+      { day: day("2026-07-02"), sent: 1, received: 0 },
+      { day: day("2026-07-03"), sent: 0, received: 1 },
+    ]);
+    // deleting the structure deletes its log and its counts together, without recreating any count
+    await db.structure.delete({ where: { id: site.id } });
+    expect(await counts()).toEqual([]);
+    expect(await db.message.count({ where: { structureId: site.id } })).toBe(0);
+  });
+});
 
 const download = (id: string, who = w.admin) => get(who, `/api/activity/exports/${id}/file`);
 

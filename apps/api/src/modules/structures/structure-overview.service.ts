@@ -1,12 +1,13 @@
 import type { StructureOverview } from "@medimail/contracts/structure-overview";
 import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
-import { parisDayStart } from "@medimail/domain/paris-time";
 import type { Scope } from "../auth/scope.ts";
 import type { FeedReportService } from "../feed-report/feed-report.service.ts";
 import { mssQuotaUsage } from "./structures.repository.ts";
 
 const DAYS = 30;
+
+const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
 
 /** The structure's home: counts by state and type, MSSanté use against quotas, pending work, recent mail. */
 export function createStructureOverviewService({
@@ -23,23 +24,19 @@ export function createStructureOverviewService({
     async get(principal: Principal, id: string, now = new Date()): Promise<StructureOverview> {
       await scope.require(principal, "read", id);
       // the last 30 Paris days, today included, each counted whole
-      const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
       const days = Array.from({ length: DAYS }, (_, index) =>
         parisDay.format(new Date(now.getTime() - (DAYS - 1 - index) * 86_400_000)),
       );
-      const since = parisDayStart(days[0] as string);
       const [byStateAndType, used, structure, pendingEmailChanges, messages, feed] = await Promise.all([
         db.account.groupBy({ by: ["state", "type"], where: { structureId: id }, _count: { _all: true } }),
         mssQuotaUsage(db, id),
         db.structure.findUniqueOrThrow({ where: { id }, select: { quotaPer: true, quotaOrg: true, quotaApp: true } }),
         db.emailChangeRequest.count({ where: { status: "PENDING", account: { structureId: id } } }),
+        // the daily counts kept by the database beside the message log (see the model MessageDayCount)
         db.$queryRaw<{ day: string; sent: number; received: number }[]>`
-          SELECT to_char((sent_at AT TIME ZONE 'Europe/Paris')::date, 'YYYY-MM-DD') AS day,
-                 count(*) FILTER (WHERE direction = 'SENT')::int AS sent,
-                 count(*) FILTER (WHERE direction = 'RECEIVED')::int AS received
-            FROM message
-           WHERE structure_id = ${id}::uuid AND sent_at >= ${since}
-           GROUP BY 1 ORDER BY 1`,
+          SELECT to_char(day, 'YYYY-MM-DD') AS day, sent, received
+            FROM message_day_count
+           WHERE structure_id = ${id}::uuid AND day BETWEEN ${days[0]}::date AND ${days.at(-1)}::date`,
         feedReport?.counts(id) ?? null,
       ]);
       const accountsByState = { PREREGISTERED: 0, PENDING_VALIDATION: 0, VALIDATED: 0, REJECTED: 0 };
