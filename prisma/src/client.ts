@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 
 export type * from "../generated/prisma/client.ts";
@@ -15,9 +16,27 @@ export interface CreateDbOptions {
   max?: number;
 }
 
+/** The connection pool under each client made by createDb (see `poolOf`). */
+const pools = new WeakMap<object, pg.Pool>();
+
 export function createDb({ connectionString, max = 10 }: CreateDbOptions): Db {
-  const adapter = new PrismaPg({ connectionString, max });
+  const pool = new pg.Pool({ connectionString, max });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Waiting up to 10 s for a connection to start a transaction: the embedded PGlite runs one transaction
   // at a time for all connections, so concurrent jobs queue there (Prisma's default is 2 s).
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The pg pool under a client made by createDb, for the rare statement whose parameters weigh megabytes (an
+ * uploaded file). Through Prisma, such a parameter is copied as base64 JSON into the debug history Prisma keeps of
+ * its last 100 debug lines, even with debugging off: a 15 MB file stayed in the heap as 40 MB of text until that
+ * history moved on. The pool sends a Buffer as it is.
+ */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("poolOf: this client was not made by createDb");
+  return pool;
 }

@@ -2,7 +2,7 @@
 // Prisma would compile a query of one placeholder per value (200 rows × 30 columns) and spend more time on it than
 // the database does.
 import type { AccountState, AccountType } from "@medimail/contracts/enums";
-import { type DbTx, Prisma } from "@medimail/db/client";
+import { type Db, type DbTx, Prisma, poolOf } from "@medimail/db/client";
 
 /** An account as the import compares and updates it. */
 export interface ExistingAccount {
@@ -222,20 +222,34 @@ export async function insertConnectionAccounts(
 const FILE_SLICE = 1024 * 1024;
 
 /**
+ * Stores an import's file. Straight through the connection pool rather than Prisma, which would keep a copy of
+ * so large a parameter in its debug history (see `poolOf`): sent as binary, the file costs no more than itself.
+ */
+export async function storeFile(db: Db, importId: string, content: Buffer): Promise<void> {
+  await poolOf(db).query("UPDATE import_job SET content = $1 WHERE id = $2::uuid", [content, importId]);
+}
+
+/**
  * The stored file of an import (null once purged), read a megabyte at a time: one 20 MB answer would be 40 MB of
  * hex text at once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes.
  */
-export async function readStoredFile(tx: DbTx, importId: string): Promise<Buffer | null> {
-  const [found] = await tx.$queryRaw<{ size: number | null }[]>`
-    SELECT octet_length(content) AS size FROM import_job WHERE id = ${importId}::uuid`;
-  if (!found || found.size === null) return null;
+export async function readStoredFile(db: Db, importId: string): Promise<Buffer | null> {
+  const pool = poolOf(db);
+  const found = await pool.query<{ size: number | null }>(
+    "SELECT octet_length(content) AS size FROM import_job WHERE id = $1::uuid",
+    [importId],
+  );
+  const size = found.rows[0]?.size;
+  if (size === undefined || size === null) return null;
   const slices: Buffer[] = [];
-  for (let offset = 0; offset < found.size; offset += FILE_SLICE) {
-    const [slice] = await tx.$queryRaw<{ bytes: Uint8Array }[]>`
-      SELECT substring(content FROM ${offset + 1}::int FOR ${FILE_SLICE}::int) AS bytes
-        FROM import_job WHERE id = ${importId}::uuid`;
-    if (!slice) return null;
-    slices.push(Buffer.from(slice.bytes.buffer, slice.bytes.byteOffset, slice.bytes.byteLength));
+  for (let offset = 0; offset < size; offset += FILE_SLICE) {
+    const slice = await pool.query<{ bytes: Buffer | null }>(
+      "SELECT substring(content FROM $1::int FOR $2::int) AS bytes FROM import_job WHERE id = $3::uuid",
+      [offset + 1, FILE_SLICE, importId],
+    );
+    const bytes = slice.rows[0]?.bytes;
+    if (!bytes) return null;
+    slices.push(bytes);
   }
   return Buffer.concat(slices);
 }

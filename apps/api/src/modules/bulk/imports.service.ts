@@ -17,7 +17,7 @@ import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
 import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports.files.ts";
 import { loadTarget, newMemory, planRows, type RowError } from "./imports.plan.ts";
-import { insertRowErrors } from "./imports.repository.ts";
+import { insertRowErrors, storeFile } from "./imports.repository.ts";
 import { type FileRow, openRows } from "./imports.rows.ts";
 
 export interface ImportsServiceDeps {
@@ -163,13 +163,13 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
           structureId,
           requestedById: requesterId,
           fileName,
-          content: content as Uint8Array<ArrayBuffer>,
           fileSize: content.length,
           format: kind.format,
         },
         select: { id: true },
       });
       try {
+        await storeFile(db, id, content);
         const counts: ImportCounts = { create: 0, update: 0, unchanged: 0, rejected: 0 };
         const memory = newMemory();
         const { rows } = await openRows(content, kind);
