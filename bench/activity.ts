@@ -23,7 +23,7 @@ import { buildApp } from "@medimail/api/app";
 import { createActivityExportJob } from "@medimail/api/modules/activity/activity.jobs";
 import { createDb } from "@medimail/db/client";
 import pino from "pino";
-import { apiNodeOptions } from "./lib/api-process.ts";
+import { apiProcess } from "./lib/api-process.ts";
 import { createConsoleAccounts } from "./lib/console-accounts.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { percentile, printFigures } from "./lib/report.ts";
@@ -195,10 +195,10 @@ async function main() {
     // ---------------------------------------------------------------------------------------------------------------
     const operator = "operateur.bench@exemple.fr";
     const headers = await signedInHeaders(db, operator);
-    // the API as `pnpm start` runs it
+    // the API as it is deployed (apps/api's `serve` script)
     server = fork(import.meta.filename, ["--server", database.url, exportsDir], {
-      execArgv: apiNodeOptions(),
-      env: { ...process.env, LOG_LEVEL: "silent" },
+      execArgv: apiProcess().nodeOptions,
+      env: { ...process.env, ...apiProcess().env, LOG_LEVEL: "silent" },
       stdio: "inherit",
     });
     const [{ address }] = (await once(server, "message")) as [{ address: string }];

@@ -14,7 +14,7 @@ import { LOADUSER_COLUMNS } from "@medimail/contracts/loaduser";
 import { createDb } from "@medimail/db/client";
 import { foldForSearch } from "@medimail/domain/text";
 import ExcelJS from "exceljs";
-import { apiNodeOptions } from "./lib/api-process.ts";
+import { apiOptionsText, apiProcess } from "./lib/api-process.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { FIRST_NAMES, LAST_NAMES, SERVICE_NAMES } from "./lib/french-names.ts";
 import { percentile, printFigures } from "./lib/report.ts";
@@ -164,9 +164,10 @@ async function main() {
     // -----------------------------------------------------------------------------------------------------------
     // The API in its own process.
     server = fork(import.meta.filename, ["--server"], {
-      execArgv: apiNodeOptions(),
+      execArgv: apiProcess().nodeOptions,
       env: {
         ...process.env,
+        ...apiProcess().env,
         EXPORTS_BENCH_DB_URL: database.url,
         LOG_LEVEL: "silent",
       },
@@ -274,7 +275,7 @@ async function main() {
     });
     printFigures("downloads through the API, whole body read (targets: XLSX ≤ 10 s, CSV ≤ 3 s)", results);
     printFigures("memory of the API process (target ≤ 256 MB)", {
-      "API process's Node options": apiNodeOptions().join(" ") || "(defaults)",
+      "API process's options": apiOptionsText(),
       "RSS after start-up, before any export (MiB)": idle.rss,
       "peak RSS, API process alone (MiB)": memory.peakRss,
       "peak RSS − RSS after start-up (MiB)": memory.peakRss - idle.rss,

@@ -19,7 +19,7 @@ import { LOADUSER_COLUMNS, type LoaduserRow } from "@medimail/contracts/loaduser
 import { luhnCheckDigit } from "@medimail/domain/identifiers";
 import { foldForSearch } from "@medimail/domain/text";
 import ExcelJS from "exceljs";
-import { apiNodeOptions } from "./lib/api-process.ts";
+import { apiOptionsText, apiProcess } from "./lib/api-process.ts";
 import { createConsoleAccounts } from "./lib/console-accounts.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { FIRST_NAMES, LAST_NAMES, SERVICE_NAMES } from "./lib/french-names.ts";
@@ -95,11 +95,12 @@ function writeCsv(file: string, domain: string) {
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
   const server = spawn(
     process.execPath,
-    [...apiNodeOptions(), path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
+    [...apiProcess().nodeOptions, path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
     {
       cwd: path.resolve(import.meta.dirname, "../apps/api"),
       env: {
         ...process.env,
+        ...apiProcess().env,
         DATABASE_URL: databaseUrl,
         PORT: String(PORT),
         HOST: "127.0.0.1",
@@ -240,7 +241,9 @@ try {
     { name: `CSV, ${ROWS.toLocaleString("en")} new accounts`, structure: csvTarget.id, file: csvFile, target: 30 },
     { name: "CSV again (re-import, every row unchanged)", structure: csvTarget.id, file: csvFile, target: 30 },
   ];
-  for (const scenario of scenarios) {
+  // BENCH_ONLY=<part of a scenario's name> runs only the matching scenarios (the re-import needs the CSV's import)
+  const chosen = scenarios.filter((scenario) => scenario.name.includes(process.env.BENCH_ONLY ?? ""));
+  for (const scenario of chosen) {
     const server = await startServer(database.url);
     const rss = rssSampler(server.pid as number);
     try {
@@ -263,7 +266,7 @@ try {
         "API + worker process RSS before the upload (MiB)": result.idle,
         "peak RSS during upload + dry run / during the apply (MiB)": `${result.dryRunRss.toFixed(0)} / ${result.applyRss.toFixed(0)}`,
         "API + worker process peak RSS, from its start (MiB, target ≤ 300)": peak,
-        "API process's Node options": apiNodeOptions().join(" ") || "(defaults)",
+        "API process's options": apiOptionsText(),
       });
     } finally {
       rss.stop();
