@@ -30,33 +30,67 @@ export interface ExportedAccount {
   connectionAccounts: string[];
 }
 
-/** The users export's fields and their columns, in the order of the JSON array each row is read as. */
-const USER_FIELDS: readonly [keyof ExportedAccount, string][] = [
-  ["id", "a.id"],
-  ["sortName", "a.sort_name"],
-  ["type", "a.type"],
-  ["email", "a.email"],
-  ["lastName", "a.last_name"],
-  ["firstName", "a.first_name"],
-  ["profession", "a.profession"],
-  ["regionCode", "a.region_code"],
-  ["rpps", "a.rpps"],
-  ["adeli", "a.adeli"],
-  ["finessSite", "a.finess_site"],
-  ["phone", "a.phone"],
-  ["addressLine", "a.address_line"],
-  ["postcode", "a.postcode"],
-  ["city", "a.city"],
-  ["description", "a.description"],
-  ["responsibleLastName", "a.responsible_last_name"],
-  ["responsibleFirstName", "a.responsible_first_name"],
-  ["responsibleProfession", "a.responsible_profession"],
-  ["responsibleNationalId", "a.responsible_national_id"],
-  ["returnAddress", "a.return_address"],
-  ["unlisted", "a.unlisted"],
-  ["dematerialisation", "a.dematerialisation"],
-];
-const USER_SELECT = Prisma.raw(USER_FIELDS.map(([, column]) => column).join(", "));
+/** The users export's columns, in the order of the JSON array each row is read as (see `accountOf`). */
+const USER_SELECT = Prisma.raw(
+  [
+    "a.id",
+    "a.sort_name",
+    "a.type",
+    "a.email",
+    "a.last_name",
+    "a.first_name",
+    "a.profession",
+    "a.region_code",
+    "a.rpps",
+    "a.adeli",
+    "a.finess_site",
+    "a.phone",
+    "a.address_line",
+    "a.postcode",
+    "a.city",
+    "a.description",
+    "a.responsible_last_name",
+    "a.responsible_first_name",
+    "a.responsible_profession",
+    "a.responsible_national_id",
+    "a.return_address",
+    "a.unlisted",
+    "a.dematerialisation",
+  ].join(", "),
+);
+
+/**
+ * A row read as USER_SELECT's JSON array. Written out as one object literal (every account the same shape, built
+ * once), which V8 handles much faster than an object assembled key by key: the export makes 100,000 of them.
+ */
+function accountOf(v: unknown[], connectionAccounts: string[]): ExportedAccount {
+  return {
+    id: v[0] as string,
+    sortName: v[1] as string,
+    type: v[2] as AccountType,
+    email: v[3] as string,
+    lastName: v[4] as string,
+    firstName: v[5] as string,
+    profession: v[6] as string | null,
+    regionCode: v[7] as string | null,
+    rpps: v[8] as string | null,
+    adeli: v[9] as string | null,
+    finessSite: v[10] as string | null,
+    phone: v[11] as string | null,
+    addressLine: v[12] as string | null,
+    postcode: v[13] as string | null,
+    city: v[14] as string | null,
+    description: v[15] as string | null,
+    responsibleLastName: v[16] as string | null,
+    responsibleFirstName: v[17] as string | null,
+    responsibleProfession: v[18] as string | null,
+    responsibleNationalId: v[19] as string | null,
+    returnAddress: v[20] as string | null,
+    unlisted: v[21] as boolean,
+    dematerialisation: v[22] as boolean,
+    connectionAccounts,
+  };
+}
 
 const inStructures = (structureIds: string[]) =>
   structureIds.length === 1
@@ -85,7 +119,7 @@ export function createExportsRepository(db: DbTx) {
     ): Promise<ExportedAccount[]> {
       // One JSON array per row: Prisma's raw queries cost per column (time and memory); a single text column is
       // about twice as fast to read for 100,000 accounts and leaves much less garbage.
-      const rows = (
+      const values = (
         await db.$queryRaw<{ row: string }[]>`
         SELECT json_build_array(${USER_SELECT})::text AS row
           FROM account a
@@ -94,14 +128,9 @@ export function createExportsRepository(db: DbTx) {
            ${after ? Prisma.sql`AND (a.sort_name, a.id) > (${after.sortName}, ${after.id}::uuid)` : Prisma.empty}
          ORDER BY a.sort_name, a.id
          LIMIT ${limit}`
-      ).map(({ row }) => {
-        const values = JSON.parse(row) as unknown[];
-        return Object.fromEntries(USER_FIELDS.map(([key], index) => [key, values[index]])) as Omit<
-          ExportedAccount,
-          "connectionAccounts"
-        >;
-      });
-      const mailboxes = rows.filter((row) => row.type === "ORG" || row.type === "APP").map((row) => row.id);
+      ).map(({ row }) => JSON.parse(row) as unknown[]);
+      // ORG and APP mailboxes: the emails of their connection accounts
+      const mailboxes = values.filter((v) => v[2] === "ORG" || v[2] === "APP").map((v) => v[0] as string);
       const connections = new Map<string, string[]>();
       if (mailboxes.length > 0) {
         const links = await db.$queryRaw<{ mailbox_id: string; email: string }[]>`
@@ -115,7 +144,7 @@ export function createExportsRepository(db: DbTx) {
           connections.set(link.mailbox_id, list);
         }
       }
-      return rows.map((row) => ({ ...row, connectionAccounts: connections.get(row.id) ?? [] }));
+      return values.map((v) => accountOf(v, connections.get(v[0] as string) ?? []));
     },
 
     /** Accounts deleted for inactivity since `since`, most recent first. */
