@@ -25,6 +25,8 @@ export interface ExportsServiceDeps {
   db: Db;
   scope: Scope;
   accounts: AccountsRepository;
+  /** rows read per query (tests use small batches to see the reading pause) */
+  batchSize?: number;
 }
 
 /** The loaduser columns' widths in the files (the template's too). */
@@ -66,7 +68,7 @@ const PERSON_COLUMNS: SheetColumn[] = [
 const at = (date: Date | null): CellValue => (date ? parisWallClock(date) : null);
 
 /** Exports of "Gestion des utilisateurs Medimail": each checks the scope first, then streams its file. */
-export function createExportsService({ db, scope, accounts }: ExportsServiceDeps) {
+export function createExportsService({ db, scope, accounts, batchSize = EXPORT_BATCH }: ExportsServiceDeps) {
   const repository = createExportsRepository(db);
 
   /** The structures of the export and the name for the file; 404 outside the caller's scope. */
@@ -78,9 +80,8 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
   }
 
   async function* userRows(structureIds: string[], signal: AbortSignal) {
-    const fetch = (after?: { sortName: string; id: string }) =>
-      repository.usersBatch(structureIds, after, EXPORT_BATCH);
-    for await (const batch of batches(fetch, signal)) {
+    const fetch = (after?: { sortName: string; id: string }) => repository.usersBatch(structureIds, after, batchSize);
+    for await (const batch of batches(fetch, signal, batchSize)) {
       yield batch.map((account) => {
         const row = accountToRow(account);
         return LOADUSER_COLUMNS.map((column) => row[column.key]);
@@ -141,8 +142,8 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             ],
             (async function* () {
               const fetch = (after?: { deletedAt: Date; id: string }) =>
-                repository.deletedForInactivity(structureIds, since, after, EXPORT_BATCH);
-              for await (const batch of batches(fetch, signal)) {
+                repository.deletedForInactivity(structureIds, since, after, batchSize);
+              for await (const batch of batches(fetch, signal, batchSize)) {
                 yield batch.map((row) => [
                   row.email ?? "",
                   row.lastName ?? "",
@@ -167,8 +168,8 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             ],
             (async function* () {
               const fetch = (after?: { inactivityNoticeAt: Date | null; id: string }) =>
-                repository.notifiedForInactivity(structureIds, after, EXPORT_BATCH);
-              for await (const batch of batches(fetch, signal)) {
+                repository.notifiedForInactivity(structureIds, after, batchSize);
+              for await (const batch of batches(fetch, signal, batchSize)) {
                 yield batch.map((row) => [
                   row.email,
                   row.lastName,
@@ -211,8 +212,8 @@ export function createExportsService({ db, scope, accounts }: ExportsServiceDeps
             (async function* () {
               if (!reminder) return;
               const fetch = (after?: { sortName: string; id: string }) =>
-                repository.remindedBatch(reminder, structureIds, after, EXPORT_BATCH);
-              for await (const batch of batches(fetch, signal)) {
+                repository.remindedBatch(reminder, structureIds, after, batchSize);
+              for await (const batch of batches(fetch, signal, batchSize)) {
                 yield batch.map((row) => [
                   row.email,
                   row.lastName,

@@ -310,7 +310,12 @@ describe("reading in batches", () => {
         };
       },
     });
-    const service = createExportsService({ db, scope: createScope(t.db), accounts: createAccountsRepository(t.db) });
+    const service = createExportsService({
+      db,
+      scope: createScope(t.db),
+      accounts: createAccountsRepository(t.db),
+      batchSize: 1000,
+    });
     const operator = await t.db.account.findFirstOrThrow({ where: { platformRole: "OPERATOR" } });
     const principal = {
       accountId: operator.id,

@@ -12,7 +12,7 @@ export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsh
 export const CSV_TYPE = "text/csv; charset=utf-8";
 
 /** Rows read from the database per query, and written per step. */
-export const EXPORT_BATCH = 1000;
+export const EXPORT_BATCH = 5000;
 
 export interface Download {
   filename: string;

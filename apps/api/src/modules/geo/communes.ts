@@ -85,20 +85,20 @@ export function createBundledCommuneDirectory(): CommuneDirectory {
     return { list, byCode: new Map(list.map((commune) => [commune.inseeCode, commune])) };
   }
 
-  // read the dataset in the background once the process is up: the first suggestion does not wait for it
-  setTimeout(() => {
-    index ??= load();
-    index.catch(() => {
+  // Read at the first suggestion (about 0.3 s, once), not in advance: its index holds some 20 MB, which a process
+  // that never suggests communes (a worker, a busy exporting instance) is better without. A failed read is retried.
+  const loaded = () => {
+    index ??= load().catch((error: unknown) => {
       index = undefined;
+      throw error;
     });
-  }, 2000).unref();
-
+    return index;
+  };
   const strip = ({ folded: _folded, population: _population, ...commune }: IndexedCommune): Commune => commune;
 
   return {
     async search(query, limit) {
-      index ??= load();
-      const { list } = await index;
+      const { list } = await loaded();
       const needle = foldForSearch(query).replace(/[-']/g, " ");
       const found: Commune[] = [];
       for (const commune of list) {
@@ -111,8 +111,7 @@ export function createBundledCommuneDirectory(): CommuneDirectory {
       return found;
     },
     async get(inseeCode) {
-      index ??= load();
-      const commune = (await index).byCode.get(inseeCode);
+      const commune = (await loaded()).byCode.get(inseeCode);
       return commune ? strip(commune) : null;
     },
   };
