@@ -214,9 +214,10 @@ async function main() {
     const operator = "operateur.bench@exemple.fr";
     const headers = await signedInHeaders(db, operator);
     // the API as it is deployed (apps/api's `serve` script)
+    const api = apiProcess();
     server = fork(import.meta.filename, ["--server", database.url, exportsDir], {
-      execArgv: apiProcess().nodeOptions,
-      env: { ...process.env, ...apiProcess().env, LOG_LEVEL: "silent" },
+      execArgv: api.nodeOptions,
+      env: { ...process.env, ...api.env, LOG_LEVEL: "silent" },
       stdio: "inherit",
     });
     const [{ address }] = (await once(server, "message")) as [{ address: string }];

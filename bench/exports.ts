@@ -163,11 +163,12 @@ async function main() {
 
     // -----------------------------------------------------------------------------------------------------------
     // The API in its own process.
+    const api = apiProcess();
     server = fork(import.meta.filename, ["--server"], {
-      execArgv: apiProcess().nodeOptions,
+      execArgv: api.nodeOptions,
       env: {
         ...process.env,
-        ...apiProcess().env,
+        ...api.env,
         EXPORTS_BENCH_DB_URL: database.url,
         LOG_LEVEL: "silent",
       },

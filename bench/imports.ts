@@ -93,14 +93,15 @@ function writeCsv(file: string, domain: string) {
 }
 
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
+  const api = apiProcess();
   const server = spawn(
     process.execPath,
-    [...apiProcess().nodeOptions, path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
+    [...api.nodeOptions, path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
     {
       cwd: path.resolve(import.meta.dirname, "../apps/api"),
       env: {
         ...process.env,
-        ...apiProcess().env,
+        ...api.env,
         DATABASE_URL: databaseUrl,
         PORT: String(PORT),
         HOST: "127.0.0.1",

@@ -81,15 +81,14 @@ export function createActivityService({
       const days = chartDays(query, clock.now());
       const first = days[0];
       const last = days.at(-1);
-      const chartFilter =
-        first && last
-          ? { ...filterOf(structureIds, query), since: parisDayStart(first), until: parisDayStart(nextParisDay(last)) }
-          : null;
       // the chart of whole structures comes from the daily counts; an address's lines are counted one by one
       const chartCounts = () => {
-        if (!chartFilter || !first || !last) return Promise.resolve([]);
-        if (query.address) return repository.perDay(chartFilter);
-        return repository.dayCounts({ structureIds, from: first, to: last, direction: query.direction });
+        if (!first || !last) return Promise.resolve([]);
+        if (!query.address) {
+          return repository.dayCounts({ structureIds, from: first, to: last, direction: query.direction });
+        }
+        const chartDaysInstants = { since: parisDayStart(first), until: parisDayStart(nextParisDay(last)) };
+        return repository.perDay({ ...filterOf(structureIds, query), ...chartDaysInstants });
       };
       const [rows, perDay, names] = await Promise.all([
         repository.latest(filterOf(structureIds, query), ACTIVITY_LIST_LIMIT + 1),
