@@ -81,7 +81,16 @@ describe("the rule of each type", () => {
       );
       expect(check(type, `secretariat@${domain}`)).not.toBeNull();
       expect(check(type, `durand.jean@${domain}`)).not.toBeNull();
+      expect(check(type, `dupont.jeanne@${domain}`)).not.toBeNull(); // another first name, not a number
     }
+  });
+
+  it("accepts the nominative prefix of a name that itself ends with digits, numbered or not", () => {
+    const holder = { lastName: "Dupont3", firstName: "Jean" };
+    expect(addressError("PER", `jean.dupont3@${domain}`, { domain, holder })).toBeNull();
+    expect(addressError("PER", `dupont3.jean@${domain}`, { domain, holder })).toBeNull();
+    expect(addressError("PER", `jean.dupont32@${domain}`, { domain, holder })).toBeNull(); // homonym 2
+    expect(addressError("PER", `jean.dupont@${domain}`, { domain, holder })).not.toBeNull();
   });
 
   it("refuses an ORG address that is the name of one of its people", () => {

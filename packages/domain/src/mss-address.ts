@@ -43,10 +43,16 @@ export function splitAddress(address: string): { prefix: string; domain: string 
   return { prefix: address.slice(0, at), domain: address.slice(at + 1) };
 }
 
-/** "nom.prenom", "prenom.nom", or either followed by a number (homonyms: "martin.jean2"). */
+/**
+ * "nom.prenom", "prenom.nom", or either followed by a number (homonyms: "martin.jean2"). The number is what follows
+ * a whole nominative prefix, not any trailing digits: a name may itself end with digits ("jean.dupont3" is the
+ * holder's own prefix when the name typed is "Dupont3").
+ */
 function isNominativeOf(prefix: string, name: PersonName): boolean {
-  const stem = prefix.replace(/\d+$/, "");
-  return nominativePrefixes(name).includes(stem);
+  return nominativePrefixes(name).some((nominative) => {
+    if (!prefix.startsWith(nominative)) return false;
+    return /^\d*$/.test(prefix.slice(nominative.length));
+  });
 }
 
 /**
