@@ -6,7 +6,8 @@
 //
 // The API and its worker run in a child process (`apps/api/src/server.ts`, RUN_WORKERS=true, the default batch
 // size), one per scenario, so that its peak RSS (VmHWM from /proc, Linux) is the server's alone: the files are
-// built and the clock is read here. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL
+// built and the clock is read here. It runs as deployed: NODE_ENV=production, and its mail goes to an SMTP server
+// outside it (the catcher, run here), not to the catcher a development server starts inside itself. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL
 // server. BENCH_ROWS changes the row count (default 100,000); BENCH_SERVER_NODE_OPTIONS gives the API process Node
 // options (e.g. --max-old-space-size=…, to see what a capped heap costs).
 import { type ChildProcess, spawn } from "node:child_process";
@@ -19,6 +20,7 @@ import { LOADUSER_COLUMNS, type LoaduserRow } from "@medimail/contracts/loaduser
 import { luhnCheckDigit } from "@medimail/domain/identifiers";
 import { foldForSearch } from "@medimail/domain/text";
 import ExcelJS from "exceljs";
+import { startSmtpCatcher } from "../apps/api/src/modules/mail/smtp-catcher.ts";
 import { apiOptionsText, apiProcess } from "./lib/api-process.ts";
 import { createConsoleAccounts } from "./lib/console-accounts.ts";
 import { openBenchDatabase } from "./lib/database.ts";
@@ -92,7 +94,7 @@ function writeCsv(file: string, domain: string) {
   writeFileSync(file, `\uFEFF${lines.join("\r\n")}\r\n`);
 }
 
-async function startServer(databaseUrl: string): Promise<ChildProcess> {
+async function startServer(databaseUrl: string, smtpUrl: string): Promise<ChildProcess> {
   const api = apiProcess();
   const server = spawn(
     process.execPath,
@@ -102,13 +104,14 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
       env: {
         ...process.env,
         ...api.env,
+        NODE_ENV: "production",
         DATABASE_URL: databaseUrl,
         PORT: String(PORT),
         HOST: "127.0.0.1",
+        PUBLIC_URL: base,
         LOG_LEVEL: "warn",
         WEB_DIST: "",
-        SMTP_CATCHER_PORT: "0",
-        PSC_LOCAL_PORT: "0",
+        SMTP_URL: smtpUrl,
         RUN_WORKERS: "true",
       },
       stdio: ["ignore", "inherit", "inherit"],
@@ -215,6 +218,7 @@ async function importThroughApi(
 }
 
 const database = await openBenchDatabase();
+const smtp = await startSmtpCatcher();
 const { db } = database;
 const folder = path.join(tmpdir(), `medimail-bench-imports-${process.pid}`);
 const xlsxFile = `${folder}.xlsx`;
@@ -245,7 +249,7 @@ try {
   // BENCH_ONLY=<part of a scenario's name> runs only the matching scenarios (the re-import needs the CSV's import)
   const chosen = scenarios.filter((scenario) => scenario.name.includes(process.env.BENCH_ONLY ?? ""));
   for (const scenario of chosen) {
-    const server = await startServer(database.url);
+    const server = await startServer(database.url, smtp.url);
     const rss = rssSampler(server.pid as number);
     try {
       const result = await importThroughApi(
@@ -275,11 +279,14 @@ try {
     }
   }
   printFigures("Files", { "XLSX written in (s)": xlsxWrite, "CSV written in (s)": csvWrite });
+  // every file creates ROWS accounts in its own structure (the re-import none), next to the two console accounts
+  const expected = ROWS * new Set(chosen.map((scenario) => scenario.structure)).size + 2;
   const accounts = await db.account.count();
-  if (accounts !== 2 * ROWS + 2) throw new Error(`expected ${2 * ROWS + 2} accounts, found ${accounts}`);
+  if (accounts !== expected) throw new Error(`expected ${expected} accounts, found ${accounts}`);
 } finally {
   rmSync(xlsxFile, { force: true });
   rmSync(csvFile, { force: true });
   await db.$disconnect();
   await database.drop();
+  await smtp.close();
 }

@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { ActivityExportFormat } from "@medimail/contracts/activity";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJs } from "../../lib/exceljs.ts";
 
 export type Cell = string | number;
 
@@ -66,7 +67,8 @@ const ROWS_PER_SHEET = 1_000_000;
  * added, without shared strings (their table would grow with the file), so memory stays flat.
  */
 async function xlsxSink(file: string): Promise<RowSink> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+  const Excel = await loadExcelJs();
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
   let sheet: ExcelJS.Worksheet | null = null;
   let sheets = 0;
   let rowsInSheet = 0;

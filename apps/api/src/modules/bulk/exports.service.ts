@@ -112,7 +112,7 @@ export function createExportsService({ db, scope, accounts, batchSize = EXPORT_B
             );
             return;
           }
-          const workbook = streamedWorkbook(output, { styles: false });
+          const workbook = await streamedWorkbook(output, { styles: false });
           await workbook.sheet("Utilisateurs", USER_COLUMNS, userRows(structureIds, signal), signal);
           await workbook.end(signal);
         },
@@ -131,7 +131,7 @@ export function createExportsService({ db, scope, accounts, batchSize = EXPORT_B
         filename: exportFilename("comptes-inactifs", name, now, "xlsx"),
         contentType: XLSX_TYPE,
         async write(output, signal) {
-          const workbook = streamedWorkbook(output, { styles: true });
+          const workbook = await streamedWorkbook(output, { styles: true });
           await workbook.sheet(
             "Supprimés (6 derniers mois)",
             [
@@ -201,7 +201,7 @@ export function createExportsService({ db, scope, accounts, batchSize = EXPORT_B
         filename: exportFilename("derniere-relance", name, now, "xlsx"),
         contentType: XLSX_TYPE,
         async write(output, signal) {
-          const workbook = streamedWorkbook(output, { styles: true });
+          const workbook = await streamedWorkbook(output, { styles: true });
           await workbook.sheet(
             "Dernière relance",
             [

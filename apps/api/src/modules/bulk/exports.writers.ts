@@ -5,8 +5,9 @@ import { once } from "node:events";
 import { PassThrough, type Writable } from "node:stream";
 import { neutraliseCell } from "@medimail/contracts/loaduser";
 import { foldForSearch } from "@medimail/domain/text";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { loadExcelJs } from "../../lib/exceljs.ts";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const CSV_TYPE = "text/csv; charset=utf-8";
@@ -155,8 +156,9 @@ async function zipTookIt(sheet: ExcelJS.Worksheet, signal: AbortSignal): Promise
  * `styles`: a bold header and date formats. They cost exceljs a style lookup per cell (about 40 % of the time of
  * a large export), so the users export, which has no dates, goes without.
  */
-export function streamedWorkbook(output: Writable, { styles }: { styles: boolean }) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+export async function streamedWorkbook(output: Writable, { styles }: { styles: boolean }) {
+  const Excel = await loadExcelJs();
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({
     stream: output,
     useStyles: styles,
     useSharedStrings: false,

@@ -280,68 +280,59 @@ export function detectDelimiter(text: string): string {
   return counts[0]?.count ? (counts[0].delimiter as string) : ";";
 }
 
-/** Text handed to the CSV parser at a time: bounds the rows waiting in memory (about 15,000 short ones). */
-const CSV_CHUNK = 1024 * 1024;
-
-async function* readCsv(content: Buffer, encoding: CsvEncoding, chunkSize = CSV_CHUNK): AsyncGenerator<FileRecord> {
-  // The text of a 20 MB file fits in memory. Papaparse parses it a chunk at a time and pauses after each, while
-  // the rows are consumed (pausing it row by row re-splits the rest of the text each time: quadratic).
-  const text = new TextDecoder(encoding).decode(content);
-  const delimiter = detectDelimiter(text);
+/** The line break of the text's first line (a file may also end with no line break at all). */
+function detectNewline(text: string): "\r\n" | "\n" | "\r" {
   const firstBreak = text.search(/\r\n|\n|\r/);
-  const newline =
-    firstBreak === -1 ? "\n" : text.startsWith("\r\n", firstBreak) ? "\r\n" : (text[firstBreak] as string);
-  let queue: FileRecord[] = [];
-  let head = 0;
+  if (firstBreak === -1) return "\n";
+  return text.startsWith("\r\n", firstBreak) ? "\r\n" : (text[firstBreak] as "\n" | "\r");
+}
+
+/** Bytes of a CSV decoded and parsed at a time: bounds the rows waiting in memory (about 6,000 loaduser rows). */
+const CSV_SLICE = 1024 * 1024;
+
+/**
+ * Papaparse's own parser, under its streaming wrappers: `parse(text, 0, true)` answers the complete rows of the
+ * text and, in `meta.cursor`, where the last incomplete one starts (a quoted cell may hold line breaks).
+ */
+interface CsvTextParser {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>;
+}
+const CsvTextParser = (Papa as unknown as { Parser: new (config: Papa.ParseConfig) => CsvTextParser }).Parser;
+
+/**
+ * The CSV's records, decoding and parsing the file a slice at a time: the whole text of a 20 MB file is never
+ * built (it was 15 to 30 MB of strings outside the heap's limit, held for the whole import). What a slice ends
+ * with — half a character, half a row, a quoted cell left open — is carried over to the next one.
+ */
+async function* readCsv(content: Buffer, encoding: CsvEncoding, sliceBytes = CSV_SLICE): AsyncGenerator<FileRecord> {
+  const decoder = new TextDecoder(encoding);
+  let parser: CsvTextParser | null = null;
+  let pending = "";
   let line = 0;
-  let finished = false;
-  let paused: Papa.Parser | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const waiting = wake;
-    wake = null;
-    waiting?.();
-  };
-  Papa.parse<string[]>(text, {
-    delimiter,
-    newline: newline as "\n",
-    quoteChar: '"',
-    skipEmptyLines: false,
-    chunkSize,
-    chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-      const badQuotes = new Set(result.errors.filter((error) => error.type === "Quotes").map((error) => error.row));
-      result.data.forEach((cells, index) => {
-        line++;
-        queue.push({ sheet: 0, line, cells, quoteError: badQuotes.has(index) });
+  for (let offset = 0; ; offset += sliceBytes) {
+    const last = offset + sliceBytes >= content.length;
+    pending += decoder.decode(content.subarray(offset, offset + sliceBytes), { stream: !last });
+    if (!parser) {
+      // the separator and the line break are those of the first line: wait until it is whole (and, after a
+      // carriage return, until the next character says whether the break is CRLF)
+      const firstBreak = pending.search(/\r|\n/);
+      if (!last && (firstBreak === -1 || firstBreak === pending.length - 1)) continue;
+      parser = new CsvTextParser({
+        delimiter: detectDelimiter(pending),
+        newline: detectNewline(pending),
+        quoteChar: '"',
       });
-      parser.pause();
-      paused = parser;
-      notify();
-    },
-    complete: () => {
-      finished = true;
-      notify();
-    },
-  });
-  while (true) {
-    if (head < queue.length) {
-      yield queue[head++] as FileRecord;
-      continue;
     }
-    queue = [];
-    head = 0;
-    if (finished) return;
-    if (paused) {
-      const parser: Papa.Parser = paused;
-      paused = null;
-      parser.resume();
-      continue;
+    const result = parser.parse(pending, 0, !last);
+    const badQuotes = new Set(result.errors.filter((error) => error.type === "Quotes").map((error) => error.row));
+    for (const [index, cells] of result.data.entries()) {
+      line++;
+      yield { sheet: 0, line, cells, quoteError: badQuotes.has(index) };
     }
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    if (last) return;
+    pending = pending.slice(result.meta.cursor);
   }
 }
 
-/** For tests: the CSV reader with a small chunk, so that rows straddle chunks. */
-export const readCsvInChunks = readCsv;
+/** For tests: the CSV reader with small slices, so that rows and characters straddle them. */
+export const readCsvInSlices = readCsv;

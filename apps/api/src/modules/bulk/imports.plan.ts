@@ -138,10 +138,14 @@ export const excerpt = (text: string | undefined): string | null => {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 };
 
-/** The row's address, or null when its address cell is not a valid one. */
+/**
+ * The row's address, or null when its address cell is not a valid one. A copy: the cell is a slice of the text the
+ * reader parsed, and V8 keeps the whole of a string alive while a slice of it is; the addresses stay (for duplicates)
+ * until the end of the file, the text they were read from need not.
+ */
 export function emailOf(row: FileRow): string | null {
   const parsed = Email.safeParse(unneutraliseCell(row.values.email ?? ""));
-  return parsed.success ? parsed.data : null;
+  return parsed.success ? ` ${parsed.data}`.slice(1) : null;
 }
 
 /** The line of an earlier row with this address, or null (and the address is now this row's). */

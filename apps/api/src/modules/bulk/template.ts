@@ -3,7 +3,8 @@
 // A small file built in memory (unlike the exports, it holds no data).
 import { type AccountType, accountTypeLabels } from "@medimail/contracts/enums";
 import { LOADUSER_COLUMNS, type LoaduserColumn } from "@medimail/contracts/loaduser";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJs } from "../../lib/exceljs.ts";
 import { LOADUSER_WIDTHS } from "./exports.service.ts";
 
 export const TEMPLATE_FILENAME = "modele-loaduser-medimail.xlsx";
@@ -58,7 +59,8 @@ const columnLetter = (index: number) => {
 
 /** The template as an XLSX file. */
 export async function buildLoaduserTemplate(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const Excel = await loadExcelJs();
+  const workbook = new Excel.Workbook();
   workbook.creator = "Medimail";
   workbook.created = new Date();
 

@@ -7,8 +7,8 @@ import { FEED_SEVERITY_LABELS } from "@medimail/contracts/feed-report";
 import { neutraliseCell } from "@medimail/contracts/loaduser";
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { foldForSearch } from "@medimail/domain/text";
-import ExcelJS from "exceljs";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { loadExcelJs } from "../../lib/exceljs.ts";
 import { countsByCode, type FeedEvaluation, type FeedIssue } from "./feed-report.service.ts";
 
 export const REPORT_TITLE = "Rapport d'alimentation de l'annuaire MSSanté";
@@ -85,7 +85,8 @@ export function feedReportXlsx(evaluation: FeedEvaluation): Download {
     filename: reportFilename(evaluation, "xlsx"),
     contentType: XLSX_TYPE,
     async write(output, signal) {
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      const Excel = await loadExcelJs();
+      const workbook = new Excel.stream.xlsx.WorkbookWriter({
         stream: output,
         useStyles: true,
         useSharedStrings: false,
