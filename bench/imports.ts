@@ -287,6 +287,7 @@ try {
   rmSync(xlsxFile, { force: true });
   rmSync(csvFile, { force: true });
   await db.$disconnect();
-  await database.drop();
+  if (!process.env.BENCH_KEEP_DATABASE) await database.drop();
+  else console.log(`database kept: ${database.url}`);
   await smtp.close();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CsvEncoding, type FileRecord, readCsvInSlices } from "./imports.files.ts";
+import { cellText } from "./imports.rows.ts";
 
 // The CSV reader decodes and parses a file a slice of bytes at a time. Whatever the slice size — down to a few
 // bytes, cutting characters, line breaks and quoted cells in two — it must read the same records as one pass.
@@ -64,5 +65,14 @@ describe("the CSV read in slices", () => {
     const content = Buffer.from("Type,Nom,Prénom\nPER,Martin,Jean\n", "utf8");
     const read = await records(content, "utf-8", 2);
     expect(read[1]?.cells).toEqual(["PER", "Martin", "Jean"]);
+  });
+});
+
+describe("a cell's text", () => {
+  it("drops NUL characters and replaces halves of surrogate pairs, which PostgreSQL cannot store", () => {
+    // a workbook can hold them as Excel's escapes (_x0000_, _xD800_): the database would refuse the whole batch
+    expect(cellText("lastName", "Du\u0000pont\uD800")).toBe("Dupont\uFFFD");
+    expect(cellText("firstName", "\uDC00Zoë")).toBe("\uFFFDZoë");
+    expect(cellText("lastName", "Émoji 😀 gardé")).toBe("Émoji 😀 gardé"); // a whole pair stays
   });
 });

@@ -119,8 +119,20 @@ export function cellText(key: LoaduserKey, cell: Cell): string {
     return withLeadingZeros(key, digits);
   }
   if (/^\d+$/.test(cell)) return withLeadingZeros(key, cell);
+  const text = storable(cell);
   // a line break typed in a cell (Alt+Entrée) is a space, except where it separates addresses
-  return key === "connectionAccounts" ? cell : cell.replace(/[ \t]*(\r\n|\r|\n)+[ \t]*/g, " ");
+  return key === "connectionAccounts" ? text : text.replace(/[ \t]*(\r\n|\r|\n)+[ \t]*/g, " ");
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL can store: no NUL character, no half of a surrogate pair (U+FFFD in its place, as a decoder
+ * does). A workbook can hold both (Excel's _x0000_ and _xD800_ escapes); the database would refuse the batch.
+ */
+function storable(text: string): string {
+  const withoutNul = text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
+  return /[\uD800-\uDFFF]/.test(withoutNul) ? withoutNul.replace(LONE_SURROGATE, "\uFFFD") : withoutNul;
 }
 
 function withLeadingZeros(key: LoaduserKey, digits: string): string {
