@@ -10,6 +10,8 @@ export interface JobQueueOptions {
   superviseIntervalSeconds?: number;
   /** first delay before retrying a failed job; doubles at each attempt, up to an hour */
   retryDelaySeconds?: number;
+  /** how often a worker looks for jobs sent by other processes (its own process wakes it at once) */
+  pollingIntervalSeconds?: number;
 }
 
 // A worker sends a heartbeat every 5 s; a job without one for 10 s is retried (its worker died).
@@ -26,6 +28,7 @@ export async function createJobQueue({
   log,
   superviseIntervalSeconds = 30,
   retryDelaySeconds = 30,
+  pollingIntervalSeconds = 1,
 }: JobQueueOptions) {
   const boss = new PgBoss({
     connectionString,
@@ -54,14 +57,24 @@ export async function createJobQueue({
     else await boss.createQueue(definition.name, options);
   }
 
+  /** this process's workers of each queue */
+  const workers = new Map<string, string[]>();
   return {
     async dispatch(name: string, runId: string): Promise<void> {
       await boss.send(name, { runId }, { id: runId });
+      // a worker of this process takes it at once rather than at its next poll (up to a second later): what a
+      // person started ("Lancer maintenant", an import's apply) starts when asked
+      for (const workerId of workers.get(name) ?? []) boss.notifyWorker(workerId);
     },
     async work(name: string, handler: (runId: string) => Promise<void>): Promise<void> {
-      await boss.work<{ runId: string }>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        if (job) await handler(job.data.runId);
-      });
+      const workerId = await boss.work<{ runId: string }>(
+        name,
+        { batchSize: 1, pollingIntervalSeconds },
+        async ([job]) => {
+          if (job) await handler(job.data.runId);
+        },
+      );
+      workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
     /** stops fetching, lets running jobs finish (up to `timeoutMs`), closes the pool */
     stop(timeoutMs = 10_000) {

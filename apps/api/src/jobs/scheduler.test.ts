@@ -137,3 +137,38 @@ describe("a job enqueued with the change that causes it", () => {
     }
   });
 });
+
+describe("a job dispatched by the process that works it", () => {
+  it("starts at once, not at the worker's next poll", async () => {
+    const definitions: JobDefinition[] = [
+      {
+        name: "test.now",
+        label: "maintenant",
+        description: "",
+        handler: async () => ({ processed: 1, failed: 0 }),
+      },
+    ];
+    const clock = fakeClock(new Date().toISOString());
+    // a poll every 60 s: only the wake-up can start the job within the 10 s waited for below
+    const queue = await createJobQueue({
+      connectionString: t.database.url,
+      definitions,
+      log: silentLog,
+      pollingIntervalSeconds: 60,
+    });
+    const runner = createJobRunner({ db: t.db, definitions, clock, batchSize: 10, log: silentLog });
+    await queue.work("test.now", runner);
+    try {
+      // the worker's first fetch, made when it starts, is behind it: the next one is a minute away
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const run = await t.db.$transaction((tx) => recordJobRun(tx, { name: "test.now", clock }));
+      await queue.dispatch(run.name, run.id);
+      await waitFor(
+        async () => (await t.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === "DONE",
+        10_000,
+      );
+    } finally {
+      await queue.stop();
+    }
+  });
+});
