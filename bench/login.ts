@@ -19,6 +19,7 @@ const background = await startBackground({
     MAIL_FROM: "Medimail <ne-pas-repondre@bench.local>",
     RUN_WORKERS: true,
     JOB_BATCH_SIZE: 200,
+    IMPORT_BATCH_SIZE: 1000,
     JOBS_SUPERVISE_SECONDS: 30,
     JOBS_RETRY_DELAY_SECONDS: 5,
   },

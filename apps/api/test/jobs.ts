@@ -48,6 +48,7 @@ export function startTestBackground(
       MAIL_FROM: "Medimail <ne-pas-repondre@test.local>",
       RUN_WORKERS: runWorkers,
       JOB_BATCH_SIZE: 50,
+      IMPORT_BATCH_SIZE: 50,
       JOBS_SUPERVISE_SECONDS: 30,
       JOBS_RETRY_DELAY_SECONDS: 1,
     },

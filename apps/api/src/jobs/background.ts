@@ -21,6 +21,7 @@ export interface BackgroundOptions {
     | "MAIL_FROM"
     | "RUN_WORKERS"
     | "JOB_BATCH_SIZE"
+    | "IMPORT_BATCH_SIZE"
     | "JOBS_SUPERVISE_SECONDS"
     | "JOBS_RETRY_DELAY_SECONDS"
   > &
@@ -72,6 +73,7 @@ export async function startBackground({
   const definitions = createJobDefinitions({
     mailer,
     mailDomain,
+    importBatchRows: config.IMPORT_BATCH_SIZE,
     ...(publicUrl ? { publicUrl } : {}),
     ...(directoryFeedDir ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) } : {}),
   });

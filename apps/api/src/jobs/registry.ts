@@ -29,9 +29,12 @@ export function createJobDefinitions({
   mailDomain,
   publicUrl = "http://localhost:3000",
   directoryPublisher = createFhirFilePublisher(path.join(os.tmpdir(), "medimail-directory-feed")),
+  importBatchRows,
 }: {
   mailer: Mailer;
   mailDomain: string;
+  /** rows per transaction of an import's apply (IMPORT_BATCH_SIZE) */
+  importBatchRows: number;
   /** the console's address, for links in mails written by jobs */
   publicUrl?: string;
   /** where the nightly publication sends the directory's changes (default: FHIR files in the system's temp folder) */
@@ -101,7 +104,7 @@ export function createJobDefinitions({
       description:
         "Applique les imports d'utilisateurs confirmés (par lots, reprise après interruption) ; chaque heure, reprend un import interrompu et efface les fichiers importés depuis plus de 7 jours.",
       cron: "17 * * * *",
-      handler: createImportsJob({ publicUrl }),
+      handler: createImportsJob({ publicUrl, batchRows: importBatchRows }),
     },
   ];
 }

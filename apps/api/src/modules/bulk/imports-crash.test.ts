@@ -43,7 +43,7 @@ async function startWorker(): Promise<ChildProcess> {
       DATABASE_URL: t.database.url,
       SMTP_URL: catcher.url,
       LOG_LEVEL: "info",
-      JOB_BATCH_SIZE: "10",
+      IMPORT_BATCH_SIZE: "10",
       JOBS_SUPERVISE_SECONDS: "1",
       JOBS_RETRY_DELAY_SECONDS: "0",
     },

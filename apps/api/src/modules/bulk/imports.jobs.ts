@@ -43,7 +43,7 @@ export const IMPORT_KEEP_DAYS = 7;
 export interface ImportsJobOptions {
   /** the console's address, for the links in the pre-registration mails */
   publicUrl: string;
-  /** rows per transaction (default: the jobs' JOB_BATCH_SIZE): a crash loses at most one batch of work */
+  /** rows per transaction (default: the jobs' JOB_BATCH_SIZE; the console's job: IMPORT_BATCH_SIZE) */
   batchRows?: number;
   /** tests: called after each committed batch (throwing there simulates a crash between two batches) */
   afterBatch?: (importId: string, appliedRows: number) => void | Promise<void>;
