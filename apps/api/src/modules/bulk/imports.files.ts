@@ -299,19 +299,39 @@ interface CsvTextParser {
 }
 const CsvTextParser = (Papa as unknown as { Parser: new (config: Papa.ParseConfig) => CsvTextParser }).Parser;
 
+/** A file's bytes a slice at a time. */
+function* slicesOf(content: Buffer, sliceBytes: number): Generator<Buffer> {
+  for (let offset = 0; offset < content.length; offset += sliceBytes)
+    yield content.subarray(offset, offset + sliceBytes);
+}
+
+function readCsv(content: Buffer, encoding: CsvEncoding, sliceBytes = CSV_SLICE): AsyncGenerator<FileRecord> {
+  return readCsvSlices(slicesOf(content, sliceBytes), encoding);
+}
+
 /**
- * The CSV's records, decoding and parsing the file a slice at a time: the whole text of a 20 MB file is never
- * built (it was 15 to 30 MB of strings outside the heap's limit, held for the whole import). What a slice ends
- * with — half a character, half a row, a quoted cell left open — is carried over to the next one.
+ * The records of a CSV given as slices of its bytes (of a file in memory, or read from the database as the apply
+ * goes), decoding and parsing one slice at a time: the whole text of a 20 MB file is never built (it was 15 to
+ * 30 MB of strings outside the heap's limit, held for the whole import). What a slice ends with — half a
+ * character, half a row, a quoted cell left open — is carried over to the next one.
  */
-async function* readCsv(content: Buffer, encoding: CsvEncoding, sliceBytes = CSV_SLICE): AsyncGenerator<FileRecord> {
+export async function* readCsvSlices(
+  slices: Iterable<Buffer> | AsyncIterable<Buffer>,
+  encoding: CsvEncoding,
+): AsyncGenerator<FileRecord> {
   const decoder = new TextDecoder(encoding);
   let parser: CsvTextParser | null = null;
   let pending = "";
   let line = 0;
-  for (let offset = 0; ; offset += sliceBytes) {
-    const last = offset + sliceBytes >= content.length;
-    pending += decoder.decode(content.subarray(offset, offset + sliceBytes), { stream: !last });
+  const source = (async function* () {
+    yield* slices;
+  })();
+  let next = await source.next();
+  while (true) {
+    const slice: Buffer | undefined = next.done ? undefined : next.value;
+    if (slice) next = await source.next();
+    const last = next.done === true;
+    pending += slice ? decoder.decode(slice, { stream: !last }) : decoder.decode();
     if (!parser) {
       // the separator and the line break are those of the first line: wait until it is whole (and, after a
       // carriage return, until the next character says whether the break is CRLF)

@@ -13,7 +13,7 @@ import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
 import type { AuditActor } from "../audit/audit.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
-import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports.files.ts";
+import { checkXlsxZip, detectFile, ImportFileRefused, readCsvSlices } from "./imports.files.ts";
 import {
   claimEmail,
   emailOf,
@@ -34,8 +34,11 @@ import {
   insertRowErrors,
   type NewAccount,
   readStoredFile,
+  StoredFileGone,
+  storedFile,
 } from "./imports.repository.ts";
-import { type FileRow, headerOf, openRows } from "./imports.rows.ts";
+import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports.rows.ts";
+import type { ImportReport } from "./imports.service.ts";
 
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
 export const IMPORT_KEEP_DAYS = 7;
@@ -109,11 +112,11 @@ export async function applyImport(
       notifyUsers: true,
       appliedById: true,
       fileName: true,
+      report: true,
     },
   });
   if (job?.status !== "APPLYING") return 0;
-  const content = await readStoredFile(db, importId);
-  if (!content) {
+  const fileGone = async () => {
     await db.importJob.updateMany({
       where: { id: importId, status: "APPLYING" },
       data: {
@@ -122,10 +125,21 @@ export async function applyImport(
       },
     });
     return 0;
+  };
+  const uploaded = (job.report as ImportReport | null)?.kind;
+  let opened: OpenedFile;
+  if (uploaded?.format === "CSV") {
+    // read from the database a slice at a time as the rows are applied, never whole; the upload found its encoding
+    const stored = await storedFile(db, importId);
+    if (!stored) return fileGone();
+    opened = await openRecords(readCsvSlices(stored.slices(), uploaded.encoding), "CSV");
+  } else {
+    const content = await readStoredFile(db, importId);
+    if (!content) return fileGone();
+    const kind = detectFile(content);
+    if (kind.format === "XLSX") await checkXlsxZip(content);
+    opened = await openRows(content, kind);
   }
-  const kind = detectFile(content);
-  if (kind.format === "XLSX") await checkXlsxZip(content);
-  const opened = await openRows(content, kind);
   const target = await loadTarget(db, job.structureId);
   const applier = job.appliedById
     ? await db.account.findUnique({ where: { id: job.appliedById }, select: { email: true } })
@@ -159,16 +173,21 @@ export async function applyImport(
     await options.afterBatch?.(importId, start);
     return true;
   };
-  for await (const row of opened.rows) {
-    if (row.blank) continue;
-    seen++;
-    if (seen <= start) {
-      // applied by an earlier run: only its address matters, for the duplicates further down
-      claimEmail(memory, emailOf(row), row.line);
-      continue;
+  try {
+    for await (const row of opened.rows) {
+      if (row.blank) continue;
+      seen++;
+      if (seen <= start) {
+        // applied by an earlier run: only its address matters, for the duplicates further down
+        claimEmail(memory, emailOf(row), row.line);
+        continue;
+      }
+      batch.push(row);
+      if (batch.length >= batchRows && !(await flush())) return handled;
     }
-    batch.push(row);
-    if (batch.length >= batchRows && !(await flush())) return handled;
+  } catch (error) {
+    if (!(error instanceof StoredFileGone)) throw error;
+    return (await fileGone()) + handled;
   }
   if (batch.length > 0 && !(await flush())) return handled;
 

@@ -226,29 +226,56 @@ export async function storeFile(db: Db, importId: string, content: Buffer): Prom
   await poolOf(db).query("UPDATE import_job SET content = $1 WHERE id = $2::uuid", [content, importId]);
 }
 
+/** Thrown when an import's file is emptied while it is read. */
+export class StoredFileGone extends Error {}
+
 /**
- * The stored file of an import (null once purged), read a megabyte at a time: one 20 MB answer would be 40 MB of
- * hex text at once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes.
+ * The stored file of an import, to be read a megabyte at a time (one 20 MB answer would be 40 MB of hex text at
+ * once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes); null once
+ * purged. `slices()` reads them as the reader asks for them: a CSV's apply then never holds the whole file.
  */
-export async function readStoredFile(db: Db, importId: string): Promise<Buffer | null> {
+export async function storedFile(
+  db: Db,
+  importId: string,
+): Promise<{ size: number; slices: () => AsyncGenerator<Buffer> } | null> {
   const pool = poolOf(db);
   const found = await pool.query<{ size: number | null }>(
     "SELECT octet_length(content) AS size FROM import_job WHERE id = $1::uuid",
     [importId],
   );
-  const size = found.rows[0]?.size;
-  if (size === undefined || size === null) return null;
+  const storedSize = found.rows[0]?.size;
+  if (storedSize === undefined || storedSize === null) return null;
+  const size: number = storedSize;
+  async function* slices(): AsyncGenerator<Buffer> {
+    for (let offset = 0; offset < size; offset += FILE_SLICE) {
+      const slice = await pool.query<{ bytes: Buffer | null }>(
+        "SELECT substring(content FROM $1::int FOR $2::int) AS bytes FROM import_job WHERE id = $3::uuid",
+        [offset + 1, FILE_SLICE, importId],
+      );
+      const bytes = slice.rows[0]?.bytes;
+      if (!bytes || bytes.length !== Math.min(FILE_SLICE, size - offset)) throw new StoredFileGone();
+      yield bytes;
+    }
+  }
+  return { size, slices };
+}
+
+/** The stored file of an import whole (an XLSX is read by its end first), or null once purged. */
+export async function readStoredFile(db: Db, importId: string): Promise<Buffer | null> {
+  const stored = await storedFile(db, importId);
+  if (!stored) return null;
   // each slice is copied into the file as it comes: keeping the slices to join them at the end would hold the
   // file twice at that moment (the import's peak of memory, measured)
-  const file = Buffer.allocUnsafe(size);
-  for (let offset = 0; offset < size; offset += FILE_SLICE) {
-    const slice = await pool.query<{ bytes: Buffer | null }>(
-      "SELECT substring(content FROM $1::int FOR $2::int) AS bytes FROM import_job WHERE id = $3::uuid",
-      [offset + 1, FILE_SLICE, importId],
-    );
-    const bytes = slice.rows[0]?.bytes;
-    if (!bytes || bytes.length !== Math.min(FILE_SLICE, size - offset)) return null;
-    bytes.copy(file, offset);
+  const file = Buffer.allocUnsafe(stored.size);
+  let offset = 0;
+  try {
+    for await (const slice of stored.slices()) {
+      slice.copy(file, offset);
+      offset += slice.length;
+    }
+  } catch (error) {
+    if (error instanceof StoredFileGone) return null;
+    throw error;
   }
   return file;
 }

@@ -156,8 +156,15 @@ const HEADER_SEARCH_ROWS = 20;
  * Finds the header (a CSV's first non-blank line; in a workbook, the first sheet with the loaduser's headers among
  * its first rows, so that a "Consignes" sheet before the users' one is skipped), then streams that sheet's rows.
  */
-export async function openRows(content: Buffer, kind: FileKind): Promise<OpenedFile> {
-  const records = readRecords(content, kind);
+export function openRows(content: Buffer, kind: FileKind): Promise<OpenedFile> {
+  return openRecords(readRecords(content, kind), kind.format);
+}
+
+/** As `openRows`, over records read from elsewhere (a CSV read from the database slice by slice). */
+export async function openRecords(
+  records: AsyncGenerator<FileRecord>,
+  format: FileKind["format"],
+): Promise<OpenedFile> {
   let header: Header | null = null;
   let headerRecord: FileRecord | null = null;
   let firstRefusal: unknown = null;
@@ -173,7 +180,7 @@ export async function openRows(content: Buffer, kind: FileKind): Promise<OpenedF
       seenInSheet = 0;
     }
     if (record.cells.every((cell) => cell === null || String(cell).trim() === "")) continue;
-    if (kind.format === "XLSX" && seenInSheet >= HEADER_SEARCH_ROWS) continue;
+    if (format === "XLSX" && seenInSheet >= HEADER_SEARCH_ROWS) continue;
     seenInSheet++;
     try {
       header = readHeader(record.cells);
@@ -181,7 +188,7 @@ export async function openRows(content: Buffer, kind: FileKind): Promise<OpenedF
       break;
     } catch (error) {
       firstRefusal ??= error;
-      if (kind.format === "CSV") throw error;
+      if (format === "CSV") throw error;
     }
   }
   if (!header || !headerRecord) {

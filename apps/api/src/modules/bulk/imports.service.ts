@@ -15,7 +15,7 @@ import { JOB_NAMES } from "../../jobs/registry.ts";
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
-import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports.files.ts";
+import { checkXlsxZip, detectFile, type FileKind, ImportFileRefused } from "./imports.files.ts";
 import { loadTarget, newMemory, planRows, type RowError } from "./imports.plan.ts";
 import { insertRowErrors, storeFile } from "./imports.repository.ts";
 import { type FileRow, openRows } from "./imports.rows.ts";
@@ -47,9 +47,12 @@ const tooManyRows = () =>
     `Le fichier compte plus de ${numberFr.format(IMPORT_LIMITS.rows)} lignes d'utilisateurs : découpez-le en plusieurs fichiers.`,
   );
 
-interface Report {
+/** What the dry run leaves in the import's `report`. */
+export interface ImportReport {
   dryRun: ImportCounts;
   warnings: string[];
+  /** the file as the upload read it: the apply reads a CSV again without detecting its encoding on the whole file */
+  kind?: FileKind;
 }
 
 const SUMMARY_SELECT = {
@@ -89,7 +92,7 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
   async function summary(found: Awaited<ReturnType<typeof requireImport>>): Promise<ImportSummary> {
     const [kept] = await db.$queryRaw<{ kept: boolean }[]>`
       SELECT content IS NOT NULL AS kept FROM import_job WHERE id = ${found.id}::uuid`;
-    const report = (found.report ?? null) as Report | null;
+    const report = (found.report ?? null) as ImportReport | null;
     return {
       id: found.id,
       structureId: found.structureId,
@@ -197,7 +200,7 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
           if (batch.length >= DRY_RUN_BATCH) await flush();
         }
         if (batch.length > 0) await flush();
-        const report: Report = { dryRun: counts, warnings };
+        const report: ImportReport = { dryRun: counts, warnings, kind };
         // (updateMany and deleteMany: update and delete would answer the whole row, the stored file included)
         await db.importJob.updateMany({
           where: { id },
@@ -304,7 +307,7 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
           after: {
             fileName: found.fileName,
             totalRows: found.totalRows,
-            dryRun: (found.report as Report | null)?.dryRun ?? null,
+            dryRun: (found.report as ImportReport | null)?.dryRun ?? null,
             notifyUsers,
           },
         });

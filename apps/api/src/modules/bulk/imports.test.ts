@@ -430,6 +430,29 @@ describe("apply", () => {
     );
   });
 
+  it("reads a CSV's file from the database as it applies it, and stops cleanly if the file is emptied meanwhile", async () => {
+    // two rows, then 3 MB of blank lines (read, skipped), then three rows: the file is read again a megabyte at a
+    // time (and one ahead), so the last rows are read well after the first batches are applied
+    const rows = Array.from({ length: 5 }, () => validRow("MED"));
+    const [header, ...lines] = csvOf(rows).trimEnd().split("\r\n");
+    const blank = Array.from({ length: 3000 }, () => ";".repeat(1000));
+    const content = [header, lines[0], lines[1], ...blank, ...lines.slice(2), ""].join("\r\n");
+    const dryRun = await api.dryRun(w.admin, w.chu, content, "long.csv");
+    expect(dryRun.dryRun.create).toBe(5);
+    await api.apply(w.admin, w.chu, dryRun.id);
+    await runImportsJob(t.db, {
+      batchRows: 1,
+      afterBatch: async (importId, appliedRows) => {
+        if (appliedRows === 1) await t.db.importJob.update({ where: { id: importId }, data: { content: null } });
+      },
+    });
+    const final = await api.get(w.admin, w.chu, dryRun.id);
+    expect(final).toMatchObject({ status: "FAILED", appliedRows: 2, applied: { created: 2 } });
+    expect(final.error).toMatch(/effacé avant la fin de l'import/);
+    const created = await t.db.account.count({ where: { email: { in: rows.map((row) => String(row.email)) } } });
+    expect(created).toBe(2);
+  });
+
   it("keeps files 7 days: the hourly run empties older ones, which can then no longer be applied", async () => {
     const dryRun = await api.dryRun(w.admin, w.chu, csvOf([validRow("MED")]), "ancien.csv");
     await t.db.importJob.update({
