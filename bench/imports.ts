@@ -5,11 +5,12 @@
 // Targets, end to end: XLSX ≤ 60 s, CSV ≤ 30 s, with the API process's peak RSS ≤ 300 MB.
 //
 // The API and its worker run in a child process (`apps/api/src/server.ts`, RUN_WORKERS=true, the default batch
-// size), one per scenario, so that its peak RSS (VmHWM from /proc, Linux) is the server's alone: the files are
-// built and the clock is read here. It runs as deployed: NODE_ENV=production, and its mail goes to an SMTP server
-// outside it (the catcher, run here), not to the catcher a development server starts inside itself. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL
-// server. BENCH_ROWS changes the row count (default 100,000); BENCH_SERVER_NODE_OPTIONS gives the API process Node
-// options (e.g. --max-old-space-size=…, to see what a capped heap costs).
+// sizes), one per scenario, so that its peak RSS (VmHWM from /proc, Linux) is the server's alone: the files are
+// built and the clock is read here. It runs as deployed: apps/api's `serve` options, NODE_ENV=production, and its
+// mail goes to an SMTP server outside it (the catcher, run here), not to the catcher a development server starts
+// inside itself. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL server. BENCH_ROWS
+// changes the row count (default 100,000); BENCH_ONLY=<part of a scenario's name> runs only those scenarios;
+// BENCH_SERVER_NODE_OPTIONS replaces the API process's Node options; BENCH_KEEP_DATABASE=1 keeps the database.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
