@@ -187,7 +187,8 @@ export async function applyImport(
     }
   } catch (error) {
     if (!(error instanceof StoredFileGone)) throw error;
-    return (await fileGone()) + handled;
+    await fileGone();
+    return handled;
   }
   if (batch.length > 0 && !(await flush())) return handled;
 
