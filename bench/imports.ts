@@ -4,7 +4,7 @@
 // then poll until APPLIED. Then the CSV again over the accounts it created (re-import: every row unchanged).
 // Targets, end to end: XLSX ≤ 60 s, CSV ≤ 30 s, with the API process's peak RSS ≤ 300 MB.
 //
-// The API and its worker run in a child process (`apps/api/src/server.ts`, RUN_WORKERS=true, the default batch
+// The API and its worker run in a child process (the built `apps/api/dist/server.js`, RUN_WORKERS=true, the default batch
 // sizes), one per scenario, so that its peak RSS (VmHWM from /proc, Linux) is the server's alone: the files are
 // built and the clock is read here. It runs as deployed: apps/api's `serve` options, NODE_ENV=production, and its
 // mail goes to an SMTP server outside it (the catcher, run here), not to the catcher a development server starts
@@ -97,27 +97,23 @@ function writeCsv(file: string, domain: string) {
 
 async function startServer(databaseUrl: string, smtpUrl: string): Promise<ChildProcess> {
   const api = apiProcess();
-  const server = spawn(
-    process.execPath,
-    [...api.nodeOptions, path.resolve(import.meta.dirname, "../apps/api/src/server.ts")],
-    {
-      cwd: path.resolve(import.meta.dirname, "../apps/api"),
-      env: {
-        ...process.env,
-        ...api.env,
-        NODE_ENV: "production",
-        DATABASE_URL: databaseUrl,
-        PORT: String(PORT),
-        HOST: "127.0.0.1",
-        PUBLIC_URL: base,
-        LOG_LEVEL: "warn",
-        WEB_DIST: "",
-        SMTP_URL: smtpUrl,
-        RUN_WORKERS: "true",
-      },
-      stdio: ["ignore", "inherit", "inherit"],
+  const server = spawn(process.execPath, [...api.nodeOptions, api.script], {
+    cwd: path.resolve(import.meta.dirname, "../apps/api"),
+    env: {
+      ...process.env,
+      ...api.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: base,
+      LOG_LEVEL: "warn",
+      WEB_DIST: "",
+      SMTP_URL: smtpUrl,
+      RUN_WORKERS: "true",
     },
-  );
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
     try {
