@@ -28,11 +28,11 @@ import {
 import {
   type AuditRow,
   accountKinds,
+  type ImportedAccount,
   insertAccounts,
   insertAuditEvents,
   insertConnectionAccounts,
   insertRowErrors,
-  type NewAccount,
   readStoredFile,
   StoredFileGone,
   storedFile,
@@ -161,37 +161,47 @@ export async function applyImport(
   };
 
   const memory = newMemory();
-  let start = job.appliedRows;
+  const resumedAt = job.appliedRows;
+  let start = resumedAt;
   let seen = 0;
   let handled = 0;
-  let batch: FileRow[] = [];
-  const flush = async (): Promise<boolean> => {
-    const committed = await applyBatch(db, batch, start, memory, context);
-    if (!committed) return false;
-    start += batch.length;
-    handled += batch.length;
-    batch = [];
-    await options.afterBatch?.(importId, start);
-    return true;
-  };
-  try {
-    for await (const row of opened.rows) {
+  const records = opened.rows[Symbol.asyncIterator]();
+  /** The next batch of rows to apply; empty at the end of the file. */
+  const readBatch = async (): Promise<FileRow[]> => {
+    const batch: FileRow[] = [];
+    while (batch.length < batchRows) {
+      const next = await records.next();
+      if (next.done) break;
+      const row = next.value;
       if (row.blank) continue;
       seen++;
-      if (seen <= start) {
+      if (seen <= resumedAt) {
         // applied by an earlier run: only its address matters, for the duplicates further down
         claimEmail(memory, emailOf(row), row.line);
         continue;
       }
       batch.push(row);
-      if (batch.length >= batchRows && !(await flush())) return handled;
+    }
+    return batch;
+  };
+  try {
+    let batch = await readBatch();
+    while (batch.length > 0) {
+      // the next batch is read (the file's next slice fetched, parsed, its cells made text) while this one is
+      // written: Node reads while PostgreSQL writes, instead of each waiting for the other
+      const reading = readBatch();
+      reading.catch(() => {}); // awaited below; a batch that fails first must not leave it unhandled
+      if (!(await applyBatch(db, batch, start, memory, context))) return handled;
+      start += batch.length;
+      handled += batch.length;
+      await options.afterBatch?.(importId, start);
+      batch = await reading;
     }
   } catch (error) {
     if (!(error instanceof StoredFileGone)) throw error;
     await fileGone();
     return handled;
   }
-  if (batch.length > 0 && !(await flush())) return handled;
 
   await db.$transaction(async (tx) => {
     const finished = await tx.importJob.updateManyAndReturn({
@@ -280,7 +290,8 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     if (plan.kind !== "create") return [];
     const { sortName, searchText, ...columns } = plan.columns;
     const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
-    const account: NewAccount = {
+    const shared = plan.profile.type === "ORG" || plan.profile.type === "APP" ? plan.profile : null;
+    const account: ImportedAccount = {
       ...columns,
       ...(noAddress ? target.address : {}),
       sortName,
@@ -289,31 +300,17 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
       email: plan.email,
       structureId: target.structureId,
       state: initialState(plan.profile.type, "IMPORT"),
+      connectionAccounts: shared ? shared.connectionAccounts : null,
     };
+    if (shared) sharedMailboxes.push({ mailboxId: account.id, emails: shared.connectionAccounts, created: true });
     return [{ plan, account }];
   });
+  // with their "account.created" events
   await insertAccounts(
     tx,
     created.map(({ account }) => account),
+    { actor: context.actor, importId: context.importId },
   );
-  for (const { plan, account } of created) {
-    const shared = plan.profile.type === "ORG" || plan.profile.type === "APP" ? plan.profile : null;
-    if (shared) sharedMailboxes.push({ mailboxId: account.id, emails: shared.connectionAccounts, created: true });
-    event({
-      action: "account.created",
-      entityType: "account",
-      entityId: account.id,
-      structureId: target.structureId,
-      before: null,
-      after: {
-        ...auditable({ ...account }),
-        email: plan.email,
-        state: account.state,
-        connectionAccounts: shared ? shared.connectionAccounts : null,
-        importId: context.importId,
-      },
-    });
-  }
 
   let updated = 0;
   for (const plan of plans) {

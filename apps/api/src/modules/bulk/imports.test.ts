@@ -3,6 +3,7 @@ import { accountToRow, type LoaduserRow } from "@medimail/contracts/loaduser";
 import { createAccount } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
+import { auditable } from "../accounts/accounts.service.ts";
 import { FINESS, seedWorld, type World } from "../accounts/accounts.test-support.ts";
 import { accountsByEmail } from "./imports.repository.ts";
 import { csvOf, importsApi, type Row, run, runImportsJob, validRow, xlsxOf } from "./imports.test-support.ts";
@@ -224,6 +225,26 @@ describe("apply", () => {
       ].sort(),
     );
     expect(events.every((event) => event.actorLabel === w.adminEmail)).toBe(true);
+    // each creation's event holds the account as written, every audited column named (null when empty), as the
+    // account form's does, with its connection accounts and the import
+    for (const [row, connections] of [
+      [med, null],
+      [org, [String(med.email), existing.email]],
+      [per, null],
+    ] as const) {
+      const account = await t.db.account.findUniqueOrThrow({ where: { email: String(row.email) } });
+      const event = events.find(
+        (candidate) => candidate.action === "account.created" && candidate.entityId === account.id,
+      );
+      expect(event).toMatchObject({ actorLabel: w.adminEmail, structureId: w.chu, before: null });
+      expect(event?.after).toEqual({
+        ...auditable({ ...account }),
+        email: account.email,
+        state: account.state,
+        connectionAccounts: connections,
+        importId: dryRun.id,
+      });
+    }
     const update = events.find((event) => event.action === "account.updated");
     expect(update).toMatchObject({ entityId: existing.id, structureId: w.chu });
     expect(update?.before).toMatchObject({ lastName: existing.lastName });
