@@ -1,7 +1,16 @@
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { detectFile, type FileRecord, readRecords } from "./imports.files.ts";
+import {
+  detectFile,
+  type FileRecord,
+  readRecords,
+  readStoredXlsx,
+  StoredFileGone,
+  storedXlsxParts,
+  xlsxParts,
+} from "./imports.files.ts";
 import { deflated, zipOf } from "./imports.test-support.ts";
-import { decodeXmlText } from "./imports.xlsx.ts";
+import { decodeXmlText, type ZipBytes } from "./imports.xlsx.ts";
 
 // The XLSX reader on workbooks as other programs write them (Excel, LibreOffice, Google Sheets, the OpenXML SDK):
 // sheet order from the workbook, shared and inline strings, rich text, escapes, prefixed elements, missing
@@ -37,6 +46,28 @@ function workbook(sheets: { name: string; xml: string }[], sharedStrings?: strin
 async function records(content: Buffer): Promise<FileRecord[]> {
   const all: FileRecord[] = [];
   for await (const record of readRecords(content, detectFile(content))) all.push(record);
+  return all;
+}
+
+/**
+ * The file as the apply reads it from the database: any range asked for, in slices of `sliceBytes`; `goneAt`: the
+ * file is purged while the range starting there is read (after its first slice).
+ */
+function inSlices(content: Buffer, sliceBytes: number, goneAt?: number): ZipBytes {
+  return {
+    size: content.length,
+    async *ranges(offset, length) {
+      for (let at = offset; at < offset + length; at += sliceBytes) {
+        if (offset === goneAt && at > offset) throw new StoredFileGone();
+        yield content.subarray(at, Math.min(at + sliceBytes, offset + length));
+      }
+    },
+  };
+}
+
+async function storedRecords(source: ZipBytes): Promise<FileRecord[]> {
+  const all: FileRecord[] = [];
+  for await (const record of readStoredXlsx(source)) all.push(record);
   return all;
 }
 
@@ -106,5 +137,36 @@ describe("the XLSX reader", () => {
     expect(decodeXmlText("a &amp;lt; b &#x41;&#66; _x0009_ _x005F_x0009_ &unknown;")).toBe(
       "a &lt; b AB \t _x0009_ &unknown;",
     );
+  });
+
+  it("reads a stored workbook a range at a time, from its end, as it reads it whole", async () => {
+    // as Excel writes it (data descriptors, shared strings, several sheets), large enough to span many slices
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet("Consignes").addRow(["Lisez-moi"]);
+    const sheet = book.addWorksheet("Utilisateurs");
+    sheet.addRow(["Adresse mail", "Nom", "Prénom"]);
+    for (let index = 0; index < 2000; index++) sheet.addRow([`u${index}@chu.fr`, `Nom ${index % 97}`, index]);
+    const content = Buffer.from(await book.xlsx.writeBuffer());
+    const whole = await records(content);
+    expect(whole).toHaveLength(2002);
+    expect(await storedXlsxParts(inSlices(content, 5))).toEqual(xlsxParts(content));
+    for (const sliceBytes of [1, 7, 4096, content.length]) {
+      expect(await storedRecords(inSlices(content, sliceBytes))).toEqual(whole);
+    }
+  });
+
+  it("says a stored file gone while it is read as such, not as an unreadable file", async () => {
+    const content = zipOf([
+      deflated("[Content_Types].xml", "<Types/>"),
+      deflated("xl/workbook.xml", "<workbook/>"),
+      deflated(
+        "xl/worksheets/sheet1.xml",
+        `<worksheet><sheetData>${'<row><c t="inlineStr"><is><t>a</t></is></c></row>'.repeat(100)}</sheetData></worksheet>`,
+      ),
+    ]);
+    expect(await storedRecords(inSlices(content, 16))).toHaveLength(100);
+    // the directory and headers read, then the file gone while the sheet's data is
+    const sheet = xlsxParts(content).find((part) => part.name === "xl/worksheets/sheet1.xml");
+    await expect(storedRecords(inSlices(content, 16, sheet?.dataOffset))).rejects.toBeInstanceOf(StoredFileGone);
   });
 });

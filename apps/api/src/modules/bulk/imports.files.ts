@@ -4,7 +4,17 @@ import { createInflateRaw } from "node:zlib";
 import { IMPORT_LIMITS } from "@medimail/contracts/imports";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
-import { readXlsxRecords, XlsxFormatError, type ZipPart } from "./imports.xlsx.ts";
+import {
+  bytesInMemory,
+  bytesOf,
+  readXlsxRecords,
+  XlsxFormatError,
+  type ZipBytes,
+  type ZipPart,
+} from "./imports.xlsx.ts";
+
+/** Thrown when an import's stored file is emptied (purged) while it is read. */
+export class StoredFileGone extends Error {}
 
 /** A file the import refuses as a whole, with the reason in French; nothing is stored. */
 export class ImportFileRefused extends AppError {
@@ -155,51 +165,9 @@ export function xlsxParts(content: Buffer): ZipPart[] {
 }
 
 function readCentralDirectory(content: Buffer, broken: () => Error): ZipEntry[] {
-  // the end-of-central-directory record: 22 bytes, then a comment of at most 65,535 bytes
-  let end = -1;
-  for (let offset = content.length - 22; offset >= Math.max(0, content.length - 22 - 65_535); offset--) {
-    if (content.readUInt32LE(offset) === 0x06054b50) {
-      end = offset;
-      break;
-    }
-  }
-  if (end < 0) throw broken();
-  const count = content.readUInt16LE(end + 10);
-  const directorySize = content.readUInt32LE(end + 12);
-  const directoryOffset = content.readUInt32LE(end + 16);
-  if (count === 0xffff || directoryOffset === 0xffffffff) {
-    throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
-  }
-  if (count > MAX_ZIP_ENTRIES) {
-    throw new ImportFileRefused(`Ce fichier XLSX compte ${count} parties : ce n'est pas un classeur ordinaire.`);
-  }
-  if (directoryOffset + directorySize > end) throw broken();
-  const entries: ZipEntry[] = [];
-  let offset = directoryOffset;
-  for (let index = 0; index < count; index++) {
-    if (offset + 46 > end || content.readUInt32LE(offset) !== 0x02014b50) throw broken();
-    const nameLength = content.readUInt16LE(offset + 28);
-    const entry: ZipEntry = {
-      flags: content.readUInt16LE(offset + 8),
-      method: content.readUInt16LE(offset + 10),
-      compressedSize: content.readUInt32LE(offset + 20),
-      size: content.readUInt32LE(offset + 24),
-      localOffset: content.readUInt32LE(offset + 42),
-      name: content.toString("utf8", offset + 46, offset + 46 + nameLength),
-    };
-    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || entry.localOffset === 0xffffffff) {
-      throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
-    }
-    if (entry.flags & 0x1) {
-      throw new ImportFileRefused("Ce classeur est protégé par un mot de passe : retirez-le, puis déposez le fichier.");
-    }
-    if (entry.method !== 0 && entry.method !== 8) {
-      throw new ImportFileRefused(`Ce fichier XLSX utilise une compression inconnue d'Excel. ${SAVE_AS}`);
-    }
-    if (entry.method === 0 && entry.compressedSize !== entry.size) throw broken();
-    entries.push(entry);
-    offset += 46 + nameLength + content.readUInt16LE(offset + 30) + content.readUInt16LE(offset + 32);
-  }
+  const tailOffset = Math.max(0, content.length - 22 - 65_535);
+  const { count, directoryOffset, end } = readEndRecord(content.subarray(tailOffset), tailOffset, broken);
+  const entries = readDirectoryEntries(content.subarray(directoryOffset, end), count, broken);
   // entries laid end to end from the start, then the directory: nothing a streaming reader could meet unannounced
   const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   let expected = 0;
@@ -216,6 +184,96 @@ function readCentralDirectory(content: Buffer, broken: () => Error): ZipEntry[] 
   }
   if (expected !== directoryOffset) throw broken();
   return entries;
+}
+
+/** Where the central directory is, from the end-of-central-directory record. */
+interface EndRecord {
+  count: number;
+  directoryOffset: number;
+  /** the record's own offset, where the directory must end */
+  end: number;
+}
+
+/**
+ * The end-of-central-directory record, looked for in the zip's last bytes (`tail`, which starts at `tailOffset`):
+ * 22 bytes, then a comment of at most 65,535 bytes.
+ */
+function readEndRecord(tail: Buffer, tailOffset: number, broken: () => Error): EndRecord {
+  let found = -1;
+  for (let offset = tail.length - 22; offset >= 0; offset--) {
+    if (tail.readUInt32LE(offset) === 0x06054b50) {
+      found = offset;
+      break;
+    }
+  }
+  if (found < 0) throw broken();
+  const count = tail.readUInt16LE(found + 10);
+  const directorySize = tail.readUInt32LE(found + 12);
+  const directoryOffset = tail.readUInt32LE(found + 16);
+  if (count === 0xffff || directoryOffset === 0xffffffff) {
+    throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
+  }
+  if (count > MAX_ZIP_ENTRIES) {
+    throw new ImportFileRefused(`Ce fichier XLSX compte ${count} parties : ce n'est pas un classeur ordinaire.`);
+  }
+  const end = tailOffset + found;
+  if (directoryOffset + directorySize > end) throw broken();
+  return { count, directoryOffset, end };
+}
+
+/** The central directory's entries (`directory`: its bytes, up to the end record), each checked. */
+function readDirectoryEntries(directory: Buffer, count: number, broken: () => Error): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  let offset = 0;
+  for (let index = 0; index < count; index++) {
+    if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== 0x02014b50) throw broken();
+    const nameLength = directory.readUInt16LE(offset + 28);
+    const entry: ZipEntry = {
+      flags: directory.readUInt16LE(offset + 8),
+      method: directory.readUInt16LE(offset + 10),
+      compressedSize: directory.readUInt32LE(offset + 20),
+      size: directory.readUInt32LE(offset + 24),
+      localOffset: directory.readUInt32LE(offset + 42),
+      name: directory.toString("utf8", offset + 46, offset + 46 + nameLength),
+    };
+    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || entry.localOffset === 0xffffffff) {
+      throw new ImportFileRefused("Ce fichier XLSX est au format zip64, réservé aux très gros fichiers : découpez-le.");
+    }
+    if (entry.flags & 0x1) {
+      throw new ImportFileRefused("Ce classeur est protégé par un mot de passe : retirez-le, puis déposez le fichier.");
+    }
+    if (entry.method !== 0 && entry.method !== 8) {
+      throw new ImportFileRefused(`Ce fichier XLSX utilise une compression inconnue d'Excel. ${SAVE_AS}`);
+    }
+    if (entry.method === 0 && entry.compressedSize !== entry.size) throw broken();
+    entries.push(entry);
+    offset += 46 + nameLength + directory.readUInt16LE(offset + 30) + directory.readUInt16LE(offset + 32);
+  }
+  return entries;
+}
+
+/**
+ * The parts of a stored XLSX, read from its end: the end record, the central directory, then each part's local
+ * header (where its data starts). For a file the upload checked whole (`checkXlsxZip`); this reads a few kilobytes.
+ */
+export async function storedXlsxParts(source: ZipBytes): Promise<ZipPart[]> {
+  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
+  const tailOffset = Math.max(0, source.size - 22 - 65_535);
+  const { count, directoryOffset, end } = readEndRecord(
+    await bytesOf(source, tailOffset, source.size - tailOffset),
+    tailOffset,
+    broken,
+  );
+  const entries = readDirectoryEntries(await bytesOf(source, directoryOffset, end - directoryOffset), count, broken);
+  const parts: ZipPart[] = [];
+  for (const entry of entries) {
+    const local = await bytesOf(source, entry.localOffset, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw broken();
+    const { name, method, compressedSize, size } = entry;
+    const dataOffset = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    parts.push({ name, method, compressedSize, size, dataOffset });
+  }
+  return parts;
 }
 
 /** Bytes a raw deflate stream inflates to, counted chunk by chunk; stops as soon as `stopAbove` is reached. */
@@ -259,14 +317,24 @@ export interface FileRecord {
 
 /** Every row of every sheet, in order. Memory stays bounded by the batch, not by the file. */
 export function readRecords(content: Buffer, kind: FileKind): AsyncGenerator<FileRecord> {
-  return kind.format === "XLSX" ? readXlsx(content) : readCsv(content, kind.encoding);
+  return kind.format === "XLSX"
+    ? readXlsx(bytesInMemory(content), async () => xlsxParts(content))
+    : readCsv(content, kind.encoding);
 }
 
-async function* readXlsx(content: Buffer): AsyncGenerator<FileRecord> {
+/**
+ * The records of an XLSX read from elsewhere a range at a time (stored in the database, checked at its upload): its
+ * directory first, then each part's data as the reader gets to it, never the whole file.
+ */
+export function readStoredXlsx(source: ZipBytes): AsyncGenerator<FileRecord> {
+  return readXlsx(source, () => storedXlsxParts(source));
+}
+
+async function* readXlsx(source: ZipBytes, partsOf: () => Promise<ZipPart[]>): AsyncGenerator<FileRecord> {
   try {
-    yield* readXlsxRecords(content, xlsxParts(content));
+    yield* readXlsxRecords(source, await partsOf());
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError || error instanceof StoredFileGone) throw error;
     const reason = error instanceof XlsxFormatError ? error.message : "données illisibles";
     throw new ImportFileRefused(`Ce fichier XLSX est illisible (${reason}). ${SAVE_AS}`);
   }

@@ -13,7 +13,7 @@ import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
 import type { AuditActor } from "../audit/audit.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
-import { detectFile, ImportFileRefused, readCsvSlices } from "./imports.files.ts";
+import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports.files.ts";
 import {
   claimEmail,
   emailOf,
@@ -34,7 +34,6 @@ import {
   insertConnectionAccounts,
   insertRowErrors,
   readStoredFile,
-  StoredFileGone,
   storedFile,
 } from "./imports.repository.ts";
 import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports.rows.ts";
@@ -133,12 +132,16 @@ export async function applyImport(
     const stored = await storedFile(db, importId);
     if (!stored) return fileGone();
     opened = await openRecords(readCsvSlices(stored.slices(), uploaded.encoding), "CSV");
+  } else if (uploaded?.format === "XLSX") {
+    // read from the database a range at a time: its directory, then each part as the reader gets to it (the zip's
+    // parts were inflated and measured at the upload, not again here)
+    const stored = await storedFile(db, importId);
+    if (!stored) return fileGone();
+    opened = await openRecords(readStoredXlsx(stored), "XLSX");
   } else {
+    // an import uploaded before its file's kind was recorded: read whole
     const content = await readStoredFile(db, importId);
     if (!content) return fileGone();
-    // the zip's parts were inflated and measured at the upload: not again here, where it would inflate the whole
-    // file once more ahead of the reading (100 MB of short-lived buffers, which piled up to the apply's memory
-    // peak); the reader itself stops any part at the size it announces
     opened = await openRows(content, detectFile(content));
   }
   const target = await loadTarget(db, job.structureId);

@@ -3,6 +3,8 @@
 // the database does.
 import type { AccountState, AccountType } from "@medimail/contracts/enums";
 import { type Db, type DbTx, Prisma, poolOf } from "@medimail/db/client";
+import { StoredFileGone } from "./imports.files.ts";
+import type { ZipBytes } from "./imports.xlsx.ts";
 
 /** An account as the import compares and updates it. */
 export interface ExistingAccount {
@@ -253,9 +255,6 @@ export async function storeFile(db: Db, importId: string, content: Buffer): Prom
   await poolOf(db).query("UPDATE import_job SET content = $1 WHERE id = $2::uuid", [content, importId]);
 }
 
-/** Thrown when an import's file is emptied while it is read. */
-export class StoredFileGone extends Error {}
-
 /**
  * The stored file of an import, to be read a megabyte at a time (one 20 MB answer would be 40 MB of hex text at
  * once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes); null once
@@ -264,7 +263,7 @@ export class StoredFileGone extends Error {}
 export async function storedFile(
   db: Db,
   importId: string,
-): Promise<{ size: number; slices: () => AsyncGenerator<Buffer> } | null> {
+): Promise<{ size: number; slices: () => AsyncGenerator<Buffer>; ranges: ZipBytes["ranges"] } | null> {
   const pool = poolOf(db);
   const found = await pool.query<{ size: number | null }>(
     "SELECT octet_length(content) AS size FROM import_job WHERE id = $1::uuid",
@@ -273,18 +272,20 @@ export async function storedFile(
   const storedSize = found.rows[0]?.size;
   if (storedSize === undefined || storedSize === null) return null;
   const size: number = storedSize;
-  async function* slices(): AsyncGenerator<Buffer> {
-    for (let offset = 0; offset < size; offset += FILE_SLICE) {
+  async function* ranges(from: number, length: number): AsyncGenerator<Buffer> {
+    const until = Math.min(from + length, size);
+    for (let offset = from; offset < until; offset += FILE_SLICE) {
+      const wanted = Math.min(FILE_SLICE, until - offset);
       const slice = await pool.query<{ bytes: Buffer | null }>(
         "SELECT substring(content FROM $1::int FOR $2::int) AS bytes FROM import_job WHERE id = $3::uuid",
-        [offset + 1, FILE_SLICE, importId],
+        [offset + 1, wanted, importId],
       );
       const bytes = slice.rows[0]?.bytes;
-      if (!bytes || bytes.length !== Math.min(FILE_SLICE, size - offset)) throw new StoredFileGone();
+      if (!bytes || bytes.length !== wanted) throw new StoredFileGone();
       yield bytes;
     }
   }
-  return { size, slices };
+  return { size, slices: () => ranges(0, size), ranges };
 }
 
 /** The stored file of an import whole (an XLSX is read by its end first), or null once purged. */

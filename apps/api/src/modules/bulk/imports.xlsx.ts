@@ -6,6 +6,8 @@
 // Row and a Cell object per value, promoted to the old generation faster than it is collected), above the 300 MB
 // the whole API process is allowed during an import. This one reads the same file in about a second within a few
 // tens of megabytes. exceljs still writes workbooks (template, exports, tests).
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createInflateRaw } from "node:zlib";
 import type { Cell, FileRecord } from "./imports.files.ts";
 
@@ -23,34 +25,65 @@ const MAX_ROW_XML = 8 * 1024 * 1024;
 
 export class XlsxFormatError extends Error {}
 
+/**
+ * A zip's bytes, wherever they are: a file in memory (at the upload), or one stored in the database and read a
+ * range at a time (the apply), so that the reader never needs the whole file at once.
+ */
+export interface ZipBytes {
+  size: number;
+  /** the `length` bytes from `offset`, in slices */
+  ranges(offset: number, length: number): AsyncIterable<Buffer>;
+}
+
+export function bytesInMemory(content: Buffer): ZipBytes {
+  return {
+    size: content.length,
+    async *ranges(offset, length) {
+      yield content.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** A (small) range of the zip in one buffer: its directory, a local header. */
+export async function bytesOf(source: ZipBytes, offset: number, length: number): Promise<Buffer> {
+  const slices: Buffer[] = [];
+  for await (const slice of source.ranges(offset, length)) slices.push(slice);
+  return slices.length === 1 ? (slices[0] as Buffer) : Buffer.concat(slices);
+}
+
 /** The part's text, inflated a chunk at a time; never more than the size the zip announces for it. */
-async function* partText(content: Buffer, part: ZipPart): AsyncGenerator<string> {
-  const data = content.subarray(part.dataOffset, part.dataOffset + part.compressedSize);
+async function* partText(source: ZipBytes, part: ZipPart): AsyncGenerator<string> {
+  const data = source.ranges(part.dataOffset, part.compressedSize);
   const decoder = new TextDecoder("utf-8");
   if (part.method === 0) {
-    for (let offset = 0; offset < data.length; offset += 256 * 1024) {
-      yield decoder.decode(data.subarray(offset, offset + 256 * 1024), { stream: true });
+    for await (const slice of data) {
+      for (let offset = 0; offset < slice.length; offset += 256 * 1024) {
+        yield decoder.decode(slice.subarray(offset, offset + 256 * 1024), { stream: true });
+      }
     }
   } else {
     const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
-    inflate.end(data);
+    // the compressed data flows in as it is read (and as fast as the text is used); an error reading it (a file
+    // gone from the database) ends the inflated stream with that error
+    pipeline(Readable.from(data, { objectMode: false }), inflate).catch(() => {});
     let inflated = 0;
-    for await (const chunk of inflate as AsyncIterable<Buffer>) {
-      inflated += chunk.length;
-      if (inflated > part.size) {
-        inflate.destroy();
-        throw new XlsxFormatError(`la partie ${part.name} dépasse la taille qu'elle annonce`);
+    try {
+      for await (const chunk of inflate as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        if (inflated > part.size) throw new XlsxFormatError(`la partie ${part.name} dépasse la taille qu'elle annonce`);
+        yield decoder.decode(chunk, { stream: true });
       }
-      yield decoder.decode(chunk, { stream: true });
+    } finally {
+      inflate.destroy();
     }
   }
   const rest = decoder.decode();
   if (rest) yield rest;
 }
 
-async function wholeText(content: Buffer, part: ZipPart): Promise<string> {
+async function wholeText(source: ZipBytes, part: ZipPart): Promise<string> {
   let text = "";
-  for await (const chunk of partText(content, part)) text += chunk;
+  for await (const chunk of partText(source, part)) text += chunk;
   return text;
 }
 
@@ -204,12 +237,12 @@ function rowCells(xml: string, shared: readonly string[]): Cell[] {
 }
 
 /** The worksheets in the workbook's order, and the shared strings' part, from workbook.xml and its relations. */
-async function workbookParts(content: Buffer, parts: Map<string, ZipPart>) {
+async function workbookParts(source: ZipBytes, parts: Map<string, ZipPart>) {
   const workbook = parts.get("xl/workbook.xml");
   const rels = parts.get("xl/_rels/workbook.xml.rels");
   const targets = new Map<string, { type: string; path: string }>();
   if (rels) {
-    for (const match of (await wholeText(content, rels)).matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    for (const match of (await wholeText(source, rels)).matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
       const found = attributes(match[0]);
       const target = found.get("Target") ?? "";
       const path = target.startsWith("/") ? target.slice(1) : `xl/${target}`;
@@ -218,7 +251,7 @@ async function workbookParts(content: Buffer, parts: Map<string, ZipPart>) {
   }
   const sheets: string[] = [];
   if (workbook) {
-    for (const match of (await wholeText(content, workbook)).matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    for (const match of (await wholeText(source, workbook)).matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
       const found = attributes(match[0]);
       const id = found.get("r:id") ?? [...found].find(([key]) => key.endsWith(":id"))?.[1];
       const target = id ? targets.get(id) : undefined;
@@ -238,18 +271,18 @@ async function workbookParts(content: Buffer, parts: Map<string, ZipPart>) {
 }
 
 /** Every row of every worksheet, in the workbook's order. */
-export async function* readXlsxRecords(content: Buffer, entries: readonly ZipPart[]): AsyncGenerator<FileRecord> {
+export async function* readXlsxRecords(source: ZipBytes, entries: readonly ZipPart[]): AsyncGenerator<FileRecord> {
   const parts = new Map(entries.map((entry) => [entry.name, entry]));
-  const { sheets, sharedStrings } = await workbookParts(content, parts);
+  const { sheets, sharedStrings } = await workbookParts(source, parts);
   const shared: string[] = [];
   if (sharedStrings) {
-    for await (const item of elements(partText(content, sharedStrings), "si", null)) shared.push(itemText(item));
+    for await (const item of elements(partText(source, sharedStrings), "si", null)) shared.push(itemText(item));
   }
   const sheetDataEnd = new RegExp(`</${P}sheetData\\s*>`, "g");
   for (const [sheet, name] of sheets.entries()) {
     const part = parts.get(name) as ZipPart;
     let line = 0;
-    for await (const row of elements(partText(content, part), "row", sheetDataEnd)) {
+    for await (const row of elements(partText(source, part), "row", sheetDataEnd)) {
       const openTag = row.slice(0, row.indexOf(">") + 1);
       const number = Number.parseInt(openTag.match(/\sr\s*=\s*["'](\d+)/)?.[1] ?? "", 10);
       line = Number.isInteger(number) && number > line ? number : line + 1;
