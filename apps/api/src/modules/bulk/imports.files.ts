@@ -100,6 +100,7 @@ function isUtf8(content: Buffer): boolean {
 // --- XLSX: the zip's structure, checked before anything inflates it ---------------------------------------------
 
 const MAX_ZIP_ENTRIES = 1_000;
+const brokenZip = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
 const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} Mo`;
 
 interface ZipEntry {
@@ -150,8 +151,7 @@ export async function checkXlsxZip(content: Buffer, limit: number = IMPORT_LIMIT
 
 /** The zip's parts as its central directory lists them, after checking the zip's structure (nothing inflated). */
 export function xlsxParts(content: Buffer): ZipPart[] {
-  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
-  return readCentralDirectory(content, broken).map((entry) => ({
+  return readCentralDirectory(content).map((entry) => ({
     name: entry.name,
     method: entry.method,
     compressedSize: entry.compressedSize,
@@ -164,25 +164,25 @@ export function xlsxParts(content: Buffer): ZipPart[] {
   }));
 }
 
-function readCentralDirectory(content: Buffer, broken: () => Error): ZipEntry[] {
+function readCentralDirectory(content: Buffer): ZipEntry[] {
   const tailOffset = Math.max(0, content.length - 22 - 65_535);
-  const { count, directoryOffset, end } = readEndRecord(content.subarray(tailOffset), tailOffset, broken);
-  const entries = readDirectoryEntries(content.subarray(directoryOffset, end), count, broken);
+  const { count, directoryOffset, end } = readEndRecord(content.subarray(tailOffset), tailOffset);
+  const entries = readDirectoryEntries(content.subarray(directoryOffset, end), count);
   // entries laid end to end from the start, then the directory: nothing a streaming reader could meet unannounced
   const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   let expected = 0;
   for (const entry of byOffset) {
     const at = entry.localOffset;
-    if (at !== expected || at + 30 > directoryOffset || content.readUInt32LE(at) !== 0x04034b50) throw broken();
+    if (at !== expected || at + 30 > directoryOffset || content.readUInt32LE(at) !== 0x04034b50) throw brokenZip();
     const localFlags = content.readUInt16LE(at + 6);
     expected = at + 30 + content.readUInt16LE(at + 26) + content.readUInt16LE(at + 28) + entry.compressedSize;
     if (localFlags & 0x8) {
       // data descriptor after the data: crc, sizes, with or without its signature
       expected += expected + 4 <= directoryOffset && content.readUInt32LE(expected) === 0x08074b50 ? 16 : 12;
     }
-    if (expected > directoryOffset) throw broken();
+    if (expected > directoryOffset) throw brokenZip();
   }
-  if (expected !== directoryOffset) throw broken();
+  if (expected !== directoryOffset) throw brokenZip();
   return entries;
 }
 
@@ -198,7 +198,7 @@ interface EndRecord {
  * The end-of-central-directory record, looked for in the zip's last bytes (`tail`, which starts at `tailOffset`):
  * 22 bytes, then a comment of at most 65,535 bytes.
  */
-function readEndRecord(tail: Buffer, tailOffset: number, broken: () => Error): EndRecord {
+function readEndRecord(tail: Buffer, tailOffset: number): EndRecord {
   let found = -1;
   for (let offset = tail.length - 22; offset >= 0; offset--) {
     if (tail.readUInt32LE(offset) === 0x06054b50) {
@@ -206,7 +206,7 @@ function readEndRecord(tail: Buffer, tailOffset: number, broken: () => Error): E
       break;
     }
   }
-  if (found < 0) throw broken();
+  if (found < 0) throw brokenZip();
   const count = tail.readUInt16LE(found + 10);
   const directorySize = tail.readUInt32LE(found + 12);
   const directoryOffset = tail.readUInt32LE(found + 16);
@@ -217,16 +217,16 @@ function readEndRecord(tail: Buffer, tailOffset: number, broken: () => Error): E
     throw new ImportFileRefused(`Ce fichier XLSX compte ${count} parties : ce n'est pas un classeur ordinaire.`);
   }
   const end = tailOffset + found;
-  if (directoryOffset + directorySize > end) throw broken();
+  if (directoryOffset + directorySize > end) throw brokenZip();
   return { count, directoryOffset, end };
 }
 
 /** The central directory's entries (`directory`: its bytes, up to the end record), each checked. */
-function readDirectoryEntries(directory: Buffer, count: number, broken: () => Error): ZipEntry[] {
+function readDirectoryEntries(directory: Buffer, count: number): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let offset = 0;
   for (let index = 0; index < count; index++) {
-    if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== 0x02014b50) throw broken();
+    if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== 0x02014b50) throw brokenZip();
     const nameLength = directory.readUInt16LE(offset + 28);
     const entry: ZipEntry = {
       flags: directory.readUInt16LE(offset + 8),
@@ -245,7 +245,7 @@ function readDirectoryEntries(directory: Buffer, count: number, broken: () => Er
     if (entry.method !== 0 && entry.method !== 8) {
       throw new ImportFileRefused(`Ce fichier XLSX utilise une compression inconnue d'Excel. ${SAVE_AS}`);
     }
-    if (entry.method === 0 && entry.compressedSize !== entry.size) throw broken();
+    if (entry.method === 0 && entry.compressedSize !== entry.size) throw brokenZip();
     entries.push(entry);
     offset += 46 + nameLength + directory.readUInt16LE(offset + 30) + directory.readUInt16LE(offset + 32);
   }
@@ -257,18 +257,16 @@ function readDirectoryEntries(directory: Buffer, count: number, broken: () => Er
  * header (where its data starts). For a file the upload checked whole (`checkXlsxZip`); this reads a few kilobytes.
  */
 export async function storedXlsxParts(source: ZipBytes): Promise<ZipPart[]> {
-  const broken = () => new ImportFileRefused(`Ce fichier XLSX est endommagé (archive zip illisible). ${SAVE_AS}`);
   const tailOffset = Math.max(0, source.size - 22 - 65_535);
   const { count, directoryOffset, end } = readEndRecord(
     await bytesOf(source, tailOffset, source.size - tailOffset),
     tailOffset,
-    broken,
   );
-  const entries = readDirectoryEntries(await bytesOf(source, directoryOffset, end - directoryOffset), count, broken);
+  const entries = readDirectoryEntries(await bytesOf(source, directoryOffset, end - directoryOffset), count);
   const parts: ZipPart[] = [];
   for (const entry of entries) {
     const local = await bytesOf(source, entry.localOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw broken();
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw brokenZip();
     const { name, method, compressedSize, size } = entry;
     const dataOffset = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
     parts.push({ name, method, compressedSize, size, dataOffset });
