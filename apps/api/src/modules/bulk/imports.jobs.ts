@@ -15,6 +15,8 @@ import type { AuditActor } from "../audit/audit.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
 import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports.files.ts";
 import {
+  type CreationCheck,
+  checkAsCreation,
   claimEmail,
   emailOf,
   type ImportTarget,
@@ -169,8 +171,11 @@ export async function applyImport(
   let seen = 0;
   let handled = 0;
   const records = opened.rows[Symbol.asyncIterator]();
-  /** The next batch of rows to apply; empty at the end of the file. */
-  const readBatch = async (): Promise<FileRow[]> => {
+  /**
+   * The next batch of rows to apply (empty at the end of the file), and with `checkAhead` each row already checked
+   * as a new account would be — while a batch creates accounts, most rows of the next one are new too.
+   */
+  const readBatch = async (checkAhead: boolean): Promise<Batch> => {
     const batch: FileRow[] = [];
     while (batch.length < batchRows) {
       const next = await records.next();
@@ -185,18 +190,23 @@ export async function applyImport(
       }
       batch.push(row);
     }
-    return batch;
+    const checked = new Map(checkAhead ? batch.map((row) => [row, checkAsCreation(row, context.target)]) : []);
+    return { rows: batch, checked };
   };
   try {
-    let batch = await readBatch();
-    while (batch.length > 0) {
-      // the next batch is read (the file's next slice fetched, parsed, its cells made text) while this one is
-      // written: Node reads while PostgreSQL writes, instead of each waiting for the other
-      const reading = readBatch();
+    let batch = await readBatch(true);
+    /** the last batch created accounts: check the next one's rows ahead as new ones */
+    let creating = true;
+    while (batch.rows.length > 0) {
+      // the next batch is read (the file's next slice fetched, parsed, its cells made text, its rows checked) while
+      // this one is written: Node works while PostgreSQL writes, instead of each waiting for the other
+      const reading = readBatch(creating);
       reading.catch(() => {}); // awaited below; a batch that fails first must not leave it unhandled
-      if (!(await applyBatch(db, batch, start, memory, context))) return handled;
-      start += batch.length;
-      handled += batch.length;
+      const applied = await applyBatch(db, batch, start, memory, context);
+      if (applied === null) return handled;
+      creating = applied.created > 0;
+      start += batch.rows.length;
+      handled += batch.rows.length;
       await options.afterBatch?.(importId, start);
       batch = await reading;
     }
@@ -229,6 +239,12 @@ export async function applyImport(
   return handled;
 }
 
+/** Rows to apply in one transaction, with those already checked as new accounts (see `checkAsCreation`). */
+interface Batch {
+  rows: readonly FileRow[];
+  checked: ReadonlyMap<FileRow, CreationCheck>;
+}
+
 interface WriteContext {
   importId: string;
   target: ImportTarget;
@@ -244,31 +260,31 @@ interface WriteContext {
  */
 async function applyBatch(
   db: Db,
-  batch: readonly FileRow[],
+  batch: Batch,
   start: number,
   memory: PlanMemory,
   context: WriteContext,
-): Promise<boolean> {
+): Promise<{ created: number } | null> {
   return db.$transaction(
     async (tx) => {
       const [current] = await tx.$queryRaw<{ status: string; applied_rows: number }[]>`
         SELECT status::text AS status, applied_rows FROM import_job WHERE id = ${context.importId}::uuid FOR UPDATE`;
-      if (current?.status !== "APPLYING" || current.applied_rows !== start) return false;
+      if (current?.status !== "APPLYING" || current.applied_rows !== start) return null;
       memory.planned.clear(); // earlier batches are in the database now
-      const plans = await planRows(tx, batch, context.target, memory);
+      const plans = await planRows(tx, batch.rows, context.target, memory, batch.checked);
       const outcome = await writePlans(tx, plans, context);
       // updateMany: an update would answer the whole row, the stored file included, at every batch
       await tx.importJob.updateMany({
         where: { id: context.importId },
         data: {
-          appliedRows: start + batch.length,
+          appliedRows: start + batch.rows.length,
           created: { increment: outcome.created },
           updated: { increment: outcome.updated },
           unchanged: { increment: outcome.unchanged },
           rejected: { increment: outcome.rejected },
         },
       });
-      return true;
+      return { created: outcome.created };
     },
     { maxWait: 30_000, timeout: 10 * 60_000 },
   );

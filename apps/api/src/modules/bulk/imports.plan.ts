@@ -169,6 +169,7 @@ export async function planRows(
   rows: readonly FileRow[],
   target: ImportTarget,
   memory: PlanMemory,
+  checkedAhead?: ReadonlyMap<FileRow, CreationCheck>,
 ): Promise<RowPlan[]> {
   const plans: (RowPlan | null)[] = rows.map(() => null);
   const candidates: { index: number; row: FileRow; email: string | null }[] = [];
@@ -253,21 +254,21 @@ export async function planRows(
       emailError("Cette adresse est demandée par un changement d'adresse en attente");
       continue;
     }
-    const merged = mergedRow(row, account, account ? (connectionsOf.get(account.id) ?? []) : []);
-    const input = rowToAccountInput(
-      merged,
-      account
-        ? {
-            notifyOnReception: account.notifyOnReception,
-            notifyDailyDigest: account.notifyDailyDigest,
-            notifyOnOpening: account.notifyOnOpening,
-          }
-        : target.defaults,
-    );
-    const { email: _email, ...profileInput } = input;
-    const parsed = account
-      ? UpdateAccountRequest.safeParse({ ...profileInput, version: account.version })
-      : CreateAccountRequest.safeParse(input);
+    let merged: LoaduserRow;
+    let input: AccountInput;
+    let parsed: ReturnType<typeof CreateAccountRequest.safeParse> | ReturnType<typeof UpdateAccountRequest.safeParse>;
+    if (account) {
+      merged = mergedRow(row, account, connectionsOf.get(account.id) ?? []);
+      input = rowToAccountInput(merged, {
+        notifyOnReception: account.notifyOnReception,
+        notifyDailyDigest: account.notifyDailyDigest,
+        notifyOnOpening: account.notifyOnOpening,
+      });
+      const { email: _email, ...profileInput } = input;
+      parsed = UpdateAccountRequest.safeParse({ ...profileInput, version: account.version });
+    } else {
+      ({ merged, input, parsed } = checkedAhead?.get(row) ?? checkAsCreation(row, target));
+    }
     if (!parsed.success) {
       const errors: RowError[] = [];
       const seen = new Set<string>();
@@ -380,6 +381,25 @@ export async function planRows(
       : { kind: "unchanged", line: row.line, email };
   }
   return plans as RowPlan[];
+}
+
+type AccountInput = ReturnType<typeof rowToAccountInput>;
+
+/** A row through the form's schema as a new account: what `planRows` does with a row whose address is new. */
+export interface CreationCheck {
+  merged: LoaduserRow;
+  input: AccountInput;
+  parsed: ReturnType<typeof CreateAccountRequest.safeParse>;
+}
+
+/**
+ * Checks a row as a new account would be. It needs nothing from the database, so the apply makes it for the next
+ * batch while the current one is written (`planRows` uses it when the address turns out to be new).
+ */
+export function checkAsCreation(row: FileRow, target: ImportTarget): CreationCheck {
+  const merged = mergedRow(row, undefined, []);
+  const input = rowToAccountInput(merged, target.defaults);
+  return { merged, input, parsed: CreateAccountRequest.safeParse(input) };
 }
 
 /**
