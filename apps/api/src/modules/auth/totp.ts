@@ -1,7 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import type { Db, DbTx } from "@medimail/db/client";
 import { generateSecret, generateURI, verify } from "otplib";
-import { decryptSecret, encryptSecret, recoveryCodeDigests, type SecretKeys } from "./secrets.ts";
+import { decryptSecret, encryptSecret, keyId, recoveryCodeDigests, type SecretKeys } from "./secrets.ts";
 
 const ISSUER = "Medimail Admin";
 /** One step either side: the phone's clock may be 30 s off. */
@@ -102,4 +102,31 @@ export async function verifyRecoveryCode(
   if (!found) return null;
   const used = await db.recoveryCode.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
   return used.count === 1 ? found.id : null;
+}
+
+/**
+ * After a key rotation (or to encrypt seeds still in clear at once rather than at their next use): rewrites every
+ * seed not yet under the current key. Recovery codes cannot be rehashed (only their digests are kept): those made
+ * under the previous key are counted, they work while SECRETS_KEY_PREVIOUS is set or until renewed.
+ */
+export async function reencryptTotpSecrets(db: Db, keys: SecretKeys) {
+  const currentPrefix = `v1:${keyId(keys.current)}:`;
+  const stale = await db.account.findMany({
+    where: { totpSecret: { not: null }, NOT: { totpSecret: { startsWith: currentPrefix } } },
+    select: { id: true, totpSecret: true },
+  });
+  let rewritten = 0;
+  let unreadable = 0;
+  for (const account of stale) {
+    try {
+      await readTotpSecret(db, keys, account.id, account.totpSecret as string);
+      rewritten++;
+    } catch {
+      unreadable++;
+    }
+  }
+  const recoveryCodesUnderOtherKeys = await db.recoveryCode.count({
+    where: { usedAt: null, NOT: { codeHash: { startsWith: `h1:${keyId(keys.current)}:` } } },
+  });
+  return { rewritten, unreadable, recoveryCodesUnderOtherKeys };
 }
