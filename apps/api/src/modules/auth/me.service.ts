@@ -59,7 +59,7 @@ export function createMeService({
       where: { id: sessionId },
       select: { createdAt: true, reauthenticatedAt: true },
     });
-    if (!session) throw sessionEndedForFailures();
+    if (!session) throw new AppError(401, "UNAUTHENTICATED", "Votre session a expiré : reconnectez-vous.");
     const last = Math.max(session.createdAt.getTime(), session.reauthenticatedAt?.getTime() ?? 0);
     if (now().getTime() - last > REAUTH_WINDOW_MINUTES * 60_000) throw reauthRequired();
   }
