@@ -167,7 +167,7 @@ export async function buildApp({
   await app.register(
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });
-      await api.register(meRoutes, { me: createMeService({ db }), psc, settings });
+      await api.register(meRoutes, { me: createMeService({ db, settings }), psc, settings });
       await api.register(securityRoutes, { db });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });

@@ -1,11 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseSecretKey } from "./modules/auth/secrets.ts";
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "../../..");
 
 const booleanString = z
   .enum(["true", "false", "1", "0"], { message: "attendu : true ou false" })
   .transform((value) => value === "true" || value === "1");
+
+const secretKey = z.string().refine((value) => parseSecretKey(value) !== null, {
+  message: "must be 32 bytes in base64 or hex (openssl rand -base64 32)",
+});
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
   message: "must be a postgresql://user@host:port/database URL",
@@ -116,6 +121,10 @@ export const ConfigSchema = z.object({
     .min(1)
     .max(90 * 24)
     .default(168),
+  /** encrypts authenticator seeds and keys recovery codes' HMAC; required in production (a public development key
+   *  otherwise). Rotation: the new key here, the old one in SECRETS_KEY_PREVIOUS, then `pnpm secrets:rotate` */
+  SECRETS_KEY: secretKey.optional(),
+  SECRETS_KEY_PREVIOUS: secretKey.optional(),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
@@ -142,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         path: ["SMTP_URL"],
         message: "required in production (the mail catcher is for development)",
       });
+    }
+    if (config.NODE_ENV === "production" && !config.SECRETS_KEY) {
+      context.addIssue({ code: "custom", path: ["SECRETS_KEY"], message: "required in production" });
     }
     if (config.NODE_ENV === "production" && !config.PUBLIC_URL) {
       context.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "required in production" });

@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   "CSRF_REJECTED",
   "UNSUPPORTED_MEDIA_TYPE",
   "FORBIDDEN",
+  /** a sensitive change needs the password or the app's code entered again (POST /api/me/reauth) */
+  "REAUTH_REQUIRED",
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
