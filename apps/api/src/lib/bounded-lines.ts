@@ -15,9 +15,13 @@ export interface BoundedLine {
 
 const numberFr = new Intl.NumberFormat("fr-FR");
 
-/** "Ligne 12 : plus de 65 536 caractères sans retour à la ligne" — the start of a refusal or of a malformed line. */
+/** "plus de 65 536 caractères sans retour à la ligne": the reason a malformed line is reported with. */
+export const lineTooLongReason = (limit = LINE_LIMIT) =>
+  `plus de ${numberFr.format(limit)} caractères sans retour à la ligne`;
+
+/** "Ligne 12 : plus de 65 536 caractères sans retour à la ligne": the start of a refusal. */
 export const lineTooLongText = (line: number, limit = LINE_LIMIT) =>
-  `Ligne ${numberFr.format(line)} : plus de ${numberFr.format(limit)} caractères sans retour à la ligne`;
+  `Ligne ${numberFr.format(line)} : ${lineTooLongReason(limit)}`;
 
 /**
  * The lines of `chunks` (text, as a stream with an encoding gives it), split at "\n", "\r\n" or a lone "\r" as

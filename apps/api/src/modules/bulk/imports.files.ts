@@ -404,7 +404,15 @@ export async function* readCsvSlices(
     const slice: Buffer | undefined = next.done ? undefined : next.value;
     if (slice) next = await source.next();
     const last = next.done === true;
-    pending += slice ? decoder.decode(slice, { stream: !last }) : decoder.decode();
+    const text = slice ? decoder.decode(slice, { stream: !last }) : decoder.decode();
+    pending += text;
+    if (parser && !last && !/[\r\n]/.test(text)) {
+      // no line break came: no row can have ended (parsing again would only redo the same work)
+      if (pending.length > PARSER_LIMITS.lineChars + newline.length) {
+        throw new ImportFileRefused(lineTooLongMessage(line + 1));
+      }
+      continue;
+    }
     if (!parser) {
       // the separator and the line break are those of the first line: wait until it is whole (and, after a
       // carriage return, until the next character says whether the break is CRLF) — but not beyond the bound
