@@ -3,7 +3,16 @@ import { useTestApp } from "../../../test/test-app.ts";
 import { seedWorld, type World } from "../accounts/accounts.test-support.ts";
 import { type FileRecord, readCsvInSlices, readRecords } from "./imports.files.ts";
 import { PARSER_LIMITS } from "./imports.limits.ts";
-import { csvOf, deflated, importsApi, runImportsJob, validRow, zipOf } from "./imports.test-support.ts";
+import {
+  cellsOf,
+  csvOf,
+  deflated,
+  HEADERS,
+  importsApi,
+  runImportsJob,
+  validRow,
+  zipOf,
+} from "./imports.test-support.ts";
 
 // The readers' bounds at their edges: a line, a row's filled cells, a cell, the shared strings table exactly at the
 // bound are read; one character more is refused, naming the line — whatever the slices the file is read in.
@@ -158,12 +167,20 @@ function columnName(number: number): string {
   return name;
 }
 
-describe("the apply, which reads the stored file again", () => {
+describe("through the API: the dry run's warning, and the apply, which reads the stored file again", () => {
   const t = useTestApp();
   const api = importsApi(t);
   let w: World;
   beforeAll(async () => {
     w = await seedWorld(t.db);
+  });
+
+  it("names the first 20 unknown columns of a header in its warning, each cut at 80 characters", async () => {
+    const unknown = Array.from({ length: 150 }, (_, index) => `Colonne ${index + 1} ${"x".repeat(300)}`);
+    const content = `${[...HEADERS, ...unknown].join(";")}\r\n${cellsOf(validRow("MED")).join(";")}\r\n`;
+    const summary = await api.dryRun(w.admin, w.chu, content, "colonnes.csv");
+    const shown = unknown.slice(0, 20).map((header) => `« ${header.slice(0, 80)}… »`);
+    expect(summary.warnings).toEqual([`Colonnes inconnues ignorées : ${shown.join(", ")} et 130 autres.`]);
   });
 
   it("fails the import with the refusal when its stored file holds a line beyond the bound", async () => {
