@@ -84,6 +84,8 @@ export interface BuildAppOptions {
   trustProxy?: boolean;
   /** the console's public address, for links in mails (default http://localhost:3000) */
   publicUrl?: string;
+  /** serve the OpenAPI description at /api/docs (default true; production turns it off) */
+  apiDocs?: boolean;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -97,6 +99,7 @@ export async function buildApp({
   trustProxy = false,
   communes = createBundledCommuneDirectory(),
   publicUrl = "http://localhost:3000",
+  apiDocs = true,
 }: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
@@ -139,7 +142,7 @@ export async function buildApp({
     },
   });
   await app.register(cookie);
-  await registerSwagger(app);
+  await registerSwagger(app, { serve: apiDocs });
   await app.register(rateLimit, {
     global: false,
     store: databaseRateLimitStore(db, (ip) =>
