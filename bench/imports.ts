@@ -110,6 +110,8 @@ async function startServer(databaseUrl: string, smtpUrl: string): Promise<ChildP
       LOG_LEVEL: "warn",
       WEB_DIST: "",
       SMTP_URL: smtpUrl,
+      // production on loopback, with the catcher: plain SMTP and http:// on purpose
+      ALLOW_INSECURE_TRANSPORT: "true",
       RUN_WORKERS: "true",
     },
     stdio: ["ignore", "inherit", "inherit"],
