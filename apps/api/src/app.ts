@@ -7,6 +7,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Background } from "./jobs/background.ts";
 import { systemClock } from "./jobs/job-definition.ts";
 import { createJobTrigger } from "./jobs/job-trigger.ts";
@@ -63,6 +64,7 @@ import { createStructuresRepository } from "./modules/structures/structures.repo
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
 import { registerErrorHandling } from "./plugins/errors.ts";
+import { registerInputGuard } from "./plugins/input-guard.ts";
 import { registerSwagger } from "./plugins/swagger.ts";
 import { registerWeb } from "./plugins/web.ts";
 
@@ -122,12 +124,15 @@ export async function buildApp({
     }
   });
 
+  // zod's own messages (those the contracts do not write) in French, as every message of the API
+  z.config(z.locales.fr());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
   registerErrorHandling(app);
+  registerInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
