@@ -36,6 +36,7 @@ async function main() {
     background,
     trustProxy: config.TRUST_PROXY,
     publicUrl,
+    apiDocs: config.NODE_ENV !== "production",
     ...(config.COMMUNES_API_URL ? { communes: createOnlineCommuneDirectory(config.COMMUNES_API_URL) } : {}),
     auth: {
       cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",

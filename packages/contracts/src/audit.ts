@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PageCursor, SearchText } from "./common.ts";
 
 /** Every action the audit log records, with its label in the console. */
 export const auditActionLabels = {
@@ -70,12 +71,12 @@ export const AuditQuery = z
     /** events of this structure and its descendants */
     structureId: z.uuid({ error: "Structure invalide" }).optional(),
     /** part of the actor's email or name */
-    actor: z.string().trim().max(254).optional(),
-    action: z.string().trim().max(100).optional(),
+    actor: SearchText(254).optional(),
+    action: SearchText(100).optional(),
     from: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
     to: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
     /** the id of the last event of the previous page */
-    cursor: z.string().regex(/^\d+$/, "Curseur invalide").optional(),
+    cursor: PageCursor.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {
