@@ -30,6 +30,7 @@ describe("production transport", () => {
     NODE_ENV: "production",
     SMTP_URL: "smtps://relais.example.fr:465",
     PUBLIC_URL: "https://medimail-admin.example.fr",
+    SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
   };
   const refusal = (env: Record<string, string>) => {
     try {

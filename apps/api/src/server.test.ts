@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,6 +66,7 @@ describe("production", () => {
     SMTP_URL: "smtps://relais.example.fr:465",
     PUBLIC_URL: "https://medimail-admin.example.fr",
     RUN_WORKERS: "false",
+    SECRETS_KEY: randomBytes(32).toString("base64"),
   };
 
   it("refuses to start with mail in clear, in one line", async () => {

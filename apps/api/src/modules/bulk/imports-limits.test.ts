@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
@@ -71,6 +72,9 @@ beforeAll(async () => {
       PORT: String(port),
       PUBLIC_URL: base,
       SMTP_URL: catcher.url,
+      // production on loopback with the test's catcher: plain SMTP and http:// on purpose
+      ALLOW_INSECURE_TRANSPORT: "true",
+      SECRETS_KEY: randomBytes(32).toString("base64"),
       WEB_DIST: "",
       LOG_LEVEL: "warn",
     },
