@@ -234,15 +234,17 @@ export function createLoginService({
     },
 
     /**
-     * "S'identifier avec un code à usage unique": always answers that a code was sent. Only a console user
-     * without an authenticator app gets one (with the app, the mail says to sign in with the password).
+     * "S'identifier avec un code à usage unique": no password, but never the mailbox alone. The mailed code opens the
+     * console only together with the code of the account's authenticator app (two factors: the mailbox and the
+     * phone). Always answers that a code was sent. A console user without an app gets a notice instead of a code,
+     * telling them to sign in with their password.
      */
     async withEmailCode(input: { email: string; returnTo?: string }, origin: RequestOrigin): Promise<ChallengeStarted> {
       const account = await findAccount(db)(input.email);
       const { count } = await incrementCounter(db, `code-mail:${input.email}`, 15 * 60_000);
       const withinMailLimit = count <= CODE_MAILS_PER_QUARTER;
       const eligible = account !== null && mayEnter(account) && withinMailLimit;
-      const usesCode = eligible && account.totpEnabledAt === null;
+      const usesCode = eligible && account.totpEnabledAt !== null;
       const code = randomSixDigitCode();
       const challengeToken = await db.$transaction(async (tx) => {
         const token = await createChallenge(tx, {
@@ -258,13 +260,13 @@ export function createLoginService({
             idempotencyKey: `login-code-refused:${hashToken(token)}`,
             to: [account.email],
             subject: "Medimail Admin : connexion par code refusée",
-            text: `Bonjour ${account.firstName},\n\nUne connexion par code reçu par e-mail a été demandée pour votre compte. Votre compte est protégé par une application d'authentification : connectez-vous avec votre mot de passe puis le code de l'application.\n`,
+            text: `Bonjour ${account.firstName},\n\nUne connexion par code à usage unique a été demandée pour votre compte. Elle demande aussi le code d'une application d'authentification, que votre compte n'a pas : connectez-vous avec votre mot de passe puis le code reçu par e-mail. Vous pouvez activer une application d'authentification dans « Mon compte ».\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n`,
           });
         }
         return token;
       });
       if (eligible) deliverMailSoon();
-      return { challengeToken, next: "EMAIL_CODE", expiresInSeconds: CODE_VALIDITY_MINUTES * 60 };
+      return { challengeToken, next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: CODE_VALIDITY_MINUTES * 60 };
     },
 
     /**
@@ -272,7 +274,12 @@ export function createLoginService({
      * challenge is consumed and a new session opens (any session the browser had is ended: new id).
      */
     async verifyCode(
-      input: { challengeToken: string | undefined; code: string; previousSessionToken: string | undefined },
+      input: {
+        challengeToken: string | undefined;
+        code: string;
+        appCode?: string | undefined;
+        previousSessionToken: string | undefined;
+      },
       origin: RequestOrigin,
     ): Promise<SessionOpened> {
       if (!input.challengeToken) throw loginExpired();
@@ -294,15 +301,30 @@ export function createLoginService({
       let method: LoginMethod = challenge.method;
       let accepted = false;
       let recoveryCodeId: string | null = null;
+      /** The authenticator's code, or else a recovery code (used once). */
+      const appCodeAccepted = async (accountId: string, value: string): Promise<boolean> => {
+        if (/^\d{6}$/.test(value)) return verifyTotp(db, accountId, value, now());
+        recoveryCodeId = await verifyRecoveryCode(db, accountId, value, now());
+        return recoveryCodeId !== null;
+      };
+      const mailedCodeAccepted = () =>
+        challenge.codeHash !== null &&
+        /^\d{6}$/.test(code) &&
+        safeEqual(codeDigest(challengeId, code), challenge.codeHash);
       if (challenge.method === "PASSWORD_TOTP" && account) {
-        if (/^\d{6}$/.test(code)) accepted = await verifyTotp(db, account.id, code, now());
-        else {
-          recoveryCodeId = await verifyRecoveryCode(db, account.id, code, now());
-          accepted = recoveryCodeId !== null;
-          method = "PASSWORD_RECOVERY_CODE";
-        }
-      } else if (challenge.codeHash && account) {
-        accepted = /^\d{6}$/.test(code) && safeEqual(codeDigest(challengeId, code), challenge.codeHash);
+        accepted = await appCodeAccepted(account.id, code);
+        if (recoveryCodeId) method = "PASSWORD_RECOVERY_CODE";
+      } else if (challenge.method === "EMAIL_CODE" && account) {
+        // the mailbox alone never opens the console: the mailed code, then the app's (only checked, and so spent,
+        // when the mailed code is right)
+        const appCode = input.appCode?.replace(/\s/g, "").toLowerCase();
+        accepted =
+          account.totpEnabledAt !== null &&
+          appCode !== undefined &&
+          mailedCodeAccepted() &&
+          (await appCodeAccepted(account.id, appCode));
+      } else if (account) {
+        accepted = mailedCodeAccepted();
       }
 
       if (!accepted || !account || !mayEnter(account)) {

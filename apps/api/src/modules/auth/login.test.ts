@@ -417,16 +417,66 @@ describe("brute force", () => {
   });
 });
 
+/** Enrols an authenticator app through Mon compte, as its holder would; returns its secret. */
+async function enrolTotp(email: string): Promise<string> {
+  const session = await signInAs(db, email);
+  const setup = await app.inject({ method: "POST", url: "/api/me/totp/setup", headers: session.headers });
+  const { secret } = setup.json();
+  const confirm = await app.inject({
+    method: "POST",
+    url: "/api/me/totp/confirm",
+    headers: session.headers,
+    payload: { code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }) },
+  });
+  expect(confirm.statusCode).toBe(200);
+  return secret;
+}
+const mailsOf = (email: string) => background.catcher?.mails().filter((mail) => mail.to.includes(email)) ?? [];
+
 describe("sign-in with a one-time code only", () => {
-  it("mails a code to a console user and signs in with it alone", async () => {
+  it("never opens the console with the mailbox alone: without an app, a notice and no code", async () => {
     const browser = new TestBrowser(app);
     await browser.session();
     const before = mailCount(admin.email);
     const step = await browser.post("/api/auth/email-code", { email: admin.email });
     expect(step.statusCode).toBe(202);
-    const code = await codeMailedTo(admin.email, before);
-    expect((await browser.post("/api/auth/verify", { code })).statusCode).toBe(200);
-    expect(SessionResponse.parse((await browser.session()).json()).user?.method).toBe("EMAIL_CODE");
+    expect(step.json()).toEqual({ next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: 600 });
+    await waitFor(async () => mailCount(admin.email) > before, 20_000);
+    const [notice] = mailsOf(admin.email);
+    expect(notice?.subject).toBe("Medimail Admin : connexion par code refusée");
+    expect(notice?.text).toContain("connectez-vous avec votre mot de passe");
+    expect(notice?.text).not.toMatch(/\b\d{6}\b/);
+    // whatever is tried, no session
+    for (const code of ["123456", "000000"]) {
+      expect((await browser.post("/api/auth/verify", { code })).statusCode).toBe(401);
+    }
+    expect(SessionResponse.parse((await browser.session()).json()).user).toBeNull();
+    expect(await db.session.count({ where: { accountId: admin.id, method: "EMAIL_CODE" } })).toBe(0);
+  });
+
+  it("with an app: the mailed code alone is refused, the mailed code and the app's code sign in", async () => {
+    const user = await createConsoleUser(db, "OPERATOR");
+    const secret = await enrolTotp(user.email);
+    const browser = new TestBrowser(app);
+    await browser.session();
+    const before = mailCount(user.email);
+    expect((await browser.post("/api/auth/email-code", { email: user.email })).statusCode).toBe(202);
+    const code = await codeMailedTo(user.email, before);
+
+    // the mailbox alone: refused, as is the mailed code with a wrong app code
+    const alone = await browser.post("/api/auth/verify", { code });
+    expect(alone.json()).toMatchObject({ statusCode: 401, code: "INVALID_CODE" });
+    const wrongApp = await browser.post("/api/auth/verify", { code, appCode: "000000" });
+    expect(wrongApp.json()).toMatchObject({ statusCode: 401, code: "INVALID_CODE" });
+    expect(SessionResponse.parse((await browser.session()).json()).user).toBeNull();
+
+    const appCode = await generate({ secret, epoch: Math.floor(Date.now() / 1000) });
+    const signedIn = await browser.post("/api/auth/verify", { code, appCode });
+    expect(signedIn.statusCode).toBe(200);
+    expect(SessionResponse.parse((await browser.session()).json()).user).toMatchObject({
+      email: user.email,
+      method: "EMAIL_CODE",
+    });
   });
 
   it("answers the same for an unknown address, and mails nothing", async () => {
@@ -435,8 +485,8 @@ describe("sign-in with a one-time code only", () => {
     const mailsBefore = background.catcher?.mails().length ?? 0;
     const step = await browser.post("/api/auth/email-code", { email: "inconnu@nulle-part.fr" });
     expect(step.statusCode).toBe(202);
-    expect(step.json()).toEqual({ next: "EMAIL_CODE", expiresInSeconds: 600 });
-    const guess = await browser.post("/api/auth/verify", { code: "123456" });
+    expect(step.json()).toEqual({ next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: 600 });
+    const guess = await browser.post("/api/auth/verify", { code: "123456", appCode: "123456" });
     expect(guess.json()).toMatchObject({ code: "INVALID_CODE" });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(background.catcher?.mails().length ?? 0).toBe(mailsBefore);
@@ -492,15 +542,5 @@ describe("authenticator app", () => {
     await passwordStep(again, user.email);
     expect((await again.post("/api/auth/verify", { code: recoveryCodes[0] })).statusCode).toBe(401);
     expect(await db.auditEvent.count({ where: { action: "auth.recovery-code-used", entityId: user.id } })).toBe(1);
-
-    // with the app enrolled, "code by e-mail only" mails a notice instead of a code
-    const emailOnly = new TestBrowser(app);
-    await emailOnly.session();
-    const before = mailCount(user.email);
-    expect((await emailOnly.post("/api/auth/email-code", { email: user.email })).statusCode).toBe(202);
-    await waitFor(async () => mailCount(user.email) > before, 20_000);
-    const notice = background.catcher?.mails().find((mail) => mail.to.includes(user.email));
-    expect(notice?.subject).toBe("Medimail Admin : connexion par code refusée");
-    expect(notice?.text).not.toMatch(/\b\d{6}\b/);
   });
 });
