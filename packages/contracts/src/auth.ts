@@ -138,8 +138,10 @@ export const LockedAccount = z.object({
   firstName: z.string(),
   lastName: z.string(),
   structureName: z.string(),
-  lockedAt: z.iso.datetime(),
-  failedLoginCount: z.number().int(),
+  /** until when the password step is refused; null: locked until an operator unlocks (older permanent locks) */
+  lockedUntil: z.iso.datetime().nullable(),
+  /** locks in a row (each one longer) */
+  lockCount: z.number().int(),
 });
 export type LockedAccount = z.infer<typeof LockedAccount>;
 export const LockedAccountListResponse = z.object({ items: z.array(LockedAccount) });

@@ -167,8 +167,11 @@ export function createRegistrationService({
           where: { id: account.id },
           data: {
             passwordHash,
+            // the holder's own link proves the mailbox: any lock ends with it
             failedLoginCount: 0,
             lockedAt: null,
+            lockedUntil: null,
+            lockCount: 0,
             ...(next?.ok ? { state: next.next.state, previousState: null, version: { increment: 1 } } : {}),
           },
         });

@@ -113,7 +113,8 @@ export function LoginPage() {
 function ServerError({ error }: { error: unknown }) {
   if (!error) return null;
   const message =
-    error instanceof ApiError && error.status === 429
+    // a temporarily locked address has its own message (how long, and what to do)
+    error instanceof ApiError && error.status === 429 && error.envelope.code !== "ACCOUNT_LOCKED"
       ? "Trop de tentatives depuis votre poste. Patientez une minute avant de réessayer."
       : error instanceof Error
         ? error.message

@@ -46,8 +46,8 @@ export function LockedAccountsPage() {
                 <th scope="col">Titulaire</th>
                 <th scope="col">Adresse e-mail</th>
                 <th scope="col">Structure</th>
-                <th scope="col">Verrouillé le</th>
-                <th scope="col">Échecs</th>
+                <th scope="col">Verrouillé jusqu'au</th>
+                <th scope="col">Verrouillages à la suite</th>
                 <th scope="col">Action</th>
               </tr>
             </thead>
@@ -59,8 +59,12 @@ export function LockedAccountsPage() {
                   </td>
                   <td>{account.email}</td>
                   <td>{account.structureName}</td>
-                  <td>{dateTime.format(new Date(account.lockedAt))}</td>
-                  <td>{account.failedLoginCount}</td>
+                  <td>
+                    {account.lockedUntil
+                      ? dateTime.format(new Date(account.lockedUntil))
+                      : "Déverrouillage par un opérateur"}
+                  </td>
+                  <td>{account.lockCount}</td>
                   <td>
                     {confirming === account.id ? (
                       <span className="button-row">
