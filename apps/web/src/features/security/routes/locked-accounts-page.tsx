@@ -18,8 +18,9 @@ export function LockedAccountsPage() {
     <>
       <h1>Comptes verrouillés</h1>
       <p className="muted">
-        Un compte est verrouillé après une série de mots de passe erronés. Vérifiez auprès de son titulaire qu'il est
-        bien à l'origine des tentatives avant de le déverrouiller.
+        Après une série de mots de passe erronés, la connexion par mot de passe d'un compte est suspendue quelques
+        minutes (plus longtemps à chaque série), puis reprend d'elle-même ; un lien de réinitialisation la rétablit
+        aussitôt. Vérifiez auprès du titulaire qu'il est bien à l'origine des tentatives avant de le déverrouiller.
       </p>
       {unlocked && (
         <div className="alert alert--info" role="status">
