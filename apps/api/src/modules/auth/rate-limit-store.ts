@@ -23,12 +23,6 @@ export async function incrementCounter(
   return row;
 }
 
-/** The count of a window still open (0 when there is none). */
-export async function readCounter(db: Db, key: string): Promise<number> {
-  const row = await db.rateLimitCounter.findUnique({ where: { key }, select: { count: true, expiresAt: true } });
-  return row && row.expiresAt > new Date() ? row.count : 0;
-}
-
 /** When the open window of `key` ends (null when there is none). */
 export async function windowEnd(db: Db, key: string): Promise<Date | null> {
   const row = await db.rateLimitCounter.findUnique({ where: { key }, select: { expiresAt: true } });
