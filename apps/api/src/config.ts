@@ -85,8 +85,16 @@ export const ConfigSchema = z.object({
     .default(12),
   /** password and code attempts allowed per client IP and per minute (then 429) */
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
-  /** consecutive wrong passwords that lock an account until an operator unlocks it */
+  /** consecutive wrong passwords that lock an address for a while (ACCOUNT_LOCK_MINUTES) */
   ACCOUNT_LOCK_THRESHOLD: z.coerce.number().int().min(3).max(1000).default(10),
+  /** minutes of the 1st, 2nd… temporary lock in a row, comma-separated; the last one repeats */
+  ACCOUNT_LOCK_MINUTES: z
+    .string()
+    .default("1,5,15,60")
+    .transform((value) => value.split(",").map((part) => Number(part.trim())))
+    .refine((minutes) => minutes.every((m) => Number.isInteger(m) && m >= 1 && m <= 24 * 60), {
+      message: "must be whole minutes between 1 and 1440, comma-separated (e.g. 1,5,15,60)",
+    }),
   /** a geo.api.gouv.fr-compatible service for commune suggestions; unset = the bundled dataset (offline) */
   COMMUNES_API_URL: z
     .string()

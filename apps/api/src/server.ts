@@ -44,6 +44,7 @@ async function main() {
       sessionAbsoluteHours: config.SESSION_ABSOLUTE_HOURS,
       loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
       accountLockThreshold: config.ACCOUNT_LOCK_THRESHOLD,
+      accountLockMinutes: config.ACCOUNT_LOCK_MINUTES,
       psc: psc?.config,
       secrets: secretKeysOf(config.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY, config.SECRETS_KEY_PREVIOUS),
     },

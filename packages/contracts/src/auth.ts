@@ -13,7 +13,7 @@ export const loginMethodLabels: Record<LoginMethod, string> = {
   PASSWORD_EMAIL_CODE: "Mot de passe et code reçu par e-mail",
   PASSWORD_TOTP: "Mot de passe et application d'authentification",
   PASSWORD_RECOVERY_CODE: "Mot de passe et code de secours",
-  EMAIL_CODE: "Code à usage unique reçu par e-mail",
+  EMAIL_CODE: "Code reçu par e-mail et application d'authentification",
   PSC: "Pro Santé Connect",
 };
 
@@ -50,15 +50,28 @@ export type PasswordLoginRequest = z.infer<typeof PasswordLoginRequest>;
 export const EmailCodeLoginRequest = z.object({ email: Email, returnTo: ReturnTo.optional() });
 export type EmailCodeLoginRequest = z.infer<typeof EmailCodeLoginRequest>;
 
-/** After the first step: which second step the login page shows. */
+/**
+ * After the first step: which second step the login page shows. EMAIL_CODE_AND_TOTP: "code à usage unique" sign-in,
+ * the mailed code together with the authenticator app's (the mailbox alone never opens the console).
+ */
 export const LoginNextStep = z.object({
-  next: z.enum(["EMAIL_CODE", "TOTP"]),
+  next: z.enum(["EMAIL_CODE", "TOTP", "EMAIL_CODE_AND_TOTP"]),
   /** seconds the code stays valid */
   expiresInSeconds: z.number().int(),
 });
 export type LoginNextStep = z.infer<typeof LoginNextStep>;
 
-/** An emailed code or an authenticator code (6 digits), or a recovery code (xxxx-xxxx). */
+const AppCode = z
+  .string({ error: "Saisissez le code de votre application" })
+  .trim()
+  .min(1, "Saisissez le code de votre application")
+  .max(20, "Code invalide")
+  .regex(/^(\d{6}|[a-z0-9]{4}-?[a-z0-9]{4})$/i, "Le code comporte 6 chiffres (ou un code de secours)");
+
+/**
+ * An emailed code or an authenticator code (6 digits), or a recovery code (xxxx-xxxx); `appCode`: the
+ * authenticator's code (or a recovery code) that goes with the mailed code of a "code à usage unique" sign-in.
+ */
 export const VerifyCodeRequest = z.object({
   code: z
     .string({ error: "Saisissez le code" })
@@ -66,6 +79,7 @@ export const VerifyCodeRequest = z.object({
     .min(1, "Saisissez le code")
     .max(20, "Code invalide")
     .regex(/^(\d{6}|[a-z0-9]{4}-?[a-z0-9]{4})$/i, "Le code comporte 6 chiffres"),
+  appCode: AppCode.optional(),
 });
 export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
 
@@ -160,8 +174,10 @@ export const LockedAccount = z.object({
   firstName: z.string(),
   lastName: z.string(),
   structureName: z.string(),
-  lockedAt: z.iso.datetime(),
-  failedLoginCount: z.number().int(),
+  /** until when the password step is refused; null: locked until an operator unlocks (older permanent locks) */
+  lockedUntil: z.iso.datetime().nullable(),
+  /** locks in a row (each one longer) */
+  lockCount: z.number().int(),
 });
 export type LockedAccount = z.infer<typeof LockedAccount>;
 export const LockedAccountListResponse = z.object({ items: z.array(LockedAccount) });

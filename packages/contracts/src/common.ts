@@ -32,6 +32,7 @@ export const ErrorCode = z.enum([
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  "ACCOUNT_LOCKED",
   "PAYLOAD_TOO_LARGE",
   "SERVICE_UNAVAILABLE",
   "INTERNAL_ERROR",

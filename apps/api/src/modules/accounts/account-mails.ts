@@ -1,4 +1,5 @@
 import type { MailToSend } from "../mail/outbox.ts";
+import { LINK_VALIDITY_HOURS } from "./account-tokens.ts";
 
 // The mails the accounts module sends, in French. Each has an idempotency key naming the event that causes it,
 // so a retried request never mails twice.
@@ -28,7 +29,8 @@ export function preRegistrationMail(
     text:
       `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
       `L'administrateur de ${structureName} a créé votre compte Medimail (${holder.email}).\n` +
-      `Pour finaliser votre inscription, choisissez votre mot de passe en suivant ce lien (valable 30 jours, utilisable une fois) :\n\n${link}\n` +
+      `Pour finaliser votre inscription, choisissez votre mot de passe en suivant ce lien (valable ${LINK_VALIDITY_HOURS.REGISTRATION / 24} jours, utilisable une fois) :\n\n${link}\n` +
+      `Passé ce délai, demandez un nouveau lien à l'administrateur de votre structure.\n` +
       signature,
   };
 }
@@ -54,7 +56,7 @@ export function passwordResetMail(holder: Holder, link: string, eventId: string)
     text:
       `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
       `Une réinitialisation de votre mot de passe Medimail a été demandée par l'administrateur de votre structure.\n` +
-      `Choisissez un nouveau mot de passe en suivant ce lien (valable 24 heures, utilisable une fois) :\n\n${link}\n\n` +
+      `Choisissez un nouveau mot de passe en suivant ce lien (valable ${LINK_VALIDITY_HOURS.PASSWORD_RESET} heures, utilisable une fois) :\n\n${link}\n\n` +
       `Si vous n'êtes pas à l'origine de cette demande, contactez votre administrateur.` +
       signature,
   };

@@ -7,8 +7,9 @@ export type LinkPurpose = "REGISTRATION" | "PASSWORD_RESET";
 const LINK_PURPOSES: LinkPurpose[] = ["REGISTRATION", "PASSWORD_RESET"];
 
 export const LINK_VALIDITY_HOURS: Record<LinkPurpose, number> = {
-  // a pre-registered professional may take a while to open the mail; a reminder sends a fresh link
-  REGISTRATION: 30 * 24,
+  // a week: long enough for a professional to open the mail, short enough that a forgotten mail in a shared or
+  // later reassigned mailbox stops opening the account; a reminder sends a fresh link
+  REGISTRATION: 7 * 24,
   PASSWORD_RESET: 24,
 };
 

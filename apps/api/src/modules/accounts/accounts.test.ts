@@ -73,6 +73,11 @@ describe("creating an account of each type", () => {
       const [id] = token.split(".");
       const code = await t.db.oneTimeCode.findUniqueOrThrow({ where: { id } });
       expect(code).toMatchObject({ accountId: created.id, purpose: "REGISTRATION", consumedAt: null });
+      // a week, and the mail says so
+      const days = (code.expiresAt.getTime() - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(6.9);
+      expect(days).toBeLessThanOrEqual(7);
+      expect(mails[0]?.text).toContain("valable 7 jours");
       // the secret itself is never stored
       expect(code.codeHash).not.toContain(token.split(".")[1]);
 

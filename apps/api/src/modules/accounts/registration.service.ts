@@ -4,6 +4,7 @@ import { initialState, transition } from "@medimail/domain/account-states";
 import { classifyNationalId } from "@medimail/domain/account-types";
 import { chooseEnrolment } from "@medimail/domain/enrolment";
 import { hashPassword } from "@medimail/domain/password";
+import { weakPasswordReason } from "@medimail/domain/password-strength";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, validationFailed } from "../../lib/errors.ts";
@@ -22,6 +23,12 @@ const LINK_REFUSALS = {
   used: "Ce lien a déjà servi : connectez-vous, ou demandez un nouveau lien à votre administrateur.",
 } as const;
 
+/** A common or guessable password, or one made of the holder's own name or address, is refused on its field. */
+function requireStrongPassword(password: string, holder: { email: string; firstName: string; lastName: string }) {
+  const reason = weakPasswordReason(password, [holder.email.split("@")[0] ?? "", holder.firstName, holder.lastName]);
+  if (reason) throw validationFailed("Mot de passe refusé", [{ path: "body.password", message: reason }]);
+}
+
 /** The public side of accounts: the sign-up form and the single-use links mailed to holders. */
 export function createRegistrationService({
   db,
@@ -39,6 +46,7 @@ export function createRegistrationService({
      * An address that already has an account gets the same answer (no enumeration) and its holder a notice.
      */
     async register(input: Registration, actor: AuditActor): Promise<{ structureName: string }> {
+      requireStrongPassword(input.password, input);
       const rules = await db.enrolmentRule.findMany();
       const structureId = chooseEnrolment(rules, input);
       if (!structureId) {
@@ -141,6 +149,13 @@ export function createRegistrationService({
       const now = new Date();
       const link = await findLinkToken(db, token, now);
       if (!link.ok) throw validationFailed(LINK_REFUSALS[link.reason]);
+      requireStrongPassword(
+        password,
+        await db.account.findUniqueOrThrow({
+          where: { id: link.accountId },
+          select: { email: true, firstName: true, lastName: true },
+        }),
+      );
       const passwordHash = await hashPassword(password);
       await db.$transaction(async (tx) => {
         if (!(await consumeLinkToken(tx, link, now))) throw validationFailed(LINK_REFUSALS.used);
@@ -152,8 +167,11 @@ export function createRegistrationService({
           where: { id: account.id },
           data: {
             passwordHash,
+            // the holder's own link proves the mailbox: any lock ends with it
             failedLoginCount: 0,
             lockedAt: null,
+            lockedUntil: null,
+            lockCount: 0,
             ...(next?.ok ? { state: next.next.state, previousState: null, version: { increment: 1 } } : {}),
           },
         });

@@ -75,6 +75,14 @@ const linkInfo = (token: string) =>
   browser.request({ url: `/api/registration/link?token=${encodeURIComponent(token)}` });
 const choosePassword = (token: string, password = PASSWORD) =>
   browser.post("/api/registration/password", { token, password });
+/** Passwords of 12 characters or more seen in breaches or guessed at once (security review). */
+const COMMON_PASSWORDS = ["123456789012", "azertyuiop12", "motdepasse12"];
+const expectWeakPasswordRefused = (response: { statusCode: number; json: () => { details?: unknown } }) => {
+  expect(response.statusCode).toBe(400);
+  expect(response.json().details).toEqual([
+    { path: "body.password", message: expect.stringMatching(/^Mot de passe trop courant ou trop facile à deviner/) },
+  ]);
+};
 
 describe("self-registration", () => {
   it("enrols a nurse of the CHU in the CHU, waiting for validation, and mails the CHU's administrators", async () => {
@@ -193,6 +201,19 @@ describe("self-registration", () => {
     expect(await t.db.account.count({ where: { email: "forge@chu-toulouse.fr" } })).toBe(0);
   });
 
+  it("refuses common passwords and the holder's own name on the password field, and creates nothing", async () => {
+    const before = await t.db.account.count();
+    for (const password of COMMON_PASSWORDS) expectWeakPasswordRefused(await register(form({ password })));
+    const named = await register(form({ password: "Inscrite-Nouvelle-31" }));
+    expect(named.json().details).toEqual([
+      {
+        path: "body.password",
+        message: "Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre adresse e-mail.",
+      },
+    ]);
+    expect(await t.db.account.count()).toBe(before);
+  });
+
   it("refuses a request without the anonymous CSRF token", async () => {
     const response = await t.app.inject({ method: "POST", url: "/api/registration", payload: form() });
     expect(response.statusCode).toBe(403);
@@ -217,6 +238,9 @@ describe("single-use links", () => {
     const info = await linkInfo(token);
     expect(info.statusCode).toBe(200);
     expect(info.json()).toEqual({ valid: true, purpose: "REGISTRATION", email, name: "Camille Lien" });
+
+    for (const password of COMMON_PASSWORDS) expectWeakPasswordRefused(await choosePassword(token, password));
+    expect((await t.db.account.findUniqueOrThrow({ where: { id } })).state).toBe("PREREGISTERED");
 
     const done = await choosePassword(token);
     expect(done.statusCode, done.body).toBe(204);
@@ -324,6 +348,7 @@ describe("single-use links", () => {
     const short = await choosePassword(token, "trop court");
     expect(short.statusCode).toBe(400);
     expect(short.json().details).toEqual([{ path: "body.password", message: "12 caractères au moins" }]);
+    for (const password of COMMON_PASSWORDS) expectWeakPasswordRefused(await choosePassword(token, password));
 
     expect((await choosePassword(token)).statusCode).toBe(204);
     const after = await t.db.account.findUniqueOrThrow({ where: { id: account.id } });

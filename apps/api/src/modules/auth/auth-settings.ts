@@ -9,8 +9,10 @@ export interface AuthSettings {
   sessionAbsoluteHours: number;
   /** password and code attempts per client IP and per minute */
   loginAttemptsPerMinute: number;
-  /** consecutive wrong passwords before the account is locked */
+  /** consecutive wrong passwords before the address is locked for a while */
   accountLockThreshold: number;
+  /** minutes of the 1st, 2nd… lock in a row (the last repeats): an attacker cannot keep a user out for long */
+  accountLockMinutes: number[];
   /** Pro Santé Connect; undefined = the PSC button is not offered */
   psc?: PscConfig;
   /** SECRETS_KEY (and SECRETS_KEY_PREVIOUS): authenticator seeds and recovery codes */
@@ -23,14 +25,15 @@ export const defaultAuthSettings: AuthSettings = {
   sessionAbsoluteHours: 12,
   loginAttemptsPerMinute: 10,
   accountLockThreshold: 10,
+  accountLockMinutes: [1, 5, 15, 60],
   secrets: secretKeysOf(DEVELOPMENT_SECRETS_KEY),
 };
 
 /** An emailed code is valid this long, and this many wrong tries invalidate it. */
 export const CODE_VALIDITY_MINUTES = 10;
 export const CODE_MAX_ATTEMPTS = 5;
-/** Wrong passwords for one address (known or not) per quarter of an hour, beyond which the answer is 429. */
-export const PASSWORD_TRIES_PER_ADDRESS = 20;
+/** A run of locks restarts from the first delay when the last lock ended this long ago. */
+export const LOCK_MEMORY_HOURS = 24;
 /** Codes mailed to one address per quarter of an hour, beyond which the request is answered but not mailed. */
 export const CODE_MAILS_PER_QUARTER = 5;
 

@@ -144,6 +144,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         {
           challengeToken: request.cookies[LOGIN_COOKIE],
           code: request.body.code,
+          appCode: request.body.appCode,
           previousSessionToken: request.cookies[SESSION_COOKIE],
         },
         originOf(request),

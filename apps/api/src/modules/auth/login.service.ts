@@ -11,9 +11,9 @@ import {
   CODE_MAILS_PER_QUARTER,
   CODE_MAX_ATTEMPTS,
   CODE_VALIDITY_MINUTES,
-  PASSWORD_TRIES_PER_ADDRESS,
+  LOCK_MEMORY_HOURS,
 } from "./auth-settings.ts";
-import { incrementCounter, readCounter } from "./rate-limit-store.ts";
+import { incrementCounter, windowEnd } from "./rate-limit-store.ts";
 import { openSession } from "./session.repository.ts";
 import { codeDigest, hashToken, randomSixDigitCode, randomToken, safeEqual } from "./tokens.ts";
 import { verifyRecoveryCode, verifyTotp } from "./totp.ts";
@@ -42,6 +42,14 @@ const loginExpired = () =>
     "Cette demande de connexion a expiré ou n'existe plus : recommencez la connexion.",
   );
 
+/** A temporary lock: the password step is refused until it ends, whatever the password. */
+const lockedOut = (minutesLeft: number) =>
+  new AppError(
+    429,
+    "ACCOUNT_LOCKED",
+    `Trop de mots de passe erronés pour cette adresse : la connexion par mot de passe est suspendue pendant encore ${minutesLeft} minute${minutesLeft > 1 ? "s" : ""}. Si vous avez oublié votre mot de passe, demandez un lien de réinitialisation à l'administrateur de votre structure : il lève aussi la suspension.`,
+  );
+
 const accountForLogin = {
   id: true,
   email: true,
@@ -52,6 +60,7 @@ const accountForLogin = {
   passwordHash: true,
   platformRole: true,
   lockedAt: true,
+  lockedUntil: true,
   totpEnabledAt: true,
   failedLoginCount: true,
   administeredStructures: { select: { structureId: true } },
@@ -162,44 +171,93 @@ export function createLoginService({
     return { sessionToken: token, csrfToken };
   }
 
+  /** Minutes of the n-th lock in a row (1-based); the last delay repeats. */
+  const lockMinutes = (n: number) =>
+    settings.accountLockMinutes[Math.min(n, settings.accountLockMinutes.length) - 1] ?? 60;
+
+  /**
+   * A wrong password for an account: at the threshold, a temporary lock, longer at each lock in a row (so an
+   * attacker can keep nobody out for long, and guesses stay few), audited and told to the holder by mail.
+   */
+  async function countWrongPassword(tx: DbTx, accountId: string, origin: RequestOrigin) {
+    // the row lock orders concurrent wrong passwords: one of them locks
+    const [row] = await tx.$queryRaw<
+      {
+        email: string;
+        firstName: string;
+        structureId: string;
+        failures: number;
+        lockCount: number;
+        lockedUntil: Date | null;
+      }[]
+    >`SELECT email, first_name AS "firstName", structure_id AS "structureId", failed_login_count AS failures,
+             lock_count AS "lockCount", locked_until AS "lockedUntil"
+        FROM account WHERE id = ${accountId}::uuid FOR UPDATE`;
+    const at = now();
+    if (!row || (row.lockedUntil && row.lockedUntil > at)) return;
+    const failures = row.failures + 1;
+    if (failures < settings.accountLockThreshold) {
+      await tx.account.update({ where: { id: accountId }, data: { failedLoginCount: failures } });
+      return;
+    }
+    // a run of locks is forgotten a day after the last one ended
+    const inRun = row.lockedUntil !== null && at.getTime() - row.lockedUntil.getTime() < LOCK_MEMORY_HOURS * 3_600_000;
+    const lockCount = inRun ? row.lockCount + 1 : 1;
+    const minutes = lockMinutes(lockCount);
+    const lockedUntil = new Date(at.getTime() + minutes * 60_000);
+    await tx.account.update({ where: { id: accountId }, data: { failedLoginCount: 0, lockCount, lockedUntil } });
+    await recordAudit(tx, actorFor(row.email, origin), {
+      action: "auth.account-locked",
+      entityType: "account",
+      entityId: accountId,
+      structureId: row.structureId,
+      after: { failedLoginCount: failures, lockCount, lockedUntil: lockedUntil.toISOString() },
+    });
+    await queueMail(tx, {
+      idempotencyKey: `account-locked:${accountId}:${lockedUntil.getTime()}`,
+      to: [row.email],
+      subject: "Medimail Admin : connexion suspendue après des mots de passe erronés",
+      text: `Bonjour ${row.firstName},\n\n${failures} mots de passe erronés ont été saisis pour votre compte : la connexion par mot de passe est suspendue pendant ${minutes} minute${minutes > 1 ? "s" : ""}, puis de nouveau possible.\nSi c'était vous et que vous avez oublié votre mot de passe, demandez un lien de réinitialisation à l'administrateur de votre structure : il lève aussi la suspension.\nSinon, quelqu'un essaie de deviner votre mot de passe : il ne l'a pas trouvé, mais prévenez votre administrateur.\n`,
+    });
+    deliverMailSoon();
+  }
+
+  /** The same count and locks for an address without an account, in the shared counters (see withPassword). */
+  async function countUnknownAddressFailure(email: string) {
+    const { count } = await incrementCounter(db, `password-failures:${email}`, LOCK_MEMORY_HOURS * 3_600_000);
+    if (count % settings.accountLockThreshold === 0) {
+      await incrementCounter(db, `password-lock:${email}`, lockMinutes(count / settings.accountLockThreshold) * 60_000);
+    }
+  }
+
   return {
     /** Step 1 of "email + password": on success, the second factor (emailed code, or the authenticator app). */
     async withPassword(
       input: { email: string; password: string; returnTo?: string },
       origin: RequestOrigin,
     ): Promise<ChallengeStarted> {
-      // Wrong passwords per address (known or not, so the answer tells nothing), on top of the per-IP limit: slows
-      // a distributed guessing of one account before the lockout, and spares the password hashing.
-      const failuresKey = `password-failures:${input.email}`;
-      if ((await readCounter(db, failuresKey)) >= PASSWORD_TRIES_PER_ADDRESS) {
-        throw new AppError(
-          429,
-          "RATE_LIMITED",
-          "Trop de tentatives pour cette adresse : réessayez dans un quart d'heure.",
-        );
-      }
       const account = await findAccount(db)(input.email);
+      // A temporary lock is checked before the password: guesses during it learn nothing. An unknown address is
+      // locked the same way (counters in the database), so that the answer never tells which addresses exist.
+      const lockEnd = account
+        ? account.lockedUntil && account.lockedUntil > now()
+          ? account.lockedUntil
+          : null
+        : await windowEnd(db, `password-lock:${input.email}`);
+      if (lockEnd) {
+        await recordAudit(db, actorFor(input.email, origin), {
+          action: "auth.login-failed",
+          entityType: "account",
+          entityId: account?.id ?? null,
+          structureId: account?.structureId ?? null,
+          after: { step: "locked", lockedUntil: lockEnd.toISOString() },
+        });
+        throw lockedOut(Math.max(1, Math.ceil((lockEnd.getTime() - now().getTime()) / 60_000)));
+      }
       const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash));
       if (!account || !passwordOk || !mayEnter(account)) {
-        await incrementCounter(db, failuresKey, 15 * 60_000);
         await db.$transaction(async (tx) => {
-          if (account && !passwordOk && account.lockedAt === null) {
-            const failures = account.failedLoginCount + 1;
-            const locks = failures >= settings.accountLockThreshold;
-            await tx.account.update({
-              where: { id: account.id },
-              data: { failedLoginCount: { increment: 1 }, ...(locks ? { lockedAt: now() } : {}) },
-            });
-            if (locks) {
-              await recordAudit(tx, actorFor(input.email, origin), {
-                action: "auth.account-locked",
-                entityType: "account",
-                entityId: account.id,
-                structureId: account.structureId,
-                after: { failedLoginCount: failures },
-              });
-            }
-          }
+          if (account && !passwordOk && account.lockedAt === null) await countWrongPassword(tx, account.id, origin);
           await recordAudit(tx, actorFor(input.email, origin), {
             action: "auth.login-failed",
             entityType: "account",
@@ -208,13 +266,14 @@ export function createLoginService({
             after: { step: "password" },
           });
         });
+        if (!account) await countUnknownAddressFailure(input.email);
         throw invalidCredentials();
       }
 
       const method: LoginMethod = account.totpEnabledAt ? "PASSWORD_TOTP" : "PASSWORD_EMAIL_CODE";
       const code = method === "PASSWORD_EMAIL_CODE" ? randomSixDigitCode() : undefined;
       const challengeToken = await db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: account.id }, data: { failedLoginCount: 0 } });
+        await tx.account.update({ where: { id: account.id }, data: { failedLoginCount: 0, lockCount: 0 } });
         const token = await createChallenge(tx, {
           accountId: account.id,
           method,
@@ -234,15 +293,17 @@ export function createLoginService({
     },
 
     /**
-     * "S'identifier avec un code à usage unique": always answers that a code was sent. Only a console user
-     * without an authenticator app gets one (with the app, the mail says to sign in with the password).
+     * "S'identifier avec un code à usage unique": no password, but never the mailbox alone. The mailed code opens the
+     * console only together with the code of the account's authenticator app (two factors: the mailbox and the
+     * phone). Always answers that a code was sent. A console user without an app gets a notice instead of a code,
+     * telling them to sign in with their password.
      */
     async withEmailCode(input: { email: string; returnTo?: string }, origin: RequestOrigin): Promise<ChallengeStarted> {
       const account = await findAccount(db)(input.email);
       const { count } = await incrementCounter(db, `code-mail:${input.email}`, 15 * 60_000);
       const withinMailLimit = count <= CODE_MAILS_PER_QUARTER;
       const eligible = account !== null && mayEnter(account) && withinMailLimit;
-      const usesCode = eligible && account.totpEnabledAt === null;
+      const usesCode = eligible && account.totpEnabledAt !== null;
       const code = randomSixDigitCode();
       const challengeToken = await db.$transaction(async (tx) => {
         const token = await createChallenge(tx, {
@@ -258,13 +319,13 @@ export function createLoginService({
             idempotencyKey: `login-code-refused:${hashToken(token)}`,
             to: [account.email],
             subject: "Medimail Admin : connexion par code refusée",
-            text: `Bonjour ${account.firstName},\n\nUne connexion par code reçu par e-mail a été demandée pour votre compte. Votre compte est protégé par une application d'authentification : connectez-vous avec votre mot de passe puis le code de l'application.\n`,
+            text: `Bonjour ${account.firstName},\n\nUne connexion par code à usage unique a été demandée pour votre compte. Elle demande aussi le code d'une application d'authentification, que votre compte n'a pas : connectez-vous avec votre mot de passe puis le code reçu par e-mail. Vous pouvez activer une application d'authentification dans « Mon compte ».\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n`,
           });
         }
         return token;
       });
       if (eligible) deliverMailSoon();
-      return { challengeToken, next: "EMAIL_CODE", expiresInSeconds: CODE_VALIDITY_MINUTES * 60 };
+      return { challengeToken, next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: CODE_VALIDITY_MINUTES * 60 };
     },
 
     /**
@@ -272,7 +333,12 @@ export function createLoginService({
      * challenge is consumed and a new session opens (any session the browser had is ended: new id).
      */
     async verifyCode(
-      input: { challengeToken: string | undefined; code: string; previousSessionToken: string | undefined },
+      input: {
+        challengeToken: string | undefined;
+        code: string;
+        appCode?: string | undefined;
+        previousSessionToken: string | undefined;
+      },
       origin: RequestOrigin,
     ): Promise<SessionOpened> {
       if (!input.challengeToken) throw loginExpired();
@@ -294,15 +360,30 @@ export function createLoginService({
       let method: LoginMethod = challenge.method;
       let accepted = false;
       let recoveryCodeId: string | null = null;
+      /** The authenticator's code, or else a recovery code (used once). */
+      const appCodeAccepted = async (accountId: string, value: string): Promise<boolean> => {
+        if (/^\d{6}$/.test(value)) return verifyTotp(db, accountId, value, now(), settings.secrets);
+        recoveryCodeId = await verifyRecoveryCode(db, accountId, value, now(), settings.secrets);
+        return recoveryCodeId !== null;
+      };
+      const mailedCodeAccepted = () =>
+        challenge.codeHash !== null &&
+        /^\d{6}$/.test(code) &&
+        safeEqual(codeDigest(challengeId, code), challenge.codeHash);
       if (challenge.method === "PASSWORD_TOTP" && account) {
-        if (/^\d{6}$/.test(code)) accepted = await verifyTotp(db, account.id, code, now(), settings.secrets);
-        else {
-          recoveryCodeId = await verifyRecoveryCode(db, account.id, code, now(), settings.secrets);
-          accepted = recoveryCodeId !== null;
-          method = "PASSWORD_RECOVERY_CODE";
-        }
-      } else if (challenge.codeHash && account) {
-        accepted = /^\d{6}$/.test(code) && safeEqual(codeDigest(challengeId, code), challenge.codeHash);
+        accepted = await appCodeAccepted(account.id, code);
+        if (recoveryCodeId) method = "PASSWORD_RECOVERY_CODE";
+      } else if (challenge.method === "EMAIL_CODE" && account) {
+        // the mailbox alone never opens the console: the mailed code, then the app's (only checked, and so spent,
+        // when the mailed code is right)
+        const appCode = input.appCode?.replace(/\s/g, "").toLowerCase();
+        accepted =
+          account.totpEnabledAt !== null &&
+          appCode !== undefined &&
+          mailedCodeAccepted() &&
+          (await appCodeAccepted(account.id, appCode));
+      } else if (account) {
+        accepted = mailedCodeAccepted();
       }
 
       if (!accepted || !account || !mayEnter(account)) {

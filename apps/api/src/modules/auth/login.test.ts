@@ -111,13 +111,15 @@ describe("password, then the code sent by e-mail", () => {
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
+      // under this app's lock threshold (4): a locked address answers at once, which is tested below
+      await db.account.update({ where: { id: admin.id }, data: { failedLoginCount: 0 } });
       knownTimes.push((await timed(admin.email)).ms);
       unknownTimes.push((await timed(`inconnu.${i}@nulle-part.fr`)).ms);
     }
     const ratio = median(knownTimes) / median(unknownTimes);
     expect(ratio).toBeGreaterThan(0.6);
     expect(ratio).toBeLessThan(1.6);
-    await db.account.update({ where: { id: admin.id }, data: { failedLoginCount: 0, lockedAt: null } });
+    await db.account.update({ where: { id: admin.id }, data: { failedLoginCount: 0, lockedUntil: null } });
   });
 
   it("never accepts a used code again (no replay)", async () => {
@@ -356,37 +358,118 @@ describe("cross-site requests and headers", () => {
 });
 
 describe("brute force", () => {
-  it("locks an account after too many wrong passwords; an operator unlocks it", async () => {
+  /** A console user with PASSWORD, and the attacker's wrong passwords (4 = the threshold of this app). */
+  async function victim() {
     const user = await createConsoleUser(db, "ADMINISTRATOR");
     await db.account.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
-    const browser = new TestBrowser(app, "10.1.0.1");
-    for (let i = 0; i < 4; i++) expect((await passwordStep(browser, user.email, "wrong")).statusCode).toBe(401);
-    expect((await db.account.findUniqueOrThrow({ where: { id: user.id } })).lockedAt).not.toBeNull();
-    // locked: even the right password gets the same answer
-    expect((await passwordStep(browser, user.email)).json()).toMatchObject({ code: "INVALID_CREDENTIALS" });
+    return user;
+  }
+  async function wrongPasswords(email: string, count = 4) {
+    for (let i = 0; i < count; i++) {
+      const attacker = new TestBrowser(app, `10.1.${i}.1`);
+      expect((await passwordStep(attacker, email, `essai-${i}`)).statusCode).toBe(401);
+    }
+  }
+  const lockOf = (id: string) =>
+    db.account.findUniqueOrThrow({ where: { id }, select: { lockedAt: true, lockedUntil: true, lockCount: true } });
+  /** Moves the lock's end into the past, as if its minutes had gone by. */
+  const endLock = (id: string) =>
+    db.account.update({ where: { id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+  const minutesLeft = (until: Date | null) => ((until?.getTime() ?? 0) - Date.now()) / 60_000;
+
+  it("an attacker's wrong passwords lock the victim for one minute only; then the right password works", async () => {
+    const user = await victim();
+    const victimSession = await signInAs(db, user.email);
+    await wrongPasswords(user.email);
+
+    const lock = await lockOf(user.id);
+    expect(lock.lockedAt).toBeNull();
+    expect(lock.lockCount).toBe(1);
+    expect(minutesLeft(lock.lockedUntil)).toBeGreaterThan(0.9);
+    expect(minutesLeft(lock.lockedUntil)).toBeLessThanOrEqual(1);
+    // during the lock even the right password is refused, with how long it lasts
+    const during = await passwordStep(new TestBrowser(app), user.email);
+    expect(during.statusCode).toBe(429);
+    expect(during.json()).toMatchObject({
+      code: "ACCOUNT_LOCKED",
+      message: expect.stringContaining("suspendue pendant encore 1 minute."),
+    });
+    // the victim's open session is not ended by the attacker
+    const me = await app.inject({ url: "/api/auth/session", headers: victimSession.headers });
+    expect(SessionResponse.parse(me.json()).user?.email).toBe(user.email);
     expect(await db.auditEvent.count({ where: { action: "auth.account-locked", entityId: user.id } })).toBe(1);
+    await waitFor(async () => mailsOf(user.email).some((mail) => /connexion suspendue/.test(mail.subject)), 20_000);
+
+    await endLock(user.id);
+    expect((await passwordStep(new TestBrowser(app), user.email)).statusCode).toBe(200);
+    expect(await lockOf(user.id)).toMatchObject({ lockCount: 0 });
+  });
+
+  it("locks longer at each lock in a row: 1, then 5, then 15 minutes", async () => {
+    const user = await victim();
+    for (const minutes of [1, 5, 15]) {
+      await wrongPasswords(user.email);
+      const lock = await lockOf(user.id);
+      expect(minutesLeft(lock.lockedUntil)).toBeGreaterThan(minutes - 0.1);
+      expect(minutesLeft(lock.lockedUntil)).toBeLessThanOrEqual(minutes);
+      await endLock(user.id);
+    }
+    expect((await lockOf(user.id)).lockCount).toBe(3);
+  });
+
+  it("a password reset through the account's own link unlocks at once", async () => {
+    const user = await victim();
+    await wrongPasswords(user.email);
+    expect((await passwordStep(new TestBrowser(app), user.email)).statusCode).toBe(429);
 
     const operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
+    const reset = await app.inject({
+      method: "POST",
+      url: `/api/accounts/${user.id}/password-reset`,
+      headers: operator.headers,
+    });
+    expect(reset.statusCode).toBe(204);
+    const mail = await db.outboxMail.findFirstOrThrow({
+      where: { to: { has: user.email }, subject: { contains: "Réinitialisation" } },
+    });
+    const token = decodeURIComponent(mail.text.match(/jeton=(\S+)/)?.[1] ?? "");
+    const holder = new TestBrowser(app);
+    await holder.session();
+    const NEW_PASSWORD = "Nouvelle-phrase-de-passe-2026";
+    expect((await holder.post("/api/registration/password", { token, password: NEW_PASSWORD })).statusCode).toBe(204);
+    expect(await lockOf(user.id)).toMatchObject({ lockedUntil: null, lockCount: 0 });
+    expect((await passwordStep(new TestBrowser(app), user.email, NEW_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("an operator still unlocks from Comptes verrouillés, audited", async () => {
+    const user = await victim();
+    await wrongPasswords(user.email);
+    const operator = await signInAs(db, (await createConsoleUser(db, "OPERATOR")).email);
     const locked = await app.inject({ url: "/api/security/locked-accounts", headers: operator.headers });
-    expect(locked.json().items.map((item: { email: string }) => item.email)).toContain(user.email);
+    const item = locked.json().items.find((row: { email: string }) => row.email === user.email);
+    expect(item).toMatchObject({ lockCount: 1, lockedUntil: expect.any(String) });
     const unlock = await app.inject({
       method: "POST",
       url: `/api/security/locked-accounts/${user.id}/unlock`,
       headers: operator.headers,
     });
     expect(unlock.statusCode).toBe(204);
-    expect((await passwordStep(browser, user.email)).statusCode).toBe(200);
+    expect((await passwordStep(new TestBrowser(app), user.email)).statusCode).toBe(200);
     expect(await db.auditEvent.count({ where: { action: "auth.account-unlocked", entityId: user.id } })).toBe(1);
   });
 
-  it("limits wrong passwords per address, known or not, whatever the IP", async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) {
-      const browser = new TestBrowser(app, `10.3.0.${i + 1}`);
-      statuses.push((await passwordStep(browser, "cible@nulle-part.fr", `essai-${i}`)).statusCode);
-    }
-    expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
-    expect(statuses[20]).toBe(429);
+  it("locks an unknown address the same way, so the answer tells nothing of which addresses exist", async () => {
+    const user = await victim();
+    await wrongPasswords(user.email);
+    await wrongPasswords("personne.ici@nulle-part.fr");
+    const answer = async (email: string) => {
+      const response = await passwordStep(new TestBrowser(app), email, "encore-un-essai");
+      const { requestId: _, ...body } = response.json();
+      return body;
+    };
+    const known = await answer(user.email);
+    expect(known).toMatchObject({ statusCode: 429, code: "ACCOUNT_LOCKED" });
+    expect(await answer("personne.ici@nulle-part.fr")).toEqual(known);
   });
 
   it("answers 429 beyond the per-IP limit under 200 concurrent wrong attempts, and nothing breaks", async () => {
@@ -417,16 +500,66 @@ describe("brute force", () => {
   });
 });
 
+/** Enrols an authenticator app through Mon compte, as its holder would; returns its secret. */
+async function enrolTotp(email: string): Promise<string> {
+  const session = await signInAs(db, email);
+  const setup = await app.inject({ method: "POST", url: "/api/me/totp/setup", headers: session.headers });
+  const { secret } = setup.json();
+  const confirm = await app.inject({
+    method: "POST",
+    url: "/api/me/totp/confirm",
+    headers: session.headers,
+    payload: { code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }) },
+  });
+  expect(confirm.statusCode).toBe(200);
+  return secret;
+}
+const mailsOf = (email: string) => background.catcher?.mails().filter((mail) => mail.to.includes(email)) ?? [];
+
 describe("sign-in with a one-time code only", () => {
-  it("mails a code to a console user and signs in with it alone", async () => {
+  it("never opens the console with the mailbox alone: without an app, a notice and no code", async () => {
     const browser = new TestBrowser(app);
     await browser.session();
     const before = mailCount(admin.email);
     const step = await browser.post("/api/auth/email-code", { email: admin.email });
     expect(step.statusCode).toBe(202);
-    const code = await codeMailedTo(admin.email, before);
-    expect((await browser.post("/api/auth/verify", { code })).statusCode).toBe(200);
-    expect(SessionResponse.parse((await browser.session()).json()).user?.method).toBe("EMAIL_CODE");
+    expect(step.json()).toEqual({ next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: 600 });
+    await waitFor(async () => mailCount(admin.email) > before, 20_000);
+    const [notice] = mailsOf(admin.email);
+    expect(notice?.subject).toBe("Medimail Admin : connexion par code refusée");
+    expect(notice?.text).toContain("connectez-vous avec votre mot de passe");
+    expect(notice?.text).not.toMatch(/\b\d{6}\b/);
+    // whatever is tried, no session
+    for (const code of ["123456", "000000"]) {
+      expect((await browser.post("/api/auth/verify", { code })).statusCode).toBe(401);
+    }
+    expect(SessionResponse.parse((await browser.session()).json()).user).toBeNull();
+    expect(await db.session.count({ where: { accountId: admin.id, method: "EMAIL_CODE" } })).toBe(0);
+  });
+
+  it("with an app: the mailed code alone is refused, the mailed code and the app's code sign in", async () => {
+    const user = await createConsoleUser(db, "OPERATOR");
+    const secret = await enrolTotp(user.email);
+    const browser = new TestBrowser(app);
+    await browser.session();
+    const before = mailCount(user.email);
+    expect((await browser.post("/api/auth/email-code", { email: user.email })).statusCode).toBe(202);
+    const code = await codeMailedTo(user.email, before);
+
+    // the mailbox alone: refused, as is the mailed code with a wrong app code
+    const alone = await browser.post("/api/auth/verify", { code });
+    expect(alone.json()).toMatchObject({ statusCode: 401, code: "INVALID_CODE" });
+    const wrongApp = await browser.post("/api/auth/verify", { code, appCode: "000000" });
+    expect(wrongApp.json()).toMatchObject({ statusCode: 401, code: "INVALID_CODE" });
+    expect(SessionResponse.parse((await browser.session()).json()).user).toBeNull();
+
+    const appCode = await generate({ secret, epoch: Math.floor(Date.now() / 1000) });
+    const signedIn = await browser.post("/api/auth/verify", { code, appCode });
+    expect(signedIn.statusCode).toBe(200);
+    expect(SessionResponse.parse((await browser.session()).json()).user).toMatchObject({
+      email: user.email,
+      method: "EMAIL_CODE",
+    });
   });
 
   it("answers the same for an unknown address, and mails nothing", async () => {
@@ -435,8 +568,8 @@ describe("sign-in with a one-time code only", () => {
     const mailsBefore = background.catcher?.mails().length ?? 0;
     const step = await browser.post("/api/auth/email-code", { email: "inconnu@nulle-part.fr" });
     expect(step.statusCode).toBe(202);
-    expect(step.json()).toEqual({ next: "EMAIL_CODE", expiresInSeconds: 600 });
-    const guess = await browser.post("/api/auth/verify", { code: "123456" });
+    expect(step.json()).toEqual({ next: "EMAIL_CODE_AND_TOTP", expiresInSeconds: 600 });
+    const guess = await browser.post("/api/auth/verify", { code: "123456", appCode: "123456" });
     expect(guess.json()).toMatchObject({ code: "INVALID_CODE" });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(background.catcher?.mails().length ?? 0).toBe(mailsBefore);
@@ -492,15 +625,5 @@ describe("authenticator app", () => {
     await passwordStep(again, user.email);
     expect((await again.post("/api/auth/verify", { code: recoveryCodes[0] })).statusCode).toBe(401);
     expect(await db.auditEvent.count({ where: { action: "auth.recovery-code-used", entityId: user.id } })).toBe(1);
-
-    // with the app enrolled, "code by e-mail only" mails a notice instead of a code
-    const emailOnly = new TestBrowser(app);
-    await emailOnly.session();
-    const before = mailCount(user.email);
-    expect((await emailOnly.post("/api/auth/email-code", { email: user.email })).statusCode).toBe(202);
-    await waitFor(async () => mailCount(user.email) > before, 20_000);
-    const notice = background.catcher?.mails().find((mail) => mail.to.includes(user.email));
-    expect(notice?.subject).toBe("Medimail Admin : connexion par code refusée");
-    expect(notice?.text).not.toMatch(/\b\d{6}\b/);
   });
 });

@@ -29,6 +29,12 @@ export async function readCounter(db: Db, key: string): Promise<number> {
   return row && row.expiresAt > new Date() ? row.count : 0;
 }
 
+/** When the open window of `key` ends (null when there is none). */
+export async function windowEnd(db: Db, key: string): Promise<Date | null> {
+  const row = await db.rateLimitCounter.findUnique({ where: { key }, select: { expiresAt: true } });
+  return row && row.expiresAt > new Date() ? row.expiresAt : null;
+}
+
 /**
  * A store for @fastify/rate-limit that keeps its counters in PostgreSQL, so a limit holds across instances
  * and restarts. `onLimitReached` is called once per key and window, when the first request over the limit

@@ -23,9 +23,10 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
     },
     async (request) => {
       requirePlatform(signedIn(request).principal, "accounts.unlock");
+      // temporary locks still running, and the older permanent ones
       const rows = await db.account.findMany({
-        where: { lockedAt: { not: null } },
-        orderBy: { lockedAt: "desc" },
+        where: { OR: [{ lockedAt: { not: null } }, { lockedUntil: { gt: new Date() } }] },
+        orderBy: [{ lockedUntil: { sort: "desc", nulls: "first" } }, { email: "asc" }],
         take: 500,
         select: {
           id: true,
@@ -33,15 +34,16 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
           firstName: true,
           lastName: true,
           lockedAt: true,
-          failedLoginCount: true,
+          lockedUntil: true,
+          lockCount: true,
           structure: { select: { name: true } },
         },
       });
       return {
-        items: rows.map(({ structure, lockedAt, ...row }) => ({
+        items: rows.map(({ structure, lockedAt, lockedUntil, ...row }) => ({
           ...row,
           structureName: structure.name,
-          lockedAt: (lockedAt as Date).toISOString(),
+          lockedUntil: lockedAt ? null : (lockedUntil as Date).toISOString(),
         })),
       };
     },
@@ -63,17 +65,28 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       await db.$transaction(async (tx) => {
         const before = await tx.account.findUnique({
           where: { id },
-          select: { lockedAt: true, failedLoginCount: true, structureId: true },
+          select: { lockedAt: true, lockedUntil: true, failedLoginCount: true, lockCount: true, structureId: true },
         });
-        if (!before?.lockedAt) throw notFound("Aucun compte verrouillé avec cet identifiant");
-        await tx.account.update({ where: { id }, data: { lockedAt: null, failedLoginCount: 0 } });
+        const temporarilyLocked = before?.lockedUntil != null && before.lockedUntil > new Date();
+        if (!before || (!before.lockedAt && !temporarilyLocked)) {
+          throw notFound("Aucun compte verrouillé avec cet identifiant");
+        }
+        await tx.account.update({
+          where: { id },
+          data: { lockedAt: null, lockedUntil: null, failedLoginCount: 0, lockCount: 0 },
+        });
         await recordAudit(tx, actorOf(request), {
           action: "auth.account-unlocked",
           entityType: "account",
           entityId: id,
           structureId: before.structureId,
-          before: { lockedAt: before.lockedAt.toISOString(), failedLoginCount: before.failedLoginCount },
-          after: { lockedAt: null, failedLoginCount: 0 },
+          before: {
+            lockedAt: before.lockedAt?.toISOString() ?? null,
+            lockedUntil: before.lockedUntil?.toISOString() ?? null,
+            failedLoginCount: before.failedLoginCount,
+            lockCount: before.lockCount,
+          },
+          after: { lockedAt: null, lockedUntil: null, failedLoginCount: 0, lockCount: 0 },
         });
       });
       return reply.code(204).send(null);

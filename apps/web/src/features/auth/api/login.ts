@@ -21,7 +21,8 @@ export const useStartEmailCodeLogin = () =>
 export const useVerifyCode = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => apiSend("POST", "/auth/verify", SessionResponse, { code }),
+    mutationFn: (body: { code: string; appCode?: string | undefined }) =>
+      apiSend("POST", "/auth/verify", SessionResponse, body),
     onSuccess: async (response) => {
       setCsrfToken(response.csrfToken);
       await queryClient.invalidateQueries({ queryKey: sessionQueryKey });

@@ -76,7 +76,9 @@ export function LoginPage() {
       {step.kind === "email-only" && (
         <EmailOnlyStep
           returnTo={returnTo}
-          onNext={(email, expiresInSeconds) => setStep({ kind: "code", next: "EMAIL_CODE", email, expiresInSeconds })}
+          onNext={(email, expiresInSeconds) =>
+            setStep({ kind: "code", next: "EMAIL_CODE_AND_TOTP", email, expiresInSeconds })
+          }
           onBack={() => setStep({ kind: "password" })}
         />
       )}
@@ -111,7 +113,8 @@ export function LoginPage() {
 function ServerError({ error }: { error: unknown }) {
   if (!error) return null;
   const message =
-    error instanceof ApiError && error.status === 429
+    // a temporarily locked address has its own message (how long, and what to do)
+    error instanceof ApiError && error.status === 429 && error.envelope.code !== "ACCOUNT_LOCKED"
       ? "Trop de tentatives depuis votre poste. Patientez une minute avant de réessayer."
       : error instanceof Error
         ? error.message
@@ -206,7 +209,11 @@ function EmailOnlyStep({
   return (
     <form onSubmit={submit} noValidate className="form">
       <h2>S'identifier avec un code à usage unique</h2>
-      <p>Saisissez votre adresse e-mail : vous recevrez un code à 6 chiffres pour vous connecter sans mot de passe.</p>
+      <p>
+        Sans mot de passe : saisissez votre adresse e-mail, vous recevrez un code à 6 chiffres à donner avec celui de
+        votre application d'authentification. Sans application d'authentification, connectez-vous avec votre mot de
+        passe.
+      </p>
       <TextField label="Adresse e-mail" name="email" type="email" autoComplete="username" autoFocus error={error} />
       <ServerError error={start.error} />
       <button type="submit" className="button button--block" disabled={start.isPending}>
@@ -230,9 +237,10 @@ function CodeStep({
 }) {
   const verify = useVerifyCode();
   const devMails = useDevMailsAvailable();
-  const [error, setError] = useState<string | undefined>();
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const input = useRef<HTMLInputElement>(null);
   const totp = step.next === "TOTP";
+  const withApp = step.next === "EMAIL_CODE_AND_TOTP";
   const ended = verify.error instanceof ApiError && /recommencez/i.test(verify.error.message);
 
   useEffect(() => {
@@ -241,10 +249,15 @@ function CodeStep({
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const parsed = VerifyCodeRequest.safeParse({ code: new FormData(event.currentTarget).get("code") });
-    if (!parsed.success) return setError(fieldErrors(parsed.error.issues).code);
-    setError(undefined);
-    verify.mutate(parsed.data.code, { onSuccess: (response) => onSignedIn(response.returnTo) });
+    const form = new FormData(event.currentTarget);
+    const parsed = VerifyCodeRequest.safeParse({
+      code: form.get("code"),
+      // the form field is always sent in this mode, so an empty one is reported next to it
+      ...(withApp ? { appCode: form.get("appCode") ?? "" } : {}),
+    });
+    if (!parsed.success) return setErrors(fieldErrors(parsed.error.issues));
+    setErrors({});
+    verify.mutate(parsed.data, { onSuccess: (response) => onSignedIn(response.returnTo) });
   };
 
   return (
@@ -253,7 +266,9 @@ function CodeStep({
       <p>
         {totp
           ? "Saisissez le code à 6 chiffres affiché par votre application. Sans votre téléphone, saisissez un de vos codes de secours."
-          : `Si ${step.email} est l'adresse d'un administrateur, un code à 6 chiffres vient d'y être envoyé. Il est valable ${Math.round(step.expiresInSeconds / 60)} minutes.`}
+          : withApp
+            ? `Si ${step.email} est l'adresse d'un administrateur équipé d'une application d'authentification, un code à 6 chiffres vient d'y être envoyé (valable ${Math.round(step.expiresInSeconds / 60)} minutes). Saisissez-le avec le code affiché par votre application.`
+            : `Si ${step.email} est l'adresse d'un administrateur, un code à 6 chiffres vient d'y être envoyé. Il est valable ${Math.round(step.expiresInSeconds / 60)} minutes.`}
       </p>
       {!totp && devMails.data && (
         <p className="muted">
@@ -266,15 +281,28 @@ function CodeStep({
       )}
       <TextField
         ref={input}
-        label={totp ? "Code de l'application ou code de secours" : "Code à 6 chiffres"}
+        label={
+          totp ? "Code de l'application ou code de secours" : withApp ? "Code reçu par e-mail" : "Code à 6 chiffres"
+        }
         name="code"
         inputMode={totp ? "text" : "numeric"}
         autoComplete="one-time-code"
         autoFocus
         maxLength={totp ? 9 : 6}
         disabled={ended}
-        error={error}
+        error={errors.code}
       />
+      {withApp && (
+        <TextField
+          label="Code de l'application d'authentification (ou code de secours)"
+          name="appCode"
+          inputMode="text"
+          autoComplete="off"
+          maxLength={9}
+          disabled={ended}
+          error={errors.appCode}
+        />
+      )}
       <ServerError error={verify.error} />
       {ended ? (
         <button type="button" className="button button--block" onClick={onRestart}>

@@ -17,7 +17,7 @@ export function NewPasswordFields({
     <>
       <TextField
         label={label}
-        hint="12 caractères au moins ; une phrase de plusieurs mots est facile à retenir"
+        hint="12 caractères au moins, ni mot de passe courant (« azertyuiop12 »…), ni votre nom ; une phrase de plusieurs mots est facile à retenir"
         type="password"
         autoComplete="new-password"
         required

@@ -18,8 +18,9 @@ export function LockedAccountsPage() {
     <>
       <h1>Comptes verrouillés</h1>
       <p className="muted">
-        Un compte est verrouillé après une série de mots de passe erronés. Vérifiez auprès de son titulaire qu'il est
-        bien à l'origine des tentatives avant de le déverrouiller.
+        Après une série de mots de passe erronés, la connexion par mot de passe d'un compte est suspendue quelques
+        minutes (plus longtemps à chaque série), puis reprend d'elle-même ; un lien de réinitialisation la rétablit
+        aussitôt. Vérifiez auprès du titulaire qu'il est bien à l'origine des tentatives avant de le déverrouiller.
       </p>
       {unlocked && (
         <div className="alert alert--info" role="status">
@@ -46,8 +47,8 @@ export function LockedAccountsPage() {
                 <th scope="col">Titulaire</th>
                 <th scope="col">Adresse e-mail</th>
                 <th scope="col">Structure</th>
-                <th scope="col">Verrouillé le</th>
-                <th scope="col">Échecs</th>
+                <th scope="col">Verrouillé jusqu'au</th>
+                <th scope="col">Verrouillages à la suite</th>
                 <th scope="col">Action</th>
               </tr>
             </thead>
@@ -59,8 +60,12 @@ export function LockedAccountsPage() {
                   </td>
                   <td>{account.email}</td>
                   <td>{account.structureName}</td>
-                  <td>{dateTime.format(new Date(account.lockedAt))}</td>
-                  <td>{account.failedLoginCount}</td>
+                  <td>
+                    {account.lockedUntil
+                      ? dateTime.format(new Date(account.lockedUntil))
+                      : "Déverrouillage par un opérateur"}
+                  </td>
+                  <td>{account.lockCount}</td>
                   <td>
                     {confirming === account.id ? (
                       <span className="button-row">
