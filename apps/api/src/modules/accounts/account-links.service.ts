@@ -49,6 +49,8 @@ export function createAccountLinksService({
     });
     if (!request) throw notFound(REQUEST_NOT_FOUND);
     await scope.require(principal, "administer", request.account.structureId, REQUEST_NOT_FOUND);
+    // changing or dropping the request changes the account's future address: the same rule as the account itself
+    await scope.requireAccountChange(principal, request.accountId);
     if (request.status !== "PENDING") {
       throw conflict("Cette demande n'est plus en attente : elle ne peut plus être modifiée ni supprimée.");
     }
@@ -192,9 +194,12 @@ export function createAccountLinksService({
       actor: AuditActor,
     ): Promise<DelegateSummary> {
       const account = await accounts.requireAccount(principal, accountId, "administer");
-      const delegate = await db.account.findUnique({ where: { email } });
+      const found = await db.account.findUnique({ where: { email } });
       const fieldError = (message: string) => validationFailed(message, [{ path: "body.email", message }]);
-      if (!delegate) throw fieldError("Aucun compte Medimail n'a cette adresse");
+      // delegates are found within the caller's reach only: outside it, an address is answered as one nobody has
+      // (no id, name or type of another structure's account, and no link written into it)
+      const delegate = found && (await accounts.reachableBy(principal)(found.structureId)) ? found : null;
+      if (!delegate) throw fieldError("Aucun compte Medimail de votre périmètre n'a cette adresse");
       if (delegate.id === accountId) throw fieldError("Un compte ne peut pas être son propre délégué");
       if (delegate.type === "APP") throw fieldError("Un compte applicatif (APP) ne peut pas être délégué");
       if (delegate.state === "REJECTED") throw fieldError("Ce compte est rejeté");
