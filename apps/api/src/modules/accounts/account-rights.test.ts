@@ -3,6 +3,7 @@ import { StructureListResponse } from "@medimail/contracts/structures";
 import { createAccount } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
+import { csvOf, importsApi, runImportsJob, validRow } from "../bulk/imports.test-support.ts";
 import { applyEmailChanges } from "../email-changes/email-changes.jobs.ts";
 import {
   editBody,
@@ -130,6 +131,37 @@ describe("item 1: an administrator of X cannot take over an X-homed administrato
     const version = (await detail(target.id, w.operator)).version;
     const reject = await send(w.operator, "POST", `/api/accounts/${target.id}/reject`, { version });
     expect(reject.statusCode, reject.body).toBe(200);
+  });
+});
+
+describe("item 1 through an import: a loaduser file cannot change an administrator of another structure", () => {
+  it("rejects the row of such an account (found by its email), applies the others, and leaves it untouched", async () => {
+    const imports = importsApi(t);
+    const target = await administratorElsewhere(w.chu, w.castres);
+    const plain = await createAccount(t.db, w.chu, { type: "MED", rpps: null });
+    const file = csvOf([
+      validRow("MED", { email: target.email, lastName: "Pirate" }),
+      validRow("MED", { email: plain.email, lastName: "Ordinaire" }),
+    ]);
+    const dryRun = await imports.dryRun(w.admin, w.chu, file, "admins.csv");
+    expect(dryRun.dryRun).toEqual({ create: 0, update: 1, unchanged: 0, rejected: 1 });
+    const { items } = await imports.errors(w.admin, w.chu, dryRun.id);
+    expect(items[0]).toMatchObject({ column: "Adresse mail", value: target.email });
+    expect(items[0]?.reason).toContain("l'import ne peut pas le modifier");
+    expect((await imports.apply(w.admin, w.chu, dryRun.id, false)).statusCode).toBe(202);
+    await runImportsJob(t.db);
+    expect((await t.db.account.findUniqueOrThrow({ where: { id: target.id } })).lastName).toBe(target.lastName);
+    expect((await t.db.account.findUniqueOrThrow({ where: { id: plain.id } })).lastName).toBe("Ordinaire");
+  });
+
+  it("refuses a connection account outside the import's structure as unknown", async () => {
+    const imports = importsApi(t);
+    const outside = await createAccount(t.db, w.chu, { type: "MED" });
+    const file = csvOf([validRow("ORG", { connectionAccounts: outside.email })]);
+    const dryRun = await imports.dryRun(w.castresAdmin, w.castres, file, "org.csv");
+    expect(dryRun.dryRun).toMatchObject({ create: 0, rejected: 1 });
+    const { items } = await imports.errors(w.castresAdmin, w.castres, dryRun.id);
+    expect(items[0]?.reason).toBe(`Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse ${outside.email}`);
   });
 });
 
