@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DelegateSummary, EmailChangeRequestSummary } from "@medimail/contracts/accounts";
 import type { Db, DbTx } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
@@ -5,10 +6,16 @@ import { delegationWarning } from "@medimail/domain/account-types";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
+import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
+import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { emailChangeRequestedMail } from "./account-mails.ts";
 import type { AccountsRepository } from "./accounts.repository.ts";
 import type { AccountsService } from "./accounts.service.ts";
 
 const REQUEST_NOT_FOUND = "Demande de changement introuvable";
+const CANCEL_LINK_INVALID =
+  "Ce lien d'annulation n'est plus valable : le changement a déjà été appliqué ou annulé, ou le lien est incomplet.";
 
 /**
  * What hangs off an account: its email change requests (applied at night), its delegates, and, for an individual
@@ -19,12 +26,41 @@ export function createAccountLinksService({
   scope,
   repository,
   accounts,
+  deliverMailSoon,
+  publicUrl,
 }: {
   db: Db;
   scope: Scope;
   repository: AccountsRepository;
   accounts: AccountsService;
+  deliverMailSoon: DeliverMailSoon;
+  /** the console's address, for the cancel link */
+  publicUrl: string;
 }) {
+  const cancelLink = (token: string) => `${publicUrl}/changement-adresse/annuler?jeton=${encodeURIComponent(token)}`;
+
+  /**
+   * A fresh cancel link for a pending request, mailed to the address it would replace (in the caller's
+   * transaction, through the outbox). Only the secret's hash is kept; a new link replaces the previous one.
+   */
+  async function announceToOldAddress(
+    tx: DbTx,
+    request: { id: string; newEmail: string },
+    holder: { id: string; email: string; firstName: string; lastName: string },
+    eventId: string,
+  ) {
+    const secret = randomToken();
+    await tx.emailChangeRequest.update({ where: { id: request.id }, data: { cancelTokenHash: hashToken(secret) } });
+    await queueMail(
+      tx,
+      emailChangeRequestedMail(
+        holder,
+        { newEmail: request.newEmail, cancelLink: cancelLink(`${request.id}.${secret}`) },
+        eventId,
+      ),
+    );
+  }
+
   async function newEmailIsFree(client: DbTx, email: string, exceptRequestId: string | null) {
     const holder = await client.account.findUnique({ where: { email }, select: { id: true } });
     const pending = await client.emailChangeRequest.findFirst({
@@ -76,6 +112,7 @@ export function createAccountLinksService({
         const created = await tx.emailChangeRequest.create({
           data: { accountId, oldEmail: account.email, newEmail, requestedById: actor.id },
         });
+        await announceToOldAddress(tx, created, account, created.id);
         await recordAudit(tx, actor, {
           action: "account.email-change-requested",
           entityType: "account",
@@ -86,6 +123,7 @@ export function createAccountLinksService({
         });
         return created;
       });
+      deliverMailSoon();
       return { id: request.id };
     },
 
@@ -102,6 +140,9 @@ export function createAccountLinksService({
         });
         if (updated.count === 0)
           throw conflict("Cette demande vient d'être traitée : elle ne peut plus être modifiée.");
+        // the holder is told of the new target address too, with a new cancel link
+        const holder = await tx.account.findUniqueOrThrow({ where: { id: request.accountId } });
+        await announceToOldAddress(tx, { id: requestId, newEmail }, holder, `${requestId}:${randomUUID()}`);
         await recordAudit(tx, actor, {
           action: "account.email-change-edited",
           entityType: "account",
@@ -111,6 +152,7 @@ export function createAccountLinksService({
           after: { newEmail },
         });
       });
+      deliverMailSoon();
     },
 
     async cancelEmailChange(principal: Principal, requestId: string, actor: AuditActor) {
@@ -118,7 +160,7 @@ export function createAccountLinksService({
       await db.$transaction(async (tx) => {
         const updated = await tx.emailChangeRequest.updateMany({
           where: { id: requestId, status: "PENDING" },
-          data: { status: "CANCELLED", doneAt: new Date() },
+          data: { status: "CANCELLED", doneAt: new Date(), cancelTokenHash: null },
         });
         if (updated.count === 0)
           throw conflict("Cette demande vient d'être traitée : elle ne peut plus être supprimée.");
@@ -184,6 +226,38 @@ export function createAccountLinksService({
         })),
         nextCursor: rows.length > query.limit && last ? `${last.requestedAt.getTime()}_${last.id}` : null,
       };
+    },
+
+    /**
+     * The cancel link mailed to the old address (public, single use): the pending request is cancelled and its
+     * link dies with it. Any wrong, used or late token gets the same answer.
+     */
+    async cancelEmailChangeByLink(token: string, actor: AuditActor) {
+      const invalid = () =>
+        validationFailed(CANCEL_LINK_INVALID, [{ path: "body.token", message: CANCEL_LINK_INVALID }]);
+      const [id, secret] = token.split(".");
+      if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
+      const request = await db.emailChangeRequest.findUnique({
+        where: { id },
+        include: { account: { select: { structureId: true } } },
+      });
+      if (!request?.cancelTokenHash || !safeEqual(request.cancelTokenHash, hashToken(secret))) throw invalid();
+      await db.$transaction(async (tx) => {
+        const updated = await tx.emailChangeRequest.updateMany({
+          where: { id, status: "PENDING", cancelTokenHash: request.cancelTokenHash },
+          data: { status: "CANCELLED", doneAt: new Date(), cancelTokenHash: null },
+        });
+        if (updated.count === 0) throw invalid();
+        await recordAudit(tx, actor, {
+          action: "account.email-change-cancelled",
+          entityType: "account",
+          entityId: request.accountId,
+          structureId: request.account.structureId,
+          before: { newEmail: request.newEmail },
+          after: { cancelledBy: "lien envoyé à l'ancienne adresse" },
+        });
+      });
+      return { oldEmail: request.oldEmail };
     },
 
     /** "Ajouter un compte délégué": an existing individual or ORG account receives a copy of every message. */

@@ -2,10 +2,12 @@ import { AccountDetail } from "@medimail/contracts/accounts";
 import { StructureListResponse } from "@medimail/contracts/structures";
 import { createAccount } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "../../../test/browser.ts";
 import { useTestApp } from "../../../test/test-app.ts";
 import { csvOf, importsApi, runImportsJob, validRow } from "../bulk/imports.test-support.ts";
 import { applyEmailChanges } from "../email-changes/email-changes.jobs.ts";
 import {
+  auditOf,
   editBody,
   mailsTo,
   newAccount,
@@ -131,6 +133,76 @@ describe("item 1: an administrator of X cannot take over an X-homed administrato
     const version = (await detail(target.id, w.operator)).version;
     const reject = await send(w.operator, "POST", `/api/accounts/${target.id}/reject`, { version });
     expect(reject.statusCode, reject.body).toBe(200);
+  });
+});
+
+describe("item 1: an email change is announced to the old address, which can cancel it", () => {
+  const cancelToken = (text: string) => {
+    const match = text.match(/http:\/\/localhost:3000\/changement-adresse\/annuler\?jeton=(\S+)/);
+    expect(match, "a cancel link in the mail").not.toBeNull();
+    return decodeURIComponent(match?.[1] ?? "");
+  };
+  const nightlyRun = () => applyEmailChanges({ db: t.db, clock: { now: () => new Date() }, batchSize: 10 } as never);
+
+  it("mails the old address a single-use cancel link; the holder cancels, anonymously, once", async () => {
+    const holder = await createAccount(t.db, w.chu, { type: "MED", firstName: "Léa", lastName: "Martin" });
+    const newEmail = uniqueEmail("pirate");
+    const created = await send(w.admin, "POST", `/api/accounts/${holder.id}/email-change`, { newEmail });
+    expect(created.statusCode, created.body).toBe(201);
+    const [notice] = await mailsTo(t.db, holder.email);
+    expect(notice?.subject).toBe("Changement de votre identifiant Medimail demandé");
+    expect(notice?.text).toContain(newEmail);
+    const token = cancelToken(notice?.text ?? "");
+    // only a hash of the secret is stored
+    const stored = await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id: created.json().id } });
+    expect(stored.cancelTokenHash).not.toContain(token.split(".")[1]);
+
+    const browser = new TestBrowser(t.app, "10.0.0.31");
+    await browser.session();
+    const forged = await browser.post("/api/email-changes/cancel", { token: `${token.split(".")[0]}.faux` });
+    expect(forged.statusCode).toBe(400);
+    const cancelled = await browser.post("/api/email-changes/cancel", { token });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await t.db.emailChangeRequest.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({
+      status: "CANCELLED",
+      cancelTokenHash: null,
+    });
+    const again = await browser.post("/api/email-changes/cancel", { token });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().message).toContain("n'est plus valable");
+    expect((await auditOf(t.db, holder.id)).at(-1)).toMatchObject({
+      action: "account.email-change-cancelled",
+      actorLabel: "titulaire (lien d'annulation)",
+    });
+    // nothing left to apply at night
+    await nightlyRun();
+    expect((await t.db.account.findUniqueOrThrow({ where: { id: holder.id } })).email).toBe(holder.email);
+  });
+
+  it("announces an edited request again with a new link (the old one dies), and the applied change to the old address", async () => {
+    const holder = await createAccount(t.db, w.chu, { type: "MED" });
+    const created = await send(w.admin, "POST", `/api/accounts/${holder.id}/email-change`, {
+      newEmail: uniqueEmail("premiere"),
+    });
+    const firstToken = cancelToken((await mailsTo(t.db, holder.email))[0]?.text ?? "");
+    const newEmail = uniqueEmail("seconde");
+    const edited = await send(w.admin, "PUT", `/api/email-changes/${created.json().id}`, { newEmail });
+    expect(edited.statusCode, edited.body).toBe(204);
+    const notices = await mailsTo(t.db, holder.email);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.text).toContain(newEmail);
+    const browser = new TestBrowser(t.app, "10.0.0.32");
+    await browser.session();
+    expect((await browser.post("/api/email-changes/cancel", { token: firstToken })).statusCode).toBe(400);
+
+    await nightlyRun();
+    expect((await t.db.account.findUniqueOrThrow({ where: { id: holder.id } })).email).toBe(newEmail);
+    const afterNight = await mailsTo(t.db, holder.email);
+    expect(afterNight).toHaveLength(3);
+    expect(afterNight[2]?.text).toContain(`n'est plus ${holder.email} : il est désormais ${newEmail}`);
+    // once applied, the link cancels nothing
+    const lastToken = cancelToken(notices[1]?.text ?? "");
+    expect((await browser.post("/api/email-changes/cancel", { token: lastToken })).statusCode).toBe(400);
   });
 });
 
