@@ -11,7 +11,9 @@
 // inside itself. On the embedded PGlite by default; BENCH_DATABASE_URL=… for a PostgreSQL server. BENCH_ROWS
 // changes the row count (default 100,000); BENCH_ONLY=<part of a scenario's name> runs only those scenarios;
 // BENCH_SERVER_NODE_OPTIONS replaces the API process's Node options; BENCH_KEEP_DATABASE=1 keeps the database.
+
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -110,6 +112,10 @@ async function startServer(databaseUrl: string, smtpUrl: string): Promise<ChildP
       LOG_LEVEL: "warn",
       WEB_DIST: "",
       SMTP_URL: smtpUrl,
+      // production requires it; a fresh one per run (nothing encrypted outlives the run)
+      SECRETS_KEY: randomBytes(32).toString("base64"),
+      // production on loopback, with the catcher: plain SMTP and http:// on purpose
+      ALLOW_INSECURE_TRANSPORT: "true",
       RUN_WORKERS: "true",
     },
     stdio: ["ignore", "inherit", "inherit"],

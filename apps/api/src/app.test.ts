@@ -43,7 +43,7 @@ describe("errors", () => {
   it("never shows internals in a 5xx body", async () => {
     const { buildApp } = await import("../src/app.ts");
     const app = await buildApp({ db: t.db });
-    app.get("/boom", async () => {
+    app.get("/boom", { config: { access: "public" } }, async () => {
       throw new Error("password=hunter2 at /srv/secret.ts:12");
     });
     const response = await app.inject({ url: "/boom" });

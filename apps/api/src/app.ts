@@ -7,6 +7,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { Db } from "@medimail/db/client";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Background } from "./jobs/background.ts";
 import { systemClock } from "./jobs/job-definition.ts";
 import { createJobTrigger } from "./jobs/job-trigger.ts";
@@ -63,6 +64,7 @@ import { createStructuresRepository } from "./modules/structures/structures.repo
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
 import { registerErrorHandling } from "./plugins/errors.ts";
+import { registerInputGuard } from "./plugins/input-guard.ts";
 import { registerSwagger } from "./plugins/swagger.ts";
 import { registerWeb } from "./plugins/web.ts";
 
@@ -84,6 +86,8 @@ export interface BuildAppOptions {
   trustProxy?: boolean;
   /** the console's public address, for links in mails (default http://localhost:3000) */
   publicUrl?: string;
+  /** serve the OpenAPI description at /api/docs (default true; production turns it off) */
+  apiDocs?: boolean;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -97,6 +101,7 @@ export async function buildApp({
   trustProxy = false,
   communes = createBundledCommuneDirectory(),
   publicUrl = "http://localhost:3000",
+  apiDocs = true,
 }: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
@@ -119,12 +124,15 @@ export async function buildApp({
     }
   });
 
+  // zod's own messages (those the contracts do not write) in French, as every message of the API
+  z.config(z.locales.fr());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
   registerErrorHandling(app);
+  registerInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -139,7 +147,7 @@ export async function buildApp({
     },
   });
   await app.register(cookie);
-  await registerSwagger(app);
+  await registerSwagger(app, { serve: apiDocs });
   await app.register(rateLimit, {
     global: false,
     store: databaseRateLimitStore(db, (ip) =>
@@ -167,7 +175,7 @@ export async function buildApp({
   await app.register(
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });
-      await api.register(meRoutes, { me: createMeService({ db }), psc, settings });
+      await api.register(meRoutes, { me: createMeService({ db, settings }), psc, settings });
       await api.register(securityRoutes, { db });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });

@@ -12,6 +12,7 @@ import { startTestBackground } from "../test/jobs.ts";
 import { type App, buildApp } from "./app.ts";
 import type { Background } from "./jobs/background.ts";
 import { type LocalPscProvider, startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
+import { hashToken } from "./modules/auth/tokens.ts";
 
 /** Structure A (the GHT, with a daughter) and structure B (another hospital) with their fixtures. */
 interface World {
@@ -42,6 +43,8 @@ interface World {
   activationOfB: string;
   /** an analysed import of B, waiting to be applied */
   importOfB: string;
+  /** the id of the session B's support user signs in with (its own: "Mon compte" lists and ends sessions) */
+  sessionOfSupportB: string;
 }
 type Request = (world: World) => InjectOptions & { url: string };
 
@@ -103,6 +106,17 @@ const MATRIX: Record<string, Entry> = {
   },
   "POST /api/me/psc/link": { access: "self", request: () => ({ method: "POST", url: "/api/me/psc/link" }) },
   "POST /api/me/psc/unlink": { access: "self", request: () => ({ method: "POST", url: "/api/me/psc/unlink" }) },
+  "POST /api/me/reauth": {
+    access: "self",
+    request: () => ({ method: "POST", url: "/api/me/reauth", payload: { password: "pas-le-bon" } }),
+  },
+  "GET /api/me/sessions": { access: "self", request: () => ({ url: "/api/me/sessions" }) },
+  // the caller's own current session: 409 (log out instead); another user's session id is a 404 (me.test.ts)
+  "DELETE /api/me/sessions/:id": {
+    access: "self",
+    request: (world) => ({ method: "DELETE", url: `/api/me/sessions/${world.sessionOfSupportB}` }),
+  },
+  "DELETE /api/me/sessions": { access: "self", request: () => ({ method: "DELETE", url: "/api/me/sessions" }) },
   "GET /api/structures": { access: "structure", write: false, request: () => ({ url: "/api/structures" }) },
   "GET /api/structures/:id": {
     access: "structure",
@@ -680,6 +694,7 @@ beforeAll(async () => {
     (await createConsoleUser(db, "ADMINISTRATOR", { structureId: world.structureB })).email,
   );
   as.supportOfB = await signInAs(db, (await createConsoleUser(db, "SUPPORT", { structureId: world.structureB })).email);
+  world.sessionOfSupportB = hashToken(as.supportOfB.token);
 });
 afterAll(async () => {
   await app?.close();

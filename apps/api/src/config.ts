@@ -1,11 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseSecretKey } from "./modules/auth/secrets.ts";
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "../../..");
 
 const booleanString = z
   .enum(["true", "false", "1", "0"], { message: "attendu : true ou false" })
   .transform((value) => value === "true" || value === "1");
+
+const secretKey = z.string().refine((value) => parseSecretKey(value) !== null, {
+  message: "must be 32 bytes in base64 or hex (openssl rand -base64 32)",
+});
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
   message: "must be a postgresql://user@host:port/database URL",
@@ -62,6 +67,9 @@ export const ConfigSchema = z.object({
   TRUST_PROXY: booleanString.default(false),
   /** send cookies only over HTTPS; default: true in production */
   COOKIE_SECURE: booleanString.optional(),
+  /** production on plain transport on purpose (a loopback test bench): allows smtp:// without requireTLS,
+   *  an http:// PUBLIC_URL and COOKIE_SECURE=false, which production refuses otherwise */
+  ALLOW_INSECURE_TRANSPORT: booleanString.default(false),
   /** a session ends after this many minutes without a request, and after SESSION_ABSOLUTE_HOURS in any case */
   SESSION_IDLE_MINUTES: z.coerce
     .number()
@@ -116,6 +124,10 @@ export const ConfigSchema = z.object({
     .min(1)
     .max(90 * 24)
     .default(168),
+  /** encrypts authenticator seeds and keys recovery codes' HMAC; required in production (a public development key
+   *  otherwise). Rotation: the new key here, the old one in SECRETS_KEY_PREVIOUS, then `pnpm secrets:rotate` */
+  SECRETS_KEY: secretKey.optional(),
+  SECRETS_KEY_PREVIOUS: secretKey.optional(),
   /** seconds given to in-flight requests on SIGTERM before the process exits anyway */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
@@ -133,6 +145,38 @@ export function exportsDirOf(config: Pick<Config, "EXPORTS_DIR" | "DATA_DIR">): 
   return config.EXPORTS_DIR ?? path.join(config.DATA_DIR, "exports");
 }
 
+const INSECURE_HINT = "(or ALLOW_INSECURE_TRANSPORT=true if this is deliberate)";
+
+/**
+ * What production refuses on the wire: mail (sign-in codes, registration links) and cookies sent in clear.
+ * nodemailer reads `requireTLS=true` from the URL's query: the connection fails rather than stay unencrypted.
+ */
+function insecureTransport(config: Config): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (config.SMTP_URL) {
+    const url = new URL(config.SMTP_URL);
+    if (url.protocol === "smtp:" && url.searchParams.get("requireTLS") !== "true") {
+      issues.push({
+        path: ["SMTP_URL"],
+        message: `smtp:// must require STARTTLS in production: use smtps:// or add ?requireTLS=true ${INSECURE_HINT}`,
+      });
+    }
+    if (url.searchParams.get("tls.rejectUnauthorized") === "false") {
+      issues.push({
+        path: ["SMTP_URL"],
+        message: `the mail server's certificate must be checked in production ${INSECURE_HINT}`,
+      });
+    }
+  }
+  if (config.PUBLIC_URL?.startsWith("http://")) {
+    issues.push({ path: ["PUBLIC_URL"], message: `must be https:// in production ${INSECURE_HINT}` });
+  }
+  if (config.COOKIE_SECURE === false) {
+    issues.push({ path: ["COOKIE_SECURE"], message: `must stay true in production ${INSECURE_HINT}` });
+  }
+  return issues;
+}
+
 /** Reads and validates the environment; one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.superRefine((config, context) => {
@@ -143,8 +187,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         message: "required in production (the mail catcher is for development)",
       });
     }
+    if (config.NODE_ENV === "production" && !config.SECRETS_KEY) {
+      context.addIssue({ code: "custom", path: ["SECRETS_KEY"], message: "required in production" });
+    }
     if (config.NODE_ENV === "production" && !config.PUBLIC_URL) {
       context.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "required in production" });
+    }
+    if (config.NODE_ENV === "production" && !config.ALLOW_INSECURE_TRANSPORT) {
+      for (const issue of insecureTransport(config)) context.addIssue({ code: "custom", ...issue });
     }
     const psc = [config.PSC_ISSUER, config.PSC_CLIENT_ID, config.PSC_CLIENT_SECRET];
     if (psc.some(Boolean) && !psc.every(Boolean)) {

@@ -5,6 +5,7 @@ import { type Config, ConfigError, directoryFeedDirOf, loadConfig } from "./conf
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
+import { DEVELOPMENT_SECRETS_KEY, secretKeysOf } from "./modules/auth/secrets.ts";
 import { randomToken } from "./modules/auth/tokens.ts";
 import { createOnlineCommuneDirectory } from "./modules/geo/communes.ts";
 
@@ -35,6 +36,7 @@ async function main() {
     background,
     trustProxy: config.TRUST_PROXY,
     publicUrl,
+    apiDocs: config.NODE_ENV !== "production",
     ...(config.COMMUNES_API_URL ? { communes: createOnlineCommuneDirectory(config.COMMUNES_API_URL) } : {}),
     auth: {
       cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",
@@ -43,6 +45,7 @@ async function main() {
       loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
       accountLockThreshold: config.ACCOUNT_LOCK_THRESHOLD,
       psc: psc?.config,
+      secrets: secretKeysOf(config.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY, config.SECRETS_KEY_PREVIOUS),
     },
   });
 

@@ -4,7 +4,7 @@ import { classifyNationalId } from "@medimail/domain/account-types";
 import { identifierError, normalizeFrenchPhone } from "@medimail/domain/identifiers";
 import { isProfession, isRegion } from "@medimail/domain/referentials";
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { PageCursor, SearchText, Uuid } from "./common.ts";
 import { AccountState, AccountType } from "./enums.ts";
 
 /** Field limits, mirrored by the database column sizes. */
@@ -211,7 +211,7 @@ const booleanQuery = z
   .optional();
 
 export const AccountListQuery = z.object({
-  q: z.string().trim().max(200, "Recherche trop longue (200 caractères au plus)").optional(),
+  q: SearchText(200).optional(),
   state: AccountState.optional(),
   type: AccountType.optional(),
   /** the structure's daughters too */
@@ -219,7 +219,7 @@ export const AccountListQuery = z.object({
   sort: AccountSort.default("name"),
   order: z.enum(["asc", "desc"]).default("asc"),
   /** opaque keyset cursor from the previous page's `nextCursor` */
-  after: z.string().max(1000).optional(),
+  after: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AccountListQuery = z.input<typeof AccountListQuery>;
@@ -365,8 +365,8 @@ export const EmailChangeParams = z.object({ requestId: Uuid });
 export const EmailChangeListQuery = z.object({
   daughters: booleanQuery,
   status: z.enum(["PENDING", "DONE", "CANCELLED", "FAILED"]).optional(),
-  /** keyset cursor: the last request's id of the previous page */
-  after: z.string().max(200).optional(),
+  /** opaque keyset cursor from the previous page's `nextCursor` */
+  after: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const EmailChangeListResponse = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCleanText } from "./common.ts";
 
 // "Activité structure": the message log of a structure's mailboxes, its search, and its background exports.
 
@@ -35,6 +36,7 @@ const criteriaShape = {
     .trim()
     .toLowerCase()
     .max(254, "Adresse trop longue (254 caractères au plus)")
+    .refine(isCleanText, { message: "Caractères non autorisés dans l'adresse" })
     .optional()
     .transform((value) => value || undefined),
   /** first Paris day of the period, included */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PageCursor, SearchText } from "./common.ts";
 
 /** Every action the audit log records, with its label in the console. */
 export const auditActionLabels = {
@@ -15,6 +16,9 @@ export const auditActionLabels = {
   "auth.recovery-code-used": "Code de secours utilisé",
   "auth.psc-linked": "Identité Pro Santé Connect liée",
   "auth.psc-unlinked": "Identité Pro Santé Connect déliée",
+  "auth.factor-failed": "Code ou mot de passe incorrect dans « Mon compte »",
+  "auth.reauthenticated": "Identité confirmée avant une modification sensible",
+  "auth.session-ended": "Session terminée (par l'utilisateur, ou après trop de saisies incorrectes)",
   "jobs.run-requested": "Tâche lancée manuellement",
   "structure.created": "Structure créée",
   "structure.moved": "Structure rattachée à une autre structure mère",
@@ -67,12 +71,12 @@ export const AuditQuery = z
     /** events of this structure and its descendants */
     structureId: z.uuid({ error: "Structure invalide" }).optional(),
     /** part of the actor's email or name */
-    actor: z.string().trim().max(254).optional(),
-    action: z.string().trim().max(100).optional(),
+    actor: SearchText(254).optional(),
+    action: SearchText(100).optional(),
     from: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
     to: z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" }).optional(),
     /** the id of the last event of the previous page */
-    cursor: z.string().regex(/^\d+$/, "Curseur invalide").optional(),
+    cursor: PageCursor.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {

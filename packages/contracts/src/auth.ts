@@ -118,6 +118,42 @@ export type TotpConfirmRequest = z.infer<typeof TotpConfirmRequest>;
 export const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
 export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
 
+/** Re-entering a factor before a sensitive change: the password, or the authenticator app's code. */
+export const ReauthRequest = z
+  .object({
+    password: z.string().max(200).optional(),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, "Le code comporte 6 chiffres")
+      .optional(),
+  })
+  .superRefine((value, context) => {
+    if (!value.password && !value.code) {
+      context.addIssue({ code: "custom", path: ["password"], message: "Saisissez votre mot de passe" });
+    }
+  });
+export type ReauthRequest = z.infer<typeof ReauthRequest>;
+
+/** One of the caller's open sessions ("Mon compte", Sessions ouvertes). */
+export const OwnSession = z.object({
+  id: z.string(),
+  method: LoginMethod,
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** the session of this very request */
+  current: z.boolean(),
+});
+export type OwnSession = z.infer<typeof OwnSession>;
+export const OwnSessionListResponse = z.object({ items: z.array(OwnSession) });
+export type OwnSessionListResponse = z.infer<typeof OwnSessionListResponse>;
+export const OwnSessionParams = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/, "Identifiant de session invalide"),
+});
+export const EndedSessionsResponse = z.object({ ended: z.number().int() });
+
 export const LockedAccount = z.object({
   id: z.uuid(),
   email: z.string(),

@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   "CSRF_REJECTED",
   "UNSUPPORTED_MEDIA_TYPE",
   "FORBIDDEN",
+  /** a sensitive change needs the password or the app's code entered again (POST /api/me/reauth) */
+  "REAUTH_REQUIRED",
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
@@ -35,3 +37,27 @@ export const ErrorCode = z.enum([
   "INTERNAL_ERROR",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** C0 controls but tab, line feed and carriage return; DEL; a surrogate half without its other half. */
+const FORBIDDEN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text a person types: no NUL (PostgreSQL refuses it in text), no control character, well-formed Unicode. */
+export function isCleanText(value: string): boolean {
+  return !FORBIDDEN_TEXT.test(value);
+}
+
+/** A search text or a filter of a query string: trimmed, bounded, clean. */
+export const SearchText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Recherche trop longue (${max} caractères au plus)`)
+    .refine(isCleanText, { message: "Caractères non autorisés dans la recherche" });
+
+/** The opaque `nextCursor` of a page, sent back for the next one (base64url; its content checked by the API). */
+export const PageCursor = z
+  .string()
+  .max(1000, "Curseur de pagination invalide")
+  .regex(/^[A-Za-z0-9_-]+$/, "Curseur de pagination invalide");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchText } from "./common.ts";
 
 /** A French commune with what a structure's address needs from it. */
 export const Commune = z.object({
@@ -13,6 +14,6 @@ export const Commune = z.object({
 export type Commune = z.infer<typeof Commune>;
 
 export const CommuneSearchQuery = z.object({
-  q: z.string().trim().min(2, "Saisissez au moins 2 caractères").max(100),
+  q: SearchText(100).min(2, "Saisissez au moins 2 caractères"),
 });
 export const CommuneSearchResponse = z.object({ items: z.array(Commune) });

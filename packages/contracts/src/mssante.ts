@@ -1,7 +1,7 @@
 // "Gestion des utilisateurs MSSanté": the structure's MSSanté counters, the accounts by address type, each account's
 // correspondence, and "Activer tous les utilisateurs compatibles".
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { PageCursor, SearchText, Uuid } from "./common.ts";
 import { AccountState, AccountType } from "./enums.ts";
 
 export const QuotaBucket = z.enum(["PER", "ORG", "APP"]);
@@ -45,10 +45,10 @@ const booleanQuery = z
 
 export const MssListQuery = z.object({
   tab: MssTab.default("PER"),
-  q: z.string().trim().max(200, "Recherche trop longue (200 caractères au plus)").optional(),
+  q: SearchText(200).optional(),
   daughters: booleanQuery,
   /** opaque cursor of the previous page */
-  after: z.string().max(500).optional(),
+  after: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type MssListQuery = z.input<typeof MssListQuery>;

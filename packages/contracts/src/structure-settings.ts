@@ -1,6 +1,6 @@
 import { identifierError, normalizeFrenchPhone } from "@medimail/domain/identifiers";
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { SearchText, Uuid } from "./common.ts";
 import { StructureIdentifierType } from "./enums.ts";
 
 const optionalText = (max: number, message: string) =>
@@ -232,7 +232,7 @@ export const StructureAdminsResponse = z.object({
 export type StructureAdminsResponse = z.infer<typeof StructureAdminsResponse>;
 
 export const AdminCandidatesQuery = z.object({
-  q: z.string().trim().min(2, "Saisissez au moins 2 caractères").max(100),
+  q: SearchText(100).min(2, "Saisissez au moins 2 caractères"),
   page: z.coerce.number().int().min(1).default(1),
 });
 

@@ -24,7 +24,8 @@ describe("password hashing", () => {
         })
         .toString("base64");
     expect(await verifyPassword("Ancien-mot-de-passe", older)).toBe(true);
-  });
+    // two N=2^17 derivations (128 MiB each): well over the default 5 s on a loaded 2-core machine
+  }, 60_000);
   it("refuses a malformed stored hash", async () => {
     expect(await verifyPassword("x", "plain-text")).toBe(false);
   });

@@ -3,6 +3,8 @@ import type { DelegateSummary, EmailChangeRequestSummary } from "@medimail/contr
 import type { Db, DbTx } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { delegationWarning } from "@medimail/domain/account-types";
+import { z } from "zod";
+import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
@@ -16,6 +18,8 @@ import type { AccountsService } from "./accounts.service.ts";
 const REQUEST_NOT_FOUND = "Demande de changement introuvable";
 const CANCEL_LINK_INVALID =
   "Ce lien d'annulation n'est plus valable : le changement a déjà été appliqué ou annulé, ou le lien est incomplet.";
+/** newest first: (requested at, id) of the previous page's last request */
+const emailChangesCursor = keysetCursor(z.tuple([cursorParts.instant, cursorParts.id]));
 
 /**
  * What hangs off an account: its email change requests (applied at night), its delegates, and, for an individual
@@ -182,17 +186,8 @@ export function createAccountLinksService({
     ): Promise<{ items: EmailChangeRequestSummary[]; nextCursor: string | null }> {
       await scope.require(principal, "read", structureId);
       const structureIds = await repository.structureIds(structureId, query.daughters ?? false);
-      let after: { requestedAt: Date; id: string } | null = null;
-      if (query.after) {
-        const [time, id] = query.after.split("_");
-        const date = new Date(Number(time));
-        if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-          throw validationFailed("Curseur de page invalide", [
-            { path: "querystring.after", message: "Curseur invalide" },
-          ]);
-        }
-        after = { requestedAt: date, id };
-      }
+      const key = emailChangesCursor.decode(query.after);
+      const after = key ? { requestedAt: new Date(key[0]), id: key[1] } : null;
       const rows = await db.emailChangeRequest.findMany({
         where: {
           account: { structureId: { in: structureIds } },
@@ -224,7 +219,10 @@ export function createAccountLinksService({
           doneAt: row.doneAt?.toISOString() ?? null,
           accountName: `${row.account.firstName} ${row.account.lastName}`,
         })),
-        nextCursor: rows.length > query.limit && last ? `${last.requestedAt.getTime()}_${last.id}` : null,
+        nextCursor:
+          rows.length > query.limit && last
+            ? emailChangesCursor.encode([last.requestedAt.toISOString(), last.id])
+            : null,
       };
     },
 

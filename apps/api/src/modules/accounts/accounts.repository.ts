@@ -2,6 +2,8 @@ import type { AccountCounts, AccountListItem, AccountSort } from "@medimail/cont
 import type { AccountState, AccountType } from "@medimail/contracts/enums";
 import { type DbTx, Prisma } from "@medimail/db/client";
 import { foldForSearch } from "@medimail/domain/text";
+import { z } from "zod";
+import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
 
 export interface AccountSearch {
   /** the structure alone, or with every descendant */
@@ -24,22 +26,16 @@ const SORT_COLUMNS: Record<AccountSort, Prisma.Sql> = {
   createdAt: Prisma.sql`a.created_at`,
 };
 
+const accountsCursor = keysetCursor(z.tuple([cursorParts.text, cursorParts.id]));
+
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString("base64url");
+  return accountsCursor.encode([cursor.value, cursor.id]);
 }
 
-/** null when the text is not a cursor this API wrote (the caller answers 400). */
-export function decodeCursor(text: string): Cursor | null {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [value, id] = parsed;
-    if (typeof value !== "string" || typeof id !== "string") return null;
-    if (!/^[0-9a-f-]{36}$/i.test(id) || value.length > 300) return null;
-    return { value, id };
-  } catch {
-    return null;
-  }
+/** undefined for the first page; a 400 when the text is not a cursor this API wrote. */
+export function decodeCursor(text: string | undefined): Cursor | undefined {
+  const key = accountsCursor.decode(text);
+  return key && { value: key[0], id: key[1] };
 }
 
 /** `%`, `_` and `\` are LIKE's own characters: matched literally. */

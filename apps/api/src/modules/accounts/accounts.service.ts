@@ -14,6 +14,7 @@ import { decide, type Principal, privilegedAccountRefusal, structureAccess } fro
 import { type AccountAction, canRemind, initialState, transition } from "@medimail/domain/account-states";
 import { delegationWarning, TYPE_RULES } from "@medimail/domain/account-types";
 import type { z } from "zod";
+import { invalidCursor } from "../../lib/cursor.ts";
 import { AppError, conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import { PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../auth/scope.ts";
@@ -96,11 +97,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
   return {
     async list(principal: Principal, structureId: string, query: ListQuery): Promise<AccountListResponse> {
       await scope.require(principal, "read", structureId);
-      const after = query.after ? decodeCursor(query.after) : undefined;
-      if (after === null || (after && !cursorFitsSort(after, query.sort)))
-        throw validationFailed("Curseur de page invalide", [
-          { path: "querystring.after", message: "Curseur invalide" },
-        ]);
+      const after = decodeCursor(query.after);
+      if (after && !cursorFitsSort(after, query.sort)) throw invalidCursor("after");
       const structureIds = await repository.structureIds(structureId, query.daughters ?? false);
       const page = await repository.search({
         structureIds,

@@ -2,6 +2,7 @@ import { AccountCounts, AccountDetail, AccountListResponse } from "@medimail/con
 import { createAccount, createAccounts, createStructure } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
+import { INVALID_CURSOR } from "../../lib/cursor.ts";
 import {
   auditOf,
   editBody,
@@ -409,14 +410,14 @@ describe("search", () => {
     for (const after of forged) {
       const response = await send(w.admin, "GET", `/api/structures/${search}/accounts?after=${after}`);
       expect(response.statusCode).toBe(400);
-      expect(response.json().details).toEqual([{ path: "querystring.after", message: "Curseur invalide" }]);
+      expect(response.json().details).toEqual([{ path: "querystring.after", message: INVALID_CURSOR }]);
     }
     // a cursor of the name sort given to the date sort, or an impossible date, is no cursor either
     for (const value of ["dupre elodie", "2026-02-30T10:00:00.000", "2026-11-26 10:00:00"]) {
       const cursor = Buffer.from(JSON.stringify([value, crypto.randomUUID()])).toString("base64url");
       const response = await send(w.admin, "GET", `/api/structures/${search}/accounts?sort=createdAt&after=${cursor}`);
       expect(response.statusCode).toBe(400);
-      expect(response.json().details).toEqual([{ path: "querystring.after", message: "Curseur invalide" }]);
+      expect(response.json().details).toEqual([{ path: "querystring.after", message: INVALID_CURSOR }]);
     }
     const valid = Buffer.from(JSON.stringify(["2026-02-28T10:00:00.000", crypto.randomUUID()])).toString("base64url");
     expect(

@@ -3,9 +3,14 @@ import type { Db, Prisma } from "@medimail/db/client";
 import { type Principal, visibleStructureIds } from "@medimail/domain/access";
 import { nextParisDay, parisDayStart } from "@medimail/domain/paris-time";
 import { indexParents, subtreeOf } from "@medimail/domain/structure-tree";
+import { z } from "zod";
+import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
 import type { Scope } from "../auth/scope.ts";
 
 /** The audit log as the caller may read it: their scope's structures (operators: everything), newest first. */
+/** newest first: the id of the previous page's last event */
+const auditCursor = keysetCursor(z.tuple([cursorParts.bigintId]), "cursor");
+
 export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
   return {
     async page(principal: Principal, query: AuditQuery): Promise<AuditPage> {
@@ -26,7 +31,8 @@ export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
           ...(query.to ? { lt: parisDayStart(nextParisDay(query.to)) } : {}),
         };
       }
-      if (query.cursor) where.id = { lt: BigInt(query.cursor) };
+      const after = auditCursor.decode(query.cursor);
+      if (after) where.id = { lt: BigInt(after[0]) };
 
       const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
       const page = rows.slice(0, query.limit);
@@ -52,7 +58,7 @@ export function createAuditService({ db, scope }: { db: Db; scope: Scope }) {
         requestId: row.requestId,
       }));
       const last = page.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? last.id.toString() : null };
+      return { items, nextCursor: rows.length > query.limit && last ? auditCursor.encode([last.id.toString()]) : null };
     },
   };
 }

@@ -7,9 +7,10 @@ import { safeEqual } from "./tokens.ts";
 
 /**
  * Who may call a route. Every route is for signed-in callers unless it says otherwise in its config; the
- * authorization matrix test enumerates the routes and their access.
+ * authorization matrix test enumerates the routes and their access. "outside-api" is for the routes that serve
+ * no data (health probes, the SPA shell and its files): no session, no CSRF check; no /api route may use it.
  */
-export type RouteAccess = "public" | "signed-in";
+export type RouteAccess = "public" | "signed-in" | "outside-api";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -22,8 +23,6 @@ declare module "fastify" {
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-/** The OpenAPI description and its viewer: no data, served to anyone. */
-const PUBLIC_PREFIX = "/api/docs";
 
 export function sessionCookieOptions(settings: Pick<AuthSettings, "cookieSecure">) {
   return {
@@ -36,9 +35,11 @@ export function sessionCookieOptions(settings: Pick<AuthSettings, "cookieSecure"
 }
 
 /**
- * Installs, for every /api route: the session (request.auth), the access check (401 for anonymous callers of
- * a signed-in route) and CSRF protection on state-changing requests. Hooks go on the root instance so that
- * they cover routes registered by every plugin.
+ * Installs, for every route that does not opt out in its config: the session (request.auth), the access check
+ * (401 for anonymous callers of a signed-in route), CSRF protection on state-changing requests, and
+ * `Cache-Control: no-store` (answers carry personal data). The decision comes from the route the router matched,
+ * never from the spelling of the URL: `/%61pi/…` reaches the same route, with the same checks. Hooks go on the
+ * root instance so that they cover routes registered by every plugin.
  */
 export function installAuthHooks(
   app: FastifyInstance,
@@ -50,8 +51,20 @@ export function installAuthHooks(
 ): void {
   app.decorateRequest("auth", null);
 
+  app.addHook("onRoute", (route) => {
+    if (route.config?.access === "outside-api" && /^\/api(\/|$)/i.test(route.url ?? "")) {
+      throw new Error(`${route.url}: an /api route cannot opt out of the session and CSRF checks`);
+    }
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    if (accessOf(request) !== "outside-api") reply.header("cache-control", "no-store");
+  });
+
   app.addHook("onRequest", async (request, reply) => {
-    if (!request.url.startsWith("/api/") || request.url.startsWith(PUBLIC_PREFIX)) return;
+    const access = accessOf(request);
+    // an unknown route answers its 404 (no data) without reading the session
+    if (access === "outside-api" || request.is404) return;
     let sessionEnded = false;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
@@ -65,8 +78,7 @@ export function installAuthHooks(
       }
     }
 
-    const access = request.routeOptions.config?.access ?? "signed-in";
-    if (access === "signed-in" && !request.auth && !request.is404) {
+    if (access === "signed-in" && !request.auth) {
       throw new AppError(
         401,
         "UNAUTHENTICATED",
@@ -75,6 +87,10 @@ export function installAuthHooks(
     }
     if (UNSAFE_METHODS.has(request.method)) checkCsrf(request);
   });
+}
+
+function accessOf(request: FastifyRequest): RouteAccess {
+  return request.routeOptions.config?.access ?? "signed-in";
 }
 
 /**

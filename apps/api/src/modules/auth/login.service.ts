@@ -295,9 +295,9 @@ export function createLoginService({
       let accepted = false;
       let recoveryCodeId: string | null = null;
       if (challenge.method === "PASSWORD_TOTP" && account) {
-        if (/^\d{6}$/.test(code)) accepted = await verifyTotp(db, account.id, code, now());
+        if (/^\d{6}$/.test(code)) accepted = await verifyTotp(db, account.id, code, now(), settings.secrets);
         else {
-          recoveryCodeId = await verifyRecoveryCode(db, account.id, code, now());
+          recoveryCodeId = await verifyRecoveryCode(db, account.id, code, now(), settings.secrets);
           accepted = recoveryCodeId !== null;
           method = "PASSWORD_RECOVERY_CODE";
         }

@@ -1,17 +1,22 @@
 import {
+  EndedSessionsResponse,
+  OwnSessionListResponse,
+  OwnSessionParams,
   PscLinkResponse,
+  ReauthRequest,
   RecoveryCodesResponse,
   TotpConfirmRequest,
   TotpSetupResponse,
 } from "@medimail/contracts/auth";
 import { ErrorEnvelope } from "@medimail/contracts/common";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { notFound } from "../../lib/errors.ts";
-import { actorOf, signedIn } from "./auth.hooks.ts";
+import { AppError, notFound } from "../../lib/errors.ts";
+import { actorOf, sessionCookieOptions, signedIn } from "./auth.hooks.ts";
 import { loginCookieOptions } from "./auth.routes.ts";
-import { type AuthSettings, LOGIN_COOKIE } from "./auth-settings.ts";
-import type { MeService } from "./me.service.ts";
+import { type AuthSettings, LOGIN_COOKIE, SESSION_COOKIE } from "./auth-settings.ts";
+import type { MeCaller, MeService } from "./me.service.ts";
 import type { PscService } from "./psc.service.ts";
 
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
@@ -22,6 +27,38 @@ export const meRoutes: FastifyPluginAsyncZod<{
   psc: PscService | null;
   settings: AuthSettings;
 }> = async (app, { me, psc, settings }) => {
+  const callerOf = (request: FastifyRequest): MeCaller => {
+    const auth = signedIn(request);
+    return { sessionId: auth.sessionId, accountId: auth.user.id, actor: actorOf(request) };
+  };
+  /** Runs a factor-checking action; when it ended the session (too many wrong entries), the cookie goes too. */
+  const guarded = async <T>(reply: FastifyReply, action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode === 401) {
+        reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(settings));
+      }
+      throw error;
+    }
+  };
+
+  app.post(
+    "/me/reauth",
+    {
+      schema: {
+        tags: ["mon compte"],
+        summary: `Confirmer son identité (mot de passe ou code de l'application) avant une modification sensible`,
+        body: ReauthRequest,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await guarded(reply, () => me.reauthenticate(callerOf(request), request.body));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.post(
     "/me/totp/setup",
     {
@@ -31,7 +68,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
         response: { 200: TotpSetupResponse, ...errors },
       },
     },
-    async (request) => me.startTotp(signedIn(request).user.id),
+    async (request) => me.startTotp(callerOf(request)),
   );
 
   app.post(
@@ -44,7 +81,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
         response: { 200: RecoveryCodesResponse, ...errors },
       },
     },
-    async (request) => me.confirmTotp(signedIn(request).user.id, request.body.code, actorOf(request)),
+    async (request, reply) => guarded(reply, () => me.confirmTotp(callerOf(request), request.body.code)),
   );
 
   app.post(
@@ -57,7 +94,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
         response: { 200: RecoveryCodesResponse, ...errors },
       },
     },
-    async (request) => me.renewRecoveryCodes(signedIn(request).user.id, request.body.code, actorOf(request)),
+    async (request, reply) => guarded(reply, () => me.renewRecoveryCodes(callerOf(request), request.body.code)),
   );
 
   app.post(
@@ -71,7 +108,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await me.disableTotp(signedIn(request).user.id, request.body.code, actorOf(request));
+      await guarded(reply, () => me.disableTotp(callerOf(request), request.body.code));
       return reply.code(204).send(null);
     },
   );
@@ -87,6 +124,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       if (!psc) throw notFound("Pro Santé Connect n'est pas configuré");
+      await me.requireRecentAuthentication(signedIn(request).sessionId);
       const started = await psc.startLink(signedIn(request).user.id, request.ip ?? null);
       reply.setCookie(LOGIN_COOKIE, started.challengeToken, loginCookieOptions(settings));
       return { url: started.url };
@@ -108,5 +146,45 @@ export const meRoutes: FastifyPluginAsyncZod<{
       await psc.unlink(signedIn(request).user.id, { label: actor.label, ip: actor.ip, requestId: actor.requestId });
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    "/me/sessions",
+    {
+      schema: {
+        tags: ["mon compte"],
+        summary: "Mes sessions ouvertes (appareil, adresse IP, dernière activité)",
+        response: { 200: OwnSessionListResponse, ...errors },
+      },
+    },
+    async (request) => ({ items: await me.listSessions(callerOf(request)) }),
+  );
+
+  app.delete(
+    "/me/sessions/:id",
+    {
+      schema: {
+        tags: ["mon compte"],
+        summary: "Terminer une autre de mes sessions",
+        params: OwnSessionParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await me.endSession(callerOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/me/sessions",
+    {
+      schema: {
+        tags: ["mon compte"],
+        summary: "Terminer toutes mes autres sessions",
+        response: { 200: EndedSessionsResponse, ...errors },
+      },
+    },
+    async (request) => me.endOtherSessions(callerOf(request)),
   );
 };

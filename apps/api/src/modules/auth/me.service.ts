@@ -1,63 +1,223 @@
+import type { OwnSession } from "@medimail/contracts/auth";
 import type { Db } from "@medimail/db/client";
+import { verifyPassword } from "@medimail/domain/password";
 import QRCode from "qrcode";
-import { AppError, conflict } from "../../lib/errors.ts";
+import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import { newTotpSecret, renewRecoveryCodes, totpUri, verifyTotp } from "./totp.ts";
+import {
+  type AuthSettings,
+  FACTOR_FAILURES_PER_ACCOUNT_HOUR,
+  FACTOR_MAX_FAILURES,
+  REAUTH_WINDOW_MINUTES,
+} from "./auth-settings.ts";
+import { incrementCounter, readCounter } from "./rate-limit-store.ts";
+import { newTotpSecret, renewRecoveryCodes, sealTotpSecret, totpUri, verifyTotp } from "./totp.ts";
 
-const wrongCode = () =>
-  new AppError(400, "INVALID_CODE", "Code incorrect : vérifiez l'heure de votre téléphone et réessayez.");
+/** The signed-in caller of a "Mon compte" action: which session, which account. */
+export interface MeCaller {
+  sessionId: string;
+  accountId: string;
+  actor: AuditActor;
+}
 
-/** The signed-in user's own second factors: enrol an authenticator app, renew recovery codes, turn it off. */
-export function createMeService({ db, now = () => new Date() }: { db: Db; now?: () => Date }) {
+const reauthRequired = () =>
+  new AppError(
+    403,
+    "REAUTH_REQUIRED",
+    `Pour cette modification, confirmez votre identité (mot de passe ou code de l'application) : votre dernière saisie date de plus de ${REAUTH_WINDOW_MINUTES} minutes.`,
+  );
+export const sessionEndedForFailures = () =>
+  new AppError(
+    401,
+    "UNAUTHENTICATED",
+    "Trop de saisies incorrectes : votre session a été fermée par sécurité. Reconnectez-vous.",
+  );
+
+/**
+ * "Mon compte": the signed-in user's own second factors (enrol an authenticator app, renew recovery codes, turn
+ * it off), re-authentication before sensitive changes, and their open sessions.
+ */
+export function createMeService({
+  db,
+  settings,
+  now = () => new Date(),
+}: {
+  db: Db;
+  settings: AuthSettings;
+  now?: () => Date;
+}) {
   async function current(accountId: string) {
     return db.account.findUniqueOrThrow({
       where: { id: accountId },
-      select: { email: true, structureId: true, totpSecret: true, totpEnabledAt: true },
+      select: { email: true, structureId: true, totpSecret: true, totpEnabledAt: true, passwordHash: true },
     });
   }
 
+  /** Refuses (403 REAUTH_REQUIRED) unless the session was opened or re-authenticated within the window. */
+  async function requireRecentAuthentication(sessionId: string) {
+    const session = await db.session.findUnique({
+      where: { id: sessionId },
+      select: { createdAt: true, reauthenticatedAt: true },
+    });
+    if (!session) throw new AppError(401, "UNAUTHENTICATED", "Votre session a expiré : reconnectez-vous.");
+    const last = Math.max(session.createdAt.getTime(), session.reauthenticatedAt?.getTime() ?? 0);
+    if (now().getTime() - last > REAUTH_WINDOW_MINUTES * 60_000) throw reauthRequired();
+  }
+
+  /**
+   * Runs a factor check (an authenticator code, a password) counted against the session: the try is counted
+   * before it is checked, so concurrent guesses cannot exceed the limit; a right one resets the count. At
+   * FACTOR_MAX_FAILURES wrong ones in the session, or FACTOR_FAILURES_PER_ACCOUNT_HOUR for the account across
+   * its sessions, the session ends (401) and the audit log says why.
+   */
+  async function guardFactor(
+    caller: MeCaller,
+    structureId: string,
+    check: () => Promise<boolean>,
+    wrong: (remaining: number) => AppError,
+  ): Promise<void> {
+    const [counted] = await db.$queryRaw<{ failures: number }[]>`
+      UPDATE session SET factor_failures = factor_failures + 1
+       WHERE id = ${caller.sessionId} AND revoked_at IS NULL
+      RETURNING factor_failures AS failures`;
+    const accountKey = `factor-failures:${caller.accountId}`;
+    const overLimit = !counted || counted.failures > FACTOR_MAX_FAILURES;
+    if (overLimit || (await readCounter(db, accountKey)) >= FACTOR_FAILURES_PER_ACCOUNT_HOUR) {
+      await endSession(caller, structureId, counted?.failures ?? null);
+      throw sessionEndedForFailures();
+    }
+    if (await check()) {
+      await db.session.update({ where: { id: caller.sessionId }, data: { factorFailures: 0 } });
+      return;
+    }
+    const { count: accountFailures } = await incrementCounter(db, accountKey, 3_600_000);
+    const remaining = FACTOR_MAX_FAILURES - counted.failures;
+    if (remaining <= 0 || accountFailures >= FACTOR_FAILURES_PER_ACCOUNT_HOUR) {
+      await endSession(caller, structureId, counted.failures);
+      throw sessionEndedForFailures();
+    }
+    await recordAudit(db, caller.actor, {
+      action: "auth.factor-failed",
+      entityType: "account",
+      entityId: caller.accountId,
+      structureId,
+      after: { failures: counted.failures },
+    });
+    throw wrong(remaining);
+  }
+
+  async function endSession(caller: MeCaller, structureId: string, failures: number | null) {
+    await db.$transaction(async (tx) => {
+      const ended = await tx.session.updateMany({
+        where: { id: caller.sessionId, revokedAt: null },
+        data: { revokedAt: now() },
+      });
+      if (ended.count === 1) {
+        await recordAudit(tx, caller.actor, {
+          action: "auth.session-ended",
+          entityType: "account",
+          entityId: caller.accountId,
+          structureId,
+          after: { reason: "factor-failures", failures },
+        });
+      }
+    });
+  }
+
+  const remainingText = (remaining: number) =>
+    `Il vous reste ${remaining} essai${remaining > 1 ? "s" : ""} avant la fermeture de votre session.`;
+  const wrongCode = (remaining: number) =>
+    new AppError(
+      400,
+      "INVALID_CODE",
+      `Code incorrect : vérifiez l'heure de votre téléphone et réessayez. ${remainingText(remaining)}`,
+    );
+  const wrongPassword = (remaining: number) =>
+    new AppError(400, "INVALID_CREDENTIALS", `Mot de passe incorrect. ${remainingText(remaining)}`);
+
+  const checkCode = (caller: MeCaller, structureId: string, code: string) =>
+    guardFactor(caller, structureId, () => verifyTotp(db, caller.accountId, code, now(), settings.secrets), wrongCode);
+
   return {
+    /**
+     * Re-entering the password or the app's code: sensitive changes are allowed for REAUTH_WINDOW_MINUTES.
+     * Wrong entries count like wrong codes.
+     */
+    async reauthenticate(caller: MeCaller, input: { password?: string; code?: string }) {
+      const account = await current(caller.accountId);
+      if (input.code !== undefined) {
+        if (!account.totpEnabledAt) throw conflict("Aucune application d'authentification n'est activée.");
+        await checkCode(caller, account.structureId, input.code);
+      } else {
+        const hash = account.passwordHash;
+        if (!hash) {
+          throw conflict(
+            "Votre compte n'a pas de mot de passe : déconnectez-vous puis reconnectez-vous pour confirmer votre identité.",
+          );
+        }
+        await guardFactor(caller, account.structureId, () => verifyPassword(input.password ?? "", hash), wrongPassword);
+      }
+      await db.$transaction(async (tx) => {
+        await tx.session.update({ where: { id: caller.sessionId }, data: { reauthenticatedAt: now() } });
+        await recordAudit(tx, caller.actor, {
+          action: "auth.reauthenticated",
+          entityType: "account",
+          entityId: caller.accountId,
+          structureId: account.structureId,
+          after: { with: input.code !== undefined ? "totp" : "password" },
+        });
+      });
+    },
+
+    requireRecentAuthentication,
+
     /** A new secret to scan (kept pending until a first code confirms it); refused while an app is enrolled. */
-    async startTotp(accountId: string) {
-      const account = await current(accountId);
+    async startTotp(caller: MeCaller) {
+      await requireRecentAuthentication(caller.sessionId);
+      const account = await current(caller.accountId);
       if (account.totpEnabledAt) throw conflict("Une application d'authentification est déjà activée.");
       const secret = newTotpSecret();
-      await db.account.update({ where: { id: accountId }, data: { totpSecret: secret, totpLastTimeStep: null } });
+      await db.account.update({
+        where: { id: caller.accountId },
+        data: { totpSecret: sealTotpSecret(settings.secrets, secret), totpLastTimeStep: null },
+      });
       const otpauthUrl = totpUri(secret, account.email);
       const qrSvg = await QRCode.toString(otpauthUrl, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
       return { secret, otpauthUrl, qrSvg };
     },
 
     /** The first code from the app turns it on and gives the recovery codes (shown once). */
-    async confirmTotp(accountId: string, code: string, actor: AuditActor) {
-      const account = await current(accountId);
+    async confirmTotp(caller: MeCaller, code: string) {
+      await requireRecentAuthentication(caller.sessionId);
+      const account = await current(caller.accountId);
       if (account.totpEnabledAt) throw conflict("Une application d'authentification est déjà activée.");
       if (!account.totpSecret) throw conflict("Commencez par afficher le QR code.");
-      if (!(await verifyTotp(db, accountId, code, now()))) throw wrongCode();
+      await checkCode(caller, account.structureId, code);
       return db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: accountId }, data: { totpEnabledAt: now() } });
-        const recoveryCodes = await renewRecoveryCodes(tx, accountId);
-        await recordAudit(tx, actor, {
+        await tx.account.update({ where: { id: caller.accountId }, data: { totpEnabledAt: now() } });
+        const recoveryCodes = await renewRecoveryCodes(tx, caller.accountId, settings.secrets);
+        await recordAudit(tx, caller.actor, {
           action: "auth.totp-enabled",
           entityType: "account",
-          entityId: accountId,
+          entityId: caller.accountId,
           structureId: account.structureId,
         });
         return { recoveryCodes };
       });
     },
 
-    /** New recovery codes, on a current code from the app (the old ones stop working). */
-    async renewRecoveryCodes(accountId: string, code: string, actor: AuditActor) {
-      const account = await current(accountId);
+    /** New recovery codes, on a recent re-authentication and a current code from the app (the old ones stop working). */
+    async renewRecoveryCodes(caller: MeCaller, code: string) {
+      await requireRecentAuthentication(caller.sessionId);
+      const account = await current(caller.accountId);
       if (!account.totpEnabledAt) throw conflict("Aucune application d'authentification n'est activée.");
-      if (!(await verifyTotp(db, accountId, code, now()))) throw wrongCode();
+      await checkCode(caller, account.structureId, code);
       return db.$transaction(async (tx) => {
-        const recoveryCodes = await renewRecoveryCodes(tx, accountId);
-        await recordAudit(tx, actor, {
+        const recoveryCodes = await renewRecoveryCodes(tx, caller.accountId, settings.secrets);
+        await recordAudit(tx, caller.actor, {
           action: "auth.recovery-codes-renewed",
           entityType: "account",
-          entityId: accountId,
+          entityId: caller.accountId,
           structureId: account.structureId,
         });
         return { recoveryCodes };
@@ -65,22 +225,87 @@ export function createMeService({ db, now = () => new Date() }: { db: Db; now?: 
     },
 
     /** Back to codes by e-mail, on a current code from the app. */
-    async disableTotp(accountId: string, code: string, actor: AuditActor) {
-      const account = await current(accountId);
+    async disableTotp(caller: MeCaller, code: string) {
+      const account = await current(caller.accountId);
       if (!account.totpEnabledAt) throw conflict("Aucune application d'authentification n'est activée.");
-      if (!(await verifyTotp(db, accountId, code, now()))) throw wrongCode();
+      await checkCode(caller, account.structureId, code);
       await db.$transaction(async (tx) => {
         await tx.account.update({
-          where: { id: accountId },
+          where: { id: caller.accountId },
           data: { totpSecret: null, totpEnabledAt: null, totpLastTimeStep: null },
         });
-        await tx.recoveryCode.deleteMany({ where: { accountId } });
-        await recordAudit(tx, actor, {
+        await tx.recoveryCode.deleteMany({ where: { accountId: caller.accountId } });
+        await recordAudit(tx, caller.actor, {
           action: "auth.totp-disabled",
           entityType: "account",
-          entityId: accountId,
+          entityId: caller.accountId,
           structureId: account.structureId,
         });
+      });
+    },
+
+    /** The caller's open sessions (not ended, not expired, not idle too long), the most recently used first. */
+    async listSessions(caller: MeCaller): Promise<OwnSession[]> {
+      const at = now();
+      const rows = await db.session.findMany({
+        where: {
+          accountId: caller.accountId,
+          revokedAt: null,
+          expiresAt: { gt: at },
+          lastSeenAt: { gt: new Date(at.getTime() - settings.sessionIdleMinutes * 60_000) },
+        },
+        orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+        select: { id: true, method: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true },
+        take: 100,
+      });
+      return rows.map((row) => ({
+        ...row,
+        createdAt: row.createdAt.toISOString(),
+        lastSeenAt: row.lastSeenAt.toISOString(),
+        current: row.id === caller.sessionId,
+      }));
+    },
+
+    /** Ends one of the caller's other sessions; another user's (or an ended) session does not exist here (404). */
+    async endSession(caller: MeCaller, sessionId: string) {
+      if (sessionId === caller.sessionId) {
+        throw conflict("Pour terminer cette session-ci, utilisez « Se déconnecter ».");
+      }
+      const structureId = (await current(caller.accountId)).structureId;
+      await db.$transaction(async (tx) => {
+        const ended = await tx.session.updateMany({
+          where: { id: sessionId, accountId: caller.accountId, revokedAt: null },
+          data: { revokedAt: now() },
+        });
+        if (ended.count !== 1) throw notFound("Cette session n'existe pas ou est déjà terminée.");
+        await recordAudit(tx, caller.actor, {
+          action: "auth.session-ended",
+          entityType: "account",
+          entityId: caller.accountId,
+          structureId,
+          after: { reason: "ended-by-user", sessions: 1 },
+        });
+      });
+    },
+
+    /** Ends every session of the caller but this one. */
+    async endOtherSessions(caller: MeCaller): Promise<{ ended: number }> {
+      const structureId = (await current(caller.accountId)).structureId;
+      return db.$transaction(async (tx) => {
+        const ended = await tx.session.updateMany({
+          where: { accountId: caller.accountId, revokedAt: null, id: { not: caller.sessionId } },
+          data: { revokedAt: now() },
+        });
+        if (ended.count > 0) {
+          await recordAudit(tx, caller.actor, {
+            action: "auth.session-ended",
+            entityType: "account",
+            entityId: caller.accountId,
+            structureId,
+            after: { reason: "ended-by-user", sessions: ended.count },
+          });
+        }
+        return { ended: ended.count };
       });
     },
   };

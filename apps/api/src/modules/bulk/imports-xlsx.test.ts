@@ -129,7 +129,8 @@ describe("the XLSX reader", () => {
       deflated("xl/worksheets/sheet1.xml", huge),
     ]);
     await expect(records(content)).rejects.toThrow(
-      "Ce fichier XLSX est illisible (une ligne du classeur est démesurée).",
+      "Ligne 1 : la ligne du classeur est démesurée (plus de 4 Mo de XML) ; le fichier n'est pas un export de " +
+        "tableur valide.",
     );
   });
 

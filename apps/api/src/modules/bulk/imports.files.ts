@@ -4,11 +4,13 @@ import { createInflateRaw } from "node:zlib";
 import { IMPORT_LIMITS } from "@medimail/contracts/imports";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
+import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports.limits.ts";
 import {
   bytesInMemory,
   bytesOf,
   readXlsxRecords,
   XlsxFormatError,
+  XlsxLimitError,
   type ZipBytes,
   type ZipPart,
 } from "./imports.xlsx.ts";
@@ -333,6 +335,7 @@ async function* readXlsx(source: ZipBytes, partsOf: () => Promise<ZipPart[]>): A
     yield* readXlsxRecords(source, await partsOf());
   } catch (error) {
     if (error instanceof AppError || error instanceof StoredFileGone) throw error;
+    if (error instanceof XlsxLimitError) throw new ImportFileRefused(error.message);
     const reason = error instanceof XlsxFormatError ? error.message : "données illisibles";
     throw new ImportFileRefused(`Ce fichier XLSX est illisible (${reason}). ${SAVE_AS}`);
   }
@@ -357,8 +360,9 @@ function detectNewline(text: string): "\r\n" | "\n" | "\r" {
 const CSV_SLICE = 1024 * 1024;
 
 /**
- * Papaparse's own parser, under its streaming wrappers: `parse(text, 0, true)` answers the complete rows of the
- * text and, in `meta.cursor`, where the last incomplete one starts (a quoted cell may hold line breaks).
+ * Papaparse's own parser, under its streaming wrappers: `parse(text, 0, true)` hands each complete row of the text to
+ * `step`, with in `meta.cursor` where the row ends (a quoted cell may hold line breaks), and answers in
+ * `meta.cursor` where the last incomplete one starts.
  */
 interface CsvTextParser {
   parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>;
@@ -387,6 +391,9 @@ export async function* readCsvSlices(
 ): AsyncGenerator<FileRecord> {
   const decoder = new TextDecoder(encoding);
   let parser: CsvTextParser | null = null;
+  let newline = "\n";
+  /** the rows of the text being parsed, as `step` hands them: cells, where the row ends, quotes not closed */
+  let parsed: { cells: string[]; end: number; quoteError: boolean }[] = [];
   let pending = "";
   let line = 0;
   const source = (async function* () {
@@ -397,26 +404,56 @@ export async function* readCsvSlices(
     const slice: Buffer | undefined = next.done ? undefined : next.value;
     if (slice) next = await source.next();
     const last = next.done === true;
-    pending += slice ? decoder.decode(slice, { stream: !last }) : decoder.decode();
+    const text = slice ? decoder.decode(slice, { stream: !last }) : decoder.decode();
+    pending += text;
+    if (parser && !last && !/[\r\n]/.test(text)) {
+      // no line break came: no row can have ended (parsing again would only redo the same work)
+      if (pending.length > PARSER_LIMITS.lineChars + newline.length) {
+        throw new ImportFileRefused(lineTooLongMessage(line + 1));
+      }
+      continue;
+    }
     if (!parser) {
       // the separator and the line break are those of the first line: wait until it is whole (and, after a
-      // carriage return, until the next character says whether the break is CRLF)
+      // carriage return, until the next character says whether the break is CRLF) — but not beyond the bound
       const firstBreak = pending.search(/\r|\n/);
+      if (firstBreak > PARSER_LIMITS.lineChars || (firstBreak === -1 && pending.length > PARSER_LIMITS.lineChars)) {
+        throw new ImportFileRefused(lineTooLongMessage(1));
+      }
       if (!last && (firstBreak === -1 || firstBreak === pending.length - 1)) continue;
+      newline = detectNewline(pending);
       parser = new CsvTextParser({
         delimiter: detectDelimiter(pending),
-        newline: detectNewline(pending),
+        newline: newline as Papa.ParseConfig["newline"],
         quoteChar: '"',
+        // (under the streaming wrappers, `data` is the row's array of rows, of one row)
+        step: ((row: { data: string[][]; errors: Papa.ParseError[]; meta: Papa.ParseMeta }) => {
+          parsed.push({
+            cells: row.data[0] ?? [],
+            end: row.meta.cursor,
+            quoteError: row.errors.some((error) => error.type === "Quotes"),
+          });
+        }) as unknown as Papa.ParseConfig["step"],
       });
     }
     const result = parser.parse(pending, 0, !last);
-    const badQuotes = new Set(result.errors.filter((error) => error.type === "Quotes").map((error) => error.row));
-    for (const [index, cells] of result.data.entries()) {
+    let start = 0;
+    for (const { cells, end, quoteError } of parsed) {
       line++;
-      yield { sheet: 0, line, cells, quoteError: badQuotes.has(index) };
+      const length = end - start - (pending.startsWith(newline, end - newline.length) ? newline.length : 0);
+      if (length > PARSER_LIMITS.lineChars) throw new ImportFileRefused(lineTooLongMessage(line));
+      if (filledCells(cells) > PARSER_LIMITS.filledCells) throw new ImportFileRefused(tooManyCellsMessage(line));
+      start = end;
+      yield { sheet: 0, line, cells, quoteError };
     }
+    parsed = [];
     if (last) return;
     pending = pending.slice(result.meta.cursor);
+    // the row carried over is incomplete: beyond the bound (and its line break, which may be half there), it is
+    // refused now rather than grown slice after slice
+    if (pending.length > PARSER_LIMITS.lineChars + newline.length) {
+      throw new ImportFileRefused(lineTooLongMessage(line + 1));
+    }
   }
 }
 

@@ -34,6 +34,8 @@ const IMPORT_NOT_FOUND = "Import introuvable";
 const DRY_RUN_BATCH = 500;
 
 const numberFr = new Intl.NumberFormat("fr-FR");
+/** Unknown headers named in the dry run's warning; the others are counted. */
+const UNKNOWN_HEADERS_SHOWN = 20;
 
 export const fileTooLarge = () =>
   new AppError(
@@ -146,7 +148,12 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
         );
       }
       if (opened.header.unknown.length > 0) {
-        const list = opened.header.unknown.map((header) => `« ${header} »`).join(", ");
+        // a header may have up to 200 unknown cells of 32,767 characters: the warning names the first ones, cut
+        const shown = opened.header.unknown.slice(0, UNKNOWN_HEADERS_SHOWN);
+        const more = opened.header.unknown.length - shown.length;
+        const list =
+          shown.map((header) => `« ${header.length > 80 ? `${header.slice(0, 80)}…` : header} »`).join(", ") +
+          (more > 0 ? ` et ${more} autre${more > 1 ? "s" : ""}` : "");
         warnings.push(
           `${opened.header.unknown.length > 1 ? "Colonnes inconnues ignorées" : "Colonne inconnue ignorée"} : ${list}.`,
         );

@@ -10,6 +10,16 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createInflateRaw } from "node:zlib";
 import type { Cell, FileRecord } from "./imports.files.ts";
+import {
+  cellTooLongMessage,
+  filledCells,
+  PARSER_LIMITS,
+  rowXmlTooLargeMessage,
+  sharedStringsTooLargeMessage,
+  sharedStringTooLongMessage,
+  sharedStringXmlTooLargeMessage,
+  tooManyCellsMessage,
+} from "./imports.limits.ts";
 
 /** An entry of the zip, where its data starts, as listed (and checked) by the central directory. */
 export interface ZipPart {
@@ -20,10 +30,10 @@ export interface ZipPart {
   dataOffset: number;
 }
 
-/** A single row's XML beyond this is refused (Excel's own limits make real rows far smaller). */
-const MAX_ROW_XML = 8 * 1024 * 1024;
-
 export class XlsxFormatError extends Error {}
+
+/** A workbook beyond one of the readers' bounds: its message is the refusal, in French, as it stands. */
+export class XlsxLimitError extends Error {}
 
 /**
  * A zip's bytes, wherever they are: a file in memory (at the upload), or one stored in the database and read a
@@ -130,9 +140,16 @@ function itemText(xml: string): string {
 
 /**
  * Complete elements named `name` out of a stream of text: each element's XML (without what surrounds it) as soon
- * as its end has arrived. `stopAt` ends the scan (e.g. </sheetData>).
+ * as its end has arrived. `stopAt` ends the scan (e.g. </sheetData>). An element still open beyond `maxChars` (and
+ * a chunk) throws `tooLarge()`: the reader never holds more than that.
  */
-async function* elements(texts: AsyncIterable<string>, name: string, stopAt: RegExp | null): AsyncGenerator<string> {
+async function* elements(
+  texts: AsyncIterable<string>,
+  name: string,
+  stopAt: RegExp | null,
+  maxChars: number,
+  tooLarge: () => Error,
+): AsyncGenerator<string> {
   const start = new RegExp(`<${P}${name}[\\s/>]`, "g");
   const end = new RegExp(`</${P}${name}\\s*>`, "g");
   let buffer = "";
@@ -174,7 +191,7 @@ async function* elements(texts: AsyncIterable<string>, name: string, stopAt: Reg
       position = closing.index + closing[0].length;
     }
     buffer = buffer.slice(position);
-    if (buffer.length > MAX_ROW_XML) throw new XlsxFormatError("une ligne du classeur est démesurée");
+    if (buffer.length > maxChars) throw tooLarge();
   }
 }
 
@@ -193,7 +210,15 @@ const cellPattern = new RegExp(`<${P}c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${P}c>)`, 
 const valuePattern = new RegExp(`<${P}v(?:\\s[^>]*)?>([\\s\\S]*?)</${P}v>`);
 const inlinePattern = new RegExp(`<${P}is(?:\\s[^>]*)?>([\\s\\S]*?)</${P}is>`);
 
-function cellValue(type: string | undefined, inner: string, shared: readonly string[]): Cell {
+function cellValue(type: string | undefined, inner: string, shared: readonly string[], line: number): Cell {
+  const value = rawCellValue(type, inner, shared);
+  if (typeof value === "string" && value.length > PARSER_LIMITS.cellChars) {
+    throw new XlsxLimitError(cellTooLongMessage(line));
+  }
+  return value;
+}
+
+function rawCellValue(type: string | undefined, inner: string, shared: readonly string[]): Cell {
   if (type === "inlineStr") {
     const inline = inner.match(inlinePattern);
     return inline ? itemText(inline[1] ?? "") : null;
@@ -221,7 +246,7 @@ const referenceAttribute = /(?:^|\s)r\s*=\s*["']([A-Z]+)/;
 const typeAttribute = /(?:^|\s)t\s*=\s*["']([A-Za-z]+)/;
 
 /** The cells of one <row> element (1-based columns become 0-based array positions; gaps are null). */
-function rowCells(xml: string, shared: readonly string[]): Cell[] {
+function rowCells(xml: string, shared: readonly string[], line: number): Cell[] {
   const cells: Cell[] = [];
   let column = 0;
   for (const match of xml.matchAll(cellPattern)) {
@@ -229,10 +254,11 @@ function rowCells(xml: string, shared: readonly string[]): Cell[] {
     const reference = tag.match(referenceAttribute)?.[1];
     column = reference ? columnNumber(reference) : column + 1;
     if (column < 1 || column > 16_384) continue;
-    const value = cellValue(tag.match(typeAttribute)?.[1], match[2] ?? "", shared);
+    const value = cellValue(tag.match(typeAttribute)?.[1], match[2] ?? "", shared, line);
     while (cells.length < column - 1) cells.push(null);
     cells[column - 1] = value;
   }
+  if (filledCells(cells) > PARSER_LIMITS.filledCells) throw new XlsxLimitError(tooManyCellsMessage(line));
   return cells;
 }
 
@@ -274,20 +300,42 @@ async function workbookParts(source: ZipBytes, parts: Map<string, ZipPart>) {
 export async function* readXlsxRecords(source: ZipBytes, entries: readonly ZipPart[]): AsyncGenerator<FileRecord> {
   const parts = new Map(entries.map((entry) => [entry.name, entry]));
   const { sheets, sharedStrings } = await workbookParts(source, parts);
-  const shared: string[] = [];
-  if (sharedStrings) {
-    for await (const item of elements(partText(source, sharedStrings), "si", null)) shared.push(itemText(item));
-  }
+  const shared = sharedStrings ? await readSharedStrings(source, sharedStrings) : [];
   const sheetDataEnd = new RegExp(`</${P}sheetData\\s*>`, "g");
   for (const [sheet, name] of sheets.entries()) {
     const part = parts.get(name) as ZipPart;
     let line = 0;
-    for await (const row of elements(partText(source, part), "row", sheetDataEnd)) {
+    const rows = elements(partText(source, part), "row", sheetDataEnd, PARSER_LIMITS.rowXmlChars, () => {
+      return new XlsxLimitError(rowXmlTooLargeMessage(line + 1));
+    });
+    for await (const row of rows) {
       const openTag = row.slice(0, row.indexOf(">") + 1);
       const number = Number.parseInt(openTag.match(/\sr\s*=\s*["'](\d+)/)?.[1] ?? "", 10);
       line = Number.isInteger(number) && number > line ? number : line + 1;
       if (openTag.endsWith("/>")) continue; // an empty (formatted) row
-      yield { sheet, line, cells: rowCells(row.slice(openTag.length), shared) };
+      yield { sheet, line, cells: rowCells(row.slice(openTag.length), shared, line) };
     }
   }
+}
+
+/**
+ * The shared strings table, within its bounds: each string no longer than a cell of Excel, the whole no larger than
+ * `sharedStringsBytes` at V8's cost. Each string is copied out of the chunk of XML it was cut from, so that the
+ * table holds its text only, not the markup around it.
+ */
+async function readSharedStrings(source: ZipBytes, part: ZipPart): Promise<string[]> {
+  const shared: string[] = [];
+  let bytes = 0;
+  const items = elements(partText(source, part), "si", null, PARSER_LIMITS.sharedStringXmlChars, () => {
+    return new XlsxLimitError(sharedStringXmlTooLargeMessage(shared.length));
+  });
+  for await (const item of items) {
+    const text = itemText(item);
+    if (text.length > PARSER_LIMITS.cellChars) throw new XlsxLimitError(sharedStringTooLongMessage(shared.length));
+    bytes += 48 + 2 * text.length;
+    if (bytes > PARSER_LIMITS.sharedStringsBytes) throw new XlsxLimitError(sharedStringsTooLargeMessage());
+    // a slice of a new string: V8 flattens it, and the slice keeps that copy alone
+    shared.push(text.length < 13 ? text : ` ${text}`.slice(1));
+  }
+  return shared;
 }

@@ -8,7 +8,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ pingDatabase: () => Promise<v
 ) => {
   app.get(
     "/health",
-    { schema: { tags: ["santé"], summary: "Liveness", response: { 200: HealthResponse } } },
+    {
+      config: { access: "outside-api" },
+      schema: { tags: ["santé"], summary: "Liveness", response: { 200: HealthResponse } },
+    },
     async () => ({
       status: "ok" as const,
     }),
@@ -16,7 +19,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ pingDatabase: () => Promise<v
 
   app.get(
     "/ready",
-    { schema: { tags: ["santé"], summary: "Readiness: the database answers", response: { 200: ReadyResponse } } },
+    {
+      config: { access: "outside-api" },
+      schema: { tags: ["santé"], summary: "Readiness: the database answers", response: { 200: ReadyResponse } },
+    },
     async () => {
       try {
         await pingDatabase();

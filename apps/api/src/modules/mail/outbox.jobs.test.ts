@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeClock, jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
+import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { createSmtpMailer } from "./mailer.ts";
 import { createOutboxDeliveryJob } from "./outbox.jobs.ts";
 import { queueMail } from "./outbox.ts";
@@ -97,5 +98,55 @@ describe("outbox delivery", () => {
     expect(mail.status).toBe("FAILED");
     expect(mail.attempts).toBe(8);
     expect(mail.lastError).toBeTruthy();
+  });
+});
+
+describe("what the outbox keeps", () => {
+  it("empties a registration mail's body once delivered: the link and its token leave the database", async () => {
+    await t.db.outboxMail.deleteMany();
+    const clock = fakeClock(new Date(Date.now() + 60_000).toISOString());
+    const token = "jeton-secret-0123456789abcdef";
+    const link = `https://medimail-admin.example.fr/inscription?jeton=${token}`;
+    const mail = preRegistrationMail(
+      { id: "a", email: "claire.martin@exemple.fr", firstName: "Claire", lastName: "Martin" },
+      link,
+      "CHU de Rouen",
+      "event-1",
+      false,
+    );
+    await t.db.$transaction((tx) => queueMail(tx, { ...mail, html: `<a href="${link}">Finaliser</a>` }));
+    await createOutboxDeliveryJob({ mailer: mailer(), domain: "test.local" })(jobContext(t.db, clock));
+
+    // the person got the link
+    expect(catcher.mails().find((caught) => caught.to.includes("claire.martin@exemple.fr"))?.text).toContain(token);
+    // the database keeps what the audit needs, not the link
+    const [row] = await t.db.$queryRaw<Record<string, unknown>[]>`SELECT * FROM outbox_mail`;
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row).toMatchObject({
+      status: "SENT",
+      to: ["claire.martin@exemple.fr"],
+      subject: mail.subject,
+      idempotency_key: mail.idempotencyKey,
+      text: "",
+      html: null,
+    });
+    expect(row?.message_id).toMatch(/@test\.local>$/);
+    expect(row?.sent_at).toBeInstanceOf(Date);
+  });
+
+  it("empties an abandoned mail's body too, keeping the error", async () => {
+    await t.db.outboxMail.deleteMany();
+    const clock = fakeClock(new Date(Date.now() + 60_000).toISOString());
+    await t.db.outboxMail.create({
+      data: { idempotencyKey: "code", to: ["x@y.fr"], subject: "Votre code", text: "Code : 481516", attempts: 7 },
+    });
+    const deliver = createOutboxDeliveryJob({
+      mailer: createSmtpMailer({ url: "smtp://127.0.0.1:1", from: "a@b.fr" }),
+      domain: "test.local",
+    });
+    await deliver(jobContext(t.db, clock));
+    const row = await t.db.outboxMail.findUniqueOrThrow({ where: { idempotencyKey: "code" } });
+    expect(row).toMatchObject({ status: "FAILED", text: "", html: null, subject: "Votre code" });
+    expect(row.lastError).toBeTruthy();
   });
 });

@@ -3,6 +3,9 @@ import { nextOutboxAttempt } from "@medimail/domain/lifecycle";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
 import type { Mailer } from "./mailer.ts";
 
+/** What a delivered or abandoned mail keeps of its body: nothing. */
+const PURGED_BODY = { text: "", html: null };
+
 /** How long a claimed mail is reserved for the worker that claimed it before another may try. */
 const CLAIM_SECONDS = 120;
 
@@ -12,6 +15,9 @@ const CLAIM_SECONDS = 120;
  * a slow SMTP server never holds a database lock. A mail is marked SENT as soon as SMTP accepts it.
  * The one unavoidable window — a crash after SMTP accepted and before SENT is written — is covered by a
  * Message-ID derived from the outbox row, so a receiver can recognise the re-delivery.
+ * Once a mail is delivered (or given up), its body is emptied: it held sign-in codes and registration or reset
+ * links, which have no business staying in the database (and its backups). The row keeps what the audit needs:
+ * recipients, subject, idempotency key, Message-ID, dates, attempts and the last error.
  */
 export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; domain: string }) {
   return async function deliverOutbox({ db, clock, batchSize, log, runId }: JobContext): Promise<JobResult> {
@@ -30,6 +36,7 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
             data: {
               status: "SENT",
               sentAt: clock.now(),
+              ...PURGED_BODY,
               lastError: null,
               claimedBy: null,
               messageId: `<${mail.id}@${domain}>`,
@@ -45,7 +52,12 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
             where: { id: mail.id },
             data: retryAt
               ? { nextAttemptAt: retryAt, claimedBy: null, lastError: String((error as Error).message).slice(0, 1000) }
-              : { status: "FAILED", claimedBy: null, lastError: String((error as Error).message).slice(0, 1000) },
+              : {
+                  status: "FAILED",
+                  claimedBy: null,
+                  lastError: String((error as Error).message).slice(0, 1000),
+                  ...PURGED_BODY,
+                },
           });
         }
       }

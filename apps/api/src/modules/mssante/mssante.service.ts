@@ -8,7 +8,8 @@ import type {
 import { type Db, Prisma } from "@medimail/db/client";
 import { decide, type Principal } from "@medimail/domain/access";
 import { foldForSearch } from "@medimail/domain/text";
-import type { z } from "zod";
+import { z } from "zod";
+import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
 import type { AccountsService } from "../accounts/accounts.service.ts";
@@ -22,6 +23,8 @@ import { QUOTA_LABELS, requireQuota } from "./mss-quota.ts";
 type ListQuery = z.output<typeof MssListQuery>;
 
 const PREVIEW_LIMIT = 500;
+/** (sort name, id) of the previous page's last account */
+const mssListCursor = keysetCursor(z.tuple([cursorParts.text, cursorParts.id]));
 
 /** "Gestion des utilisateurs MSSanté": counters, lists by address type, each account's correspondence. */
 export function createMssanteService({
@@ -86,11 +89,9 @@ export function createMssanteService({
         const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         conditions.push(Prisma.sql`(a.search_text LIKE ${like} OR m.address LIKE ${like})`);
       }
-      if (query.after) {
-        const [sortName, id] = JSON.parse(Buffer.from(query.after, "base64url").toString("utf8")) as [string, string];
-        if (typeof sortName !== "string" || !/^[0-9a-f-]{36}$/i.test(String(id))) {
-          throw validationFailed("Curseur de page invalide");
-        }
+      const after = mssListCursor.decode(query.after);
+      if (after) {
+        const [sortName, id] = after;
         conditions.push(Prisma.sql`(a.sort_name, a.id) > (${sortName}, ${id}::uuid)`);
       }
       const rows = await db.$queryRaw<
@@ -135,10 +136,7 @@ export function createMssanteService({
           publicationStatus: row.publication_status,
           publishedAt: row.published_at?.toISOString() ?? null,
         })),
-        nextCursor:
-          rows.length > query.limit && last
-            ? Buffer.from(JSON.stringify([last.sort_name, last.id])).toString("base64url")
-            : null,
+        nextCursor: rows.length > query.limit && last ? mssListCursor.encode([last.sort_name, last.id]) : null,
       };
     },
 

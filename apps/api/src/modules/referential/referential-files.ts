@@ -86,9 +86,16 @@ const headerKey = (name: string) =>
     .replace(/[’']/g, "'")
     .trim();
 
+/** Columns of a header line beyond which it is no extraction (the real one has 56). */
+const MAX_FIELDS = 1_000;
+
 /** The position of each column the importer reads; throws when a required one is missing. */
 export function professionalColumns(header: string): PsColumns {
-  const names = header.split("|").map(headerKey);
+  const fields = header.split("|", MAX_FIELDS + 1);
+  if (fields.length > MAX_FIELDS) {
+    throw new Error(`en-tête du fichier des professionnels : plus de ${MAX_FIELDS} colonnes`);
+  }
+  const names = fields.map(headerKey);
   const columns = {} as PsColumns;
   for (const [key, name] of Object.entries(PS_COLUMNS) as [keyof typeof PS_COLUMNS, string][]) {
     columns[key] = names.indexOf(headerKey(name));
@@ -106,8 +113,10 @@ export function parseProfessionalLine(
   fieldCount: number,
 ): Parsed<ProfessionalRecord> {
   if (line.trim() === "") return { ok: "skip" };
-  const fields = line.split("|");
-  // the real file ends every line with "|": the header and the lines then have one more (empty) field alike
+  // the real file ends every line with "|": the header and the lines then have one more (empty) field alike; a
+  // line with more fields is cut one field past the count (the count alone says it is malformed)
+  const fields = line.split("|", fieldCount + 1);
+  if (fields.length > fieldCount) return { ok: false, reason: `plus de ${fieldCount} champs` };
   if (fields.length !== fieldCount) return { ok: false, reason: `${fields.length} champs au lieu de ${fieldCount}` };
   const at = (index: number) => (index < 0 ? null : blankToNull(fields[index]));
   const idType = at(columns.idType);
@@ -161,7 +170,8 @@ export function parseProfessionalLine(
 
 /** One line of the FINESS extraction: a `structureet` line gives a structure, other kinds are skipped. */
 export function parseFinessLine(line: string): Parsed<StructureRecord> {
-  const fields = line.replace(/^\uFEFF/, "").split(";");
+  // a FINESS line has 23 to 32 fields: those past the 64th are not read
+  const fields = line.replace(/^\uFEFF/, "").split(";", 64);
   if (fields[0] !== "structureet") return { ok: "skip" };
   if (fields.length < 23) return { ok: false, reason: `${fields.length} champs, 23 au moins attendus` };
   const at = (index: number) => blankToNull(fields[index]);

@@ -10,6 +10,15 @@ const PS_SAMPLE = path.join(SAMPLES, "PS_LibreAcces_Personne_activite_sample.txt
 const FINESS_SAMPLE = path.join(SAMPLES, "etalab-cs1100507-stock-sample.csv");
 
 const t = useTestDb();
+const fr = (value: number) => new Intl.NumberFormat("fr-FR").format(value);
+
+/** The text as a file stream gives it: chunks of 64 KiB. */
+const inChunks = (text: string) =>
+  Readable.from(
+    (function* () {
+      for (let offset = 0; offset < text.length; offset += 65_536) yield text.slice(offset, offset + 65_536);
+    })(),
+  );
 const counts = async () => ({
   professionals: await t.db.refProfessional.count(),
   current: await t.db.refProfessional.count({ where: { isCurrent: true } }),
@@ -98,6 +107,38 @@ describe("referential import", () => {
     const again = await importReferentialFile(t.db, "structures", FINESS_SAMPLE);
     expect(again.records).toBe(7);
     expect((await counts()).structures).toBe(9);
+  });
+
+  it("reports a 10 MB line without a break as malformed, with its number, and reads the lines after it", async () => {
+    const [header, first, second] = readFileSync(PS_SAMPLE, "utf8").split("\n");
+    const professionals = await importReferential(
+      t.db,
+      "professionals",
+      inChunks(`${header}\n${first}\n${"|".repeat(10 * 1024 * 1024)}\n${second}\n`),
+      { partial: true },
+    );
+    expect(professionals).toMatchObject({ lines: 4, records: 2, malformed: 1 });
+    expect(professionals.errors).toEqual([
+      { line: 3, reason: `plus de ${fr(65_536)} caractères sans retour à la ligne` },
+    ]);
+
+    const [metadata, structure] = readFileSync(FINESS_SAMPLE, "utf8").split("\n");
+    const structures = await importReferential(
+      t.db,
+      "structures",
+      inChunks(`${metadata}\n${"structureet;".repeat(1024 * 1024)}\r\n${structure}\n`),
+    );
+    expect(structures).toMatchObject({ lines: 3, records: 1, malformed: 1 });
+    expect(structures.errors).toEqual([{ line: 2, reason: `plus de ${fr(65_536)} caractères sans retour à la ligne` }]);
+  });
+
+  it("refuses a professionals' file whose header is beyond the bound, or has thousands of columns", async () => {
+    await expect(importReferential(t.db, "professionals", inChunks("Type|".repeat(20_000)))).rejects.toThrow(
+      `en-tête du fichier des professionnels : Ligne 1 : plus de ${fr(65_536)} caractères sans retour à la ligne`,
+    );
+    await expect(importReferential(t.db, "professionals", inChunks(`${"|".repeat(5_000)}\n`))).rejects.toThrow(
+      "en-tête du fichier des professionnels : plus de 1000 colonnes",
+    );
   });
 
   it("refuses a professionals' file without its header", async () => {

@@ -1,6 +1,7 @@
 // Loads an extraction of the national referential (professionals and their practice places, or FINESS structures)
 // into ref_professional, ref_practice_place and ref_structure. The file is read line by line (a 2-million-line
-// extraction never sits in memory) and written in batches of multi-row INSERT … ON CONFLICT (one statement per
+// extraction never sits in memory; a line beyond 65,536 characters is reported as malformed, never held whole) and
+// written in batches of multi-row INSERT … ON CONFLICT (one statement per
 // table per batch, the rows passed as arrays). Re-importing the same file changes nothing.
 //
 // A full professionals extraction lists everyone the directory knows: once it is loaded, the professionals it no
@@ -9,9 +10,9 @@
 // (an extract of the file, a sample) skips that step. So does a file with more than 1 % (and 10) malformed lines: the
 // professionals on those lines would be wrongly marked.
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { DbTx } from "@medimail/db/client";
+import { boundedLines, lineTooLongReason, lineTooLongText } from "../../lib/bounded-lines.ts";
 import {
   type ProfessionalRecord,
   parseFinessLine,
@@ -80,16 +81,21 @@ export async function importReferential(
     if (report.errors.length < KEPT_ERRORS) report.errors.push({ line, reason });
   };
 
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = boundedLines(input as AsyncIterable<string>);
   if (kind === "professionals") {
     let columns: ReturnType<typeof professionalColumns> | null = null;
     let fieldCount = 0;
     let batch: ProfessionalRecord[] = [];
-    for await (const line of lines) {
+    for await (const { number, text: line } of lines) {
       report.lines++;
       if (!columns) {
+        if (line === null) throw new Error(`en-tête du fichier des professionnels : ${lineTooLongText(number)}`);
         columns = professionalColumns(line);
         fieldCount = line.split("|").length;
+        continue;
+      }
+      if (line === null) {
+        malformed(number, lineTooLongReason());
         continue;
       }
       const parsed = parseProfessionalLine(line, columns, fieldCount);
@@ -113,8 +119,12 @@ export async function importReferential(
     }
   } else {
     let batch: StructureRecord[] = [];
-    for await (const line of lines) {
+    for await (const { number, text: line } of lines) {
       report.lines++;
+      if (line === null) {
+        malformed(number, lineTooLongReason());
+        continue;
+      }
       const parsed = parseFinessLine(line);
       if (parsed.ok === "skip") continue;
       if (!parsed.ok) {

@@ -17,6 +17,8 @@ import {
   useUnlinkPsc,
 } from "../api/me.ts";
 import { useCurrentUser, useSession } from "../api/session.ts";
+import { OwnSessionsSection } from "../components/own-sessions-section.tsx";
+import { useReauthGate } from "../components/reauth-dialog.tsx";
 
 const PSC_OUTCOMES: Record<string, { kind: "success" | "error"; text: string }> = {
   lie: {
@@ -30,7 +32,7 @@ const PSC_OUTCOMES: Record<string, { kind: "success" | "error"; text: string }> 
   "psc-expire": { kind: "error", text: "La demande de liaison a expiré. Recommencez." },
 };
 
-/** "Mon compte": who I am, my authenticator app and recovery codes, my Pro Santé Connect link. */
+/** "Mon compte": who I am, my authenticator app and recovery codes, my Pro Santé Connect link, my sessions. */
 export function MyAccountPage() {
   usePageTitle("Mon compte");
   const user = useCurrentUser();
@@ -64,6 +66,7 @@ export function MyAccountPage() {
       </section>
       <AuthenticatorSection enabled={user.totpEnabled} />
       <PscSection linked={user.pscLinked} />
+      <OwnSessionsSection />
     </>
   );
 }
@@ -106,12 +109,17 @@ function AuthenticatorSection({ enabled }: { enabled: boolean }) {
   const disable = useDisableTotp();
   const [setup, setSetup] = useState<TotpSetupResponse | null>(null);
   const [action, setAction] = useState<"renew" | "disable" | null>(null);
-  const confirmForm = useCodeForm((code) => confirm.mutate(code, { onSuccess: () => setSetup(null) }));
-  const actionForm = useCodeForm((code) =>
-    action === "renew"
-      ? renew.mutate(code, { onSuccess: () => setAction(null) })
-      : disable.mutate(code, { onSuccess: () => setAction(null) }),
-  );
+  const gate = useReauthGate();
+  const confirmForm = useCodeForm((code) => {
+    const run = () => confirm.mutate(code, { onSuccess: () => setSetup(null), onError: gate.onError(run) });
+    run();
+  });
+  const actionForm = useCodeForm((code) => {
+    const run = () => renew.mutate(code, { onSuccess: () => setAction(null), onError: gate.onError(run) });
+    if (action === "renew") run();
+    else disable.mutate(code, { onSuccess: () => setAction(null) });
+  });
+  const startApp = () => start.mutate("", { onSuccess: (result) => setSetup(result), onError: gate.onError(startApp) });
   const recoveryCodes = confirm.data?.recoveryCodes ?? renew.data?.recoveryCodes;
 
   return (
@@ -123,6 +131,7 @@ function AuthenticatorSection({ enabled }: { enabled: boolean }) {
         Plus sûre que le code envoyé par e-mail : après votre mot de passe, la console demande le code affiché par une
         application (FreeOTP, Google Authenticator, Microsoft Authenticator…).
       </p>
+      {gate.dialog}
       {recoveryCodes && <RecoveryCodes codes={recoveryCodes} />}
       {enabled ? (
         <>
@@ -152,7 +161,7 @@ function AuthenticatorSection({ enabled }: { enabled: boolean }) {
                 autoComplete="one-time-code"
                 maxLength={6}
                 autoFocus
-                error={actionForm.error ?? (renew.error ?? disable.error)?.message}
+                error={actionForm.error ?? gate.visibleError(renew.error ?? disable.error)?.message}
               />
               <div className="button-row">
                 <button type="submit" className="button" disabled={renew.isPending || disable.isPending}>
@@ -196,7 +205,7 @@ function AuthenticatorSection({ enabled }: { enabled: boolean }) {
             autoComplete="one-time-code"
             maxLength={6}
             autoFocus
-            error={confirmForm.error ?? confirm.error?.message}
+            error={confirmForm.error ?? gate.visibleError(confirm.error)?.message}
           />
           <div className="button-row">
             <button type="submit" className="button" disabled={confirm.isPending}>
@@ -209,17 +218,12 @@ function AuthenticatorSection({ enabled }: { enabled: boolean }) {
         </form>
       ) : (
         <>
-          {start.error && (
+          {gate.visibleError(start.error) && (
             <p className="error-text" role="alert">
-              {start.error.message}
+              {start.error?.message}
             </p>
           )}
-          <button
-            type="button"
-            className="button"
-            disabled={start.isPending}
-            onClick={() => start.mutate("", { onSuccess: (result) => setSetup(result) })}
-          >
+          <button type="button" className="button" disabled={start.isPending} onClick={startApp}>
             Activer une application d'authentification
           </button>
         </>
@@ -234,6 +238,13 @@ function PscSection({ linked }: { linked: boolean }) {
   const link = useStartPscLink();
   const unlink = useUnlinkPsc();
   const [confirmUnlink, setConfirmUnlink] = useState(false);
+  const gate = useReauthGate();
+  const startLink = () =>
+    link.mutate(undefined, {
+      onSuccess: (result) => window.location.assign(result.url),
+      onError: gate.onError(startLink),
+    });
+  const linkError = gate.visibleError(link.error) ?? unlink.error;
   const outcome = PSC_OUTCOMES[params.get("psc") ?? ""];
   if (!session.data?.pscEnabled) return null;
 
@@ -275,20 +286,16 @@ function PscSection({ linked }: { linked: boolean }) {
           )}
         </>
       ) : (
-        <button
-          type="button"
-          className="button"
-          disabled={link.isPending}
-          onClick={() => link.mutate(undefined, { onSuccess: (result) => window.location.assign(result.url) })}
-        >
+        <button type="button" className="button" disabled={link.isPending} onClick={startLink}>
           Lier mon identité Pro Santé Connect
         </button>
       )}
-      {(link.error ?? unlink.error) && (
+      {linkError && (
         <p className="error-text" role="alert">
-          {(link.error ?? unlink.error)?.message}
+          {linkError.message}
         </p>
       )}
+      {gate.dialog}
     </section>
   );
 }
