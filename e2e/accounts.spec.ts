@@ -117,7 +117,7 @@ test("an administrator creates one account of each type, fixing one invalid fiel
   await page.getByRole("button", { name: "Ajouter", exact: true }).click();
   await create(page);
   await expect(
-    page.getByText(`Aucun compte Medimail MED, PER ou INT n'a l'adresse inconnu.${run}@ght31.fr`),
+    page.getByText(`Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse inconnu.${run}@ght31.fr`),
   ).toBeVisible();
   await page.getByRole("button", { name: `Retirer inconnu.${run}@ght31.fr` }).click();
   await page.getByLabel("Comptes de connexion *").fill(med.email);

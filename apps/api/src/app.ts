@@ -209,7 +209,15 @@ export async function buildApp({
       const accounts = createAccountsService({ db, scope, repository: accountsRepository, deliverMailSoon, publicUrl });
       await api.register(accountsRoutes, {
         service: accounts,
-        links: createAccountLinksService({ db, scope, repository: accountsRepository, accounts }),
+        links: createAccountLinksService({
+          db,
+          scope,
+          repository: accountsRepository,
+          accounts,
+          deliverMailSoon,
+          publicUrl,
+        }),
+        attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       // bulk work of the accounts section: template, exports, reminders to every pre-registered user
       await api.register(templateRoutes, { scope });

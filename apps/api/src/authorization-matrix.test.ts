@@ -558,6 +558,7 @@ const MATRIX: Record<string, Entry> = {
   "POST /api/registration": { access: "public" },
   "GET /api/registration/link": { access: "public" },
   "POST /api/registration/password": { access: "public" },
+  "POST /api/email-changes/cancel": { access: "public" },
   "GET /api/jobs": { access: "platform", write: false, supportMayRead: true, request: () => ({ url: "/api/jobs" }) },
   "GET /api/directory/publications": {
     access: "platform",

@@ -344,7 +344,11 @@ export const AccountDetail = z.object({
   createdAt: z.iso.datetime(),
   lastReminderAt: z.iso.datetime().nullable(),
   rejectedAt: z.iso.datetime().nullable(),
-  permissions: z.object({ administer: z.boolean() }),
+  permissions: z.object({
+    administer: z.boolean(),
+    /** why the caller, who administers the account's structure, may still not change it (its rights); else null */
+    restriction: z.string().nullable(),
+  }),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 

@@ -7,7 +7,10 @@ export const StructureSummary = z.object({
   id: Uuid,
   name: z.string(),
   parentId: Uuid.nullable(),
+  /** null for a root, and for a mother outside the caller's scope (whose name he may not know) */
   parentName: z.string().nullable(),
+  /** the structure has a mother, outside the caller's scope: the UI shows "Structure hors de votre périmètre" */
+  parentOutsideScope: z.boolean(),
   /** accounts of this structure itself (its daughters have their own row) */
   totalUsers: z.number().int().nonnegative(),
   adminCount: z.number().int().nonnegative(),

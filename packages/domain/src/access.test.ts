@@ -6,6 +6,7 @@ import {
   hasConsoleAccess,
   type Principal,
   principalRole,
+  privilegedAccountRefusal,
   structureAccess,
   visibleStructureIds,
 } from "./access.ts";
@@ -104,5 +105,47 @@ describe("platform actions and roles", () => {
     expect(principalRole(operator)).toBe("OPERATOR");
     expect(principalRole({ ...ghtAdmin, supportStructureIds: ["castres"] })).toBe("ADMINISTRATOR");
     expect(principalRole(castresSupport)).toBe("SUPPORT");
+  });
+});
+
+describe("changing an account that holds rights", () => {
+  const plain = { platformRole: null, administeredAncestries: [], hasSupportGrants: false };
+  const adminOf = (...ids: string[]) => ({ ...plain, administeredAncestries: ids.map(ancestry) });
+
+  it("lets an administrator change a plain account or one that administers inside his scope", () => {
+    expect(privilegedAccountRefusal(ghtAdmin, plain)).toBeNull();
+    expect(privilegedAccountRefusal(ghtAdmin, adminOf("ght"))).toBeNull();
+    expect(privilegedAccountRefusal(ghtAdmin, adminOf("purpan", "rangueil"))).toBeNull();
+  });
+
+  it("refuses when the account administers any structure outside the caller's scope (a sibling, an ancestor)", () => {
+    expect(privilegedAccountRefusal(ghtAdmin, adminOf("castres"))).toBe("administers-beyond-scope");
+    expect(privilegedAccountRefusal(ghtAdmin, adminOf("purpan", "castres"))).toBe("administers-beyond-scope");
+    expect(privilegedAccountRefusal(ghtAdmin, adminOf("gip"))).toBe("administers-beyond-scope");
+    const purpanAdmin: Principal = { ...nobody, administeredStructureIds: ["purpan"] };
+    expect(privilegedAccountRefusal(purpanAdmin, adminOf("ght"))).toBe("administers-beyond-scope");
+  });
+
+  it("keeps operator and support accounts to operators", () => {
+    expect(privilegedAccountRefusal(ghtAdmin, { ...plain, platformRole: "SUPPORT" })).toBe("platform-role");
+    expect(privilegedAccountRefusal(ghtAdmin, { ...plain, platformRole: "OPERATOR" })).toBe("platform-role");
+    expect(privilegedAccountRefusal(ghtAdmin, { ...plain, hasSupportGrants: true })).toBe("platform-role");
+    expect(privilegedAccountRefusal(castresSupport, plain)).toBeNull();
+  });
+
+  it("lets an operator change anyone", () => {
+    expect(privilegedAccountRefusal(operator, { ...adminOf("gip", "castres"), platformRole: "OPERATOR" })).toBeNull();
+  });
+
+  it("never lets a caller change an account that can do more than he can (property)", () => {
+    const ids = [...parents.keys()];
+    fc.assert(
+      fc.property(fc.subarray(ids), fc.subarray(ids), (callerGrants, targetGrants) => {
+        const caller: Principal = { ...nobody, administeredStructureIds: callerGrants };
+        const allowed = privilegedAccountRefusal(caller, adminOf(...targetGrants)) === null;
+        const covered = targetGrants.every((id) => structureAccess(caller, ancestry(id)) === "administer");
+        expect(allowed).toBe(covered);
+      }),
+    );
   });
 });

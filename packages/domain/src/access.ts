@@ -100,3 +100,34 @@ export function principalRole(principal: Principal): RoleLabel | null {
   if (principal.platformRole === "SUPPORT" || principal.supportStructureIds.length > 0) return "SUPPORT";
   return null;
 }
+
+/**
+ * What an account may do beyond its own mailbox, as the rule on changing accounts needs it: its platform role, the
+ * structures it administers (each by its ancestry: itself first, up to the root) and whether it reads any as
+ * support.
+ */
+export interface AccountRights {
+  platformRole: PlatformRole | null;
+  administeredAncestries: readonly (readonly string[])[];
+  hasSupportGrants: boolean;
+}
+
+/** Why a change of a privileged account is refused: its platform role or support grants, or its administration. */
+export type PrivilegedRefusal = "platform-role" | "administers-beyond-scope";
+
+/**
+ * Rights follow what an account can do, not only where it lives. Changing an account (its email, password,
+ * state, type, structure, links) hands over whatever that account may do, so on top of administering the account's
+ * own structure the caller must:
+ * - be an operator, when the account is an operator or support (a platform role or support grants);
+ * - administer every structure the account administers (an operator does).
+ * null when the change is allowed on these grounds.
+ */
+export function privilegedAccountRefusal(principal: Principal, target: AccountRights): PrivilegedRefusal | null {
+  if (principal.platformRole === "OPERATOR") return null;
+  if (target.platformRole !== null || target.hasSupportGrants) return "platform-role";
+  const covered = target.administeredAncestries.every(
+    (ancestry) => structureAccess(principal, ancestry) === "administer",
+  );
+  return covered ? null : "administers-beyond-scope";
+}

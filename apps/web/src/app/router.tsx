@@ -14,6 +14,7 @@ import { DirectoryPage } from "../features/directory/routes/directory-page.tsx";
 import { FeedReportPage } from "../features/feed-report/routes/feed-report-page.tsx";
 import { JobsPage } from "../features/jobs/routes/jobs-page.tsx";
 import { MssanteSectionPage } from "../features/mssante/routes/mssante-section-page.tsx";
+import { CancelEmailChangePage } from "../features/registration/routes/cancel-email-change-page.tsx";
 import { LinkPasswordPage } from "../features/registration/routes/link-password-page.tsx";
 import { RegistrationPage } from "../features/registration/routes/registration-page.tsx";
 import { LockedAccountsPage } from "../features/security/routes/locked-accounts-page.tsx";
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: "inscription", element: <RegistrationPage /> },
       { path: "inscription/finaliser", element: <LinkPasswordPage purpose="REGISTRATION" /> },
       { path: "mot-de-passe/nouveau", element: <LinkPasswordPage purpose="PASSWORD_RESET" /> },
+      { path: "changement-adresse/annuler", element: <CancelEmailChangePage /> },
       // development only (the page says so when the server keeps no mails); needed before sign-in to read a code
       { path: "dev/mails", element: <CaughtMailsPage /> },
       {

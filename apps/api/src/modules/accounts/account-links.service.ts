@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DelegateSummary, EmailChangeRequestSummary } from "@medimail/contracts/accounts";
 import type { Db, DbTx } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
@@ -7,10 +8,16 @@ import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
 import type { Scope } from "../auth/scope.ts";
+import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
+import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { emailChangeRequestedMail } from "./account-mails.ts";
 import type { AccountsRepository } from "./accounts.repository.ts";
 import type { AccountsService } from "./accounts.service.ts";
 
 const REQUEST_NOT_FOUND = "Demande de changement introuvable";
+const CANCEL_LINK_INVALID =
+  "Ce lien d'annulation n'est plus valable : le changement a déjà été appliqué ou annulé, ou le lien est incomplet.";
 /** newest first: (requested at, id) of the previous page's last request */
 const emailChangesCursor = keysetCursor(z.tuple([cursorParts.instant, cursorParts.id]));
 
@@ -23,12 +30,41 @@ export function createAccountLinksService({
   scope,
   repository,
   accounts,
+  deliverMailSoon,
+  publicUrl,
 }: {
   db: Db;
   scope: Scope;
   repository: AccountsRepository;
   accounts: AccountsService;
+  deliverMailSoon: DeliverMailSoon;
+  /** the console's address, for the cancel link */
+  publicUrl: string;
 }) {
+  const cancelLink = (token: string) => `${publicUrl}/changement-adresse/annuler?jeton=${encodeURIComponent(token)}`;
+
+  /**
+   * A fresh cancel link for a pending request, mailed to the address it would replace (in the caller's
+   * transaction, through the outbox). Only the secret's hash is kept; a new link replaces the previous one.
+   */
+  async function announceToOldAddress(
+    tx: DbTx,
+    request: { id: string; newEmail: string },
+    holder: { id: string; email: string; firstName: string; lastName: string },
+    eventId: string,
+  ) {
+    const secret = randomToken();
+    await tx.emailChangeRequest.update({ where: { id: request.id }, data: { cancelTokenHash: hashToken(secret) } });
+    await queueMail(
+      tx,
+      emailChangeRequestedMail(
+        holder,
+        { newEmail: request.newEmail, cancelLink: cancelLink(`${request.id}.${secret}`) },
+        eventId,
+      ),
+    );
+  }
+
   async function newEmailIsFree(client: DbTx, email: string, exceptRequestId: string | null) {
     const holder = await client.account.findUnique({ where: { email }, select: { id: true } });
     const pending = await client.emailChangeRequest.findFirst({
@@ -53,6 +89,8 @@ export function createAccountLinksService({
     });
     if (!request) throw notFound(REQUEST_NOT_FOUND);
     await scope.require(principal, "administer", request.account.structureId, REQUEST_NOT_FOUND);
+    // changing or dropping the request changes the account's future address: the same rule as the account itself
+    await scope.requireAccountChange(principal, request.accountId);
     if (request.status !== "PENDING") {
       throw conflict("Cette demande n'est plus en attente : elle ne peut plus être modifiée ni supprimée.");
     }
@@ -78,6 +116,7 @@ export function createAccountLinksService({
         const created = await tx.emailChangeRequest.create({
           data: { accountId, oldEmail: account.email, newEmail, requestedById: actor.id },
         });
+        await announceToOldAddress(tx, created, account, created.id);
         await recordAudit(tx, actor, {
           action: "account.email-change-requested",
           entityType: "account",
@@ -88,6 +127,7 @@ export function createAccountLinksService({
         });
         return created;
       });
+      deliverMailSoon();
       return { id: request.id };
     },
 
@@ -104,6 +144,9 @@ export function createAccountLinksService({
         });
         if (updated.count === 0)
           throw conflict("Cette demande vient d'être traitée : elle ne peut plus être modifiée.");
+        // the holder is told of the new target address too, with a new cancel link
+        const holder = await tx.account.findUniqueOrThrow({ where: { id: request.accountId } });
+        await announceToOldAddress(tx, { id: requestId, newEmail }, holder, `${requestId}:${randomUUID()}`);
         await recordAudit(tx, actor, {
           action: "account.email-change-edited",
           entityType: "account",
@@ -113,6 +156,7 @@ export function createAccountLinksService({
           after: { newEmail },
         });
       });
+      deliverMailSoon();
     },
 
     async cancelEmailChange(principal: Principal, requestId: string, actor: AuditActor) {
@@ -120,7 +164,7 @@ export function createAccountLinksService({
       await db.$transaction(async (tx) => {
         const updated = await tx.emailChangeRequest.updateMany({
           where: { id: requestId, status: "PENDING" },
-          data: { status: "CANCELLED", doneAt: new Date() },
+          data: { status: "CANCELLED", doneAt: new Date(), cancelTokenHash: null },
         });
         if (updated.count === 0)
           throw conflict("Cette demande vient d'être traitée : elle ne peut plus être supprimée.");
@@ -182,6 +226,38 @@ export function createAccountLinksService({
       };
     },
 
+    /**
+     * The cancel link mailed to the old address (public, single use): the pending request is cancelled and its
+     * link dies with it. Any wrong, used or late token gets the same answer.
+     */
+    async cancelEmailChangeByLink(token: string, actor: AuditActor) {
+      const invalid = () =>
+        validationFailed(CANCEL_LINK_INVALID, [{ path: "body.token", message: CANCEL_LINK_INVALID }]);
+      const [id, secret] = token.split(".");
+      if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
+      const request = await db.emailChangeRequest.findUnique({
+        where: { id },
+        include: { account: { select: { structureId: true } } },
+      });
+      if (!request?.cancelTokenHash || !safeEqual(request.cancelTokenHash, hashToken(secret))) throw invalid();
+      await db.$transaction(async (tx) => {
+        const updated = await tx.emailChangeRequest.updateMany({
+          where: { id, status: "PENDING", cancelTokenHash: request.cancelTokenHash },
+          data: { status: "CANCELLED", doneAt: new Date(), cancelTokenHash: null },
+        });
+        if (updated.count === 0) throw invalid();
+        await recordAudit(tx, actor, {
+          action: "account.email-change-cancelled",
+          entityType: "account",
+          entityId: request.accountId,
+          structureId: request.account.structureId,
+          before: { newEmail: request.newEmail },
+          after: { cancelledBy: "lien envoyé à l'ancienne adresse" },
+        });
+      });
+      return { oldEmail: request.oldEmail };
+    },
+
     /** "Ajouter un compte délégué": an existing individual or ORG account receives a copy of every message. */
     async addDelegate(
       principal: Principal,
@@ -190,9 +266,12 @@ export function createAccountLinksService({
       actor: AuditActor,
     ): Promise<DelegateSummary> {
       const account = await accounts.requireAccount(principal, accountId, "administer");
-      const delegate = await db.account.findUnique({ where: { email } });
+      const found = await db.account.findUnique({ where: { email } });
       const fieldError = (message: string) => validationFailed(message, [{ path: "body.email", message }]);
-      if (!delegate) throw fieldError("Aucun compte Medimail n'a cette adresse");
+      // delegates are found within the caller's reach only: outside it, an address is answered as one nobody has
+      // (no id, name or type of another structure's account, and no link written into it)
+      const delegate = found && (await accounts.reachableBy(principal)(found.structureId)) ? found : null;
+      if (!delegate) throw fieldError("Aucun compte Medimail de votre périmètre n'a cette adresse");
       if (delegate.id === accountId) throw fieldError("Un compte ne peut pas être son propre délégué");
       if (delegate.type === "APP") throw fieldError("Un compte applicatif (APP) ne peut pas être délégué");
       if (delegate.state === "REJECTED") throw fieldError("Ce compte est rejeté");

@@ -326,7 +326,7 @@ describe("delegations", () => {
     const rejected = await createAccount(t.db, w.chu, { state: "REJECTED", previousState: "VALIDATED" });
     const cases = [
       [account.email, "Un compte ne peut pas être son propre délégué"],
-      ["personne@exemple.fr", "Aucun compte Medimail n'a cette adresse"],
+      ["personne@exemple.fr", "Aucun compte Medimail de votre périmètre n'a cette adresse"],
       [app.email, "Un compte applicatif (APP) ne peut pas être délégué"],
       [rejected.email, "Ce compte est rejeté"],
     ] as const;

@@ -92,3 +92,40 @@ export function registrationWithExistingAddressMail(email: string, eventId: stri
       signature,
   };
 }
+
+/**
+ * To the address an email change will replace: the change is announced before the night applies it, with a link
+ * that cancels it (a takeover changes the address first, then resets the password through the new one).
+ */
+export function emailChangeRequestedMail(
+  holder: Holder,
+  change: { newEmail: string; cancelLink: string },
+  eventId: string,
+): MailToSend {
+  return {
+    idempotencyKey: `email-change-requested:${eventId}`,
+    to: [holder.email],
+    subject: "Changement de votre identifiant Medimail demandé",
+    text:
+      `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
+      `Un administrateur a demandé que votre identifiant de connexion Medimail ${holder.email} soit remplacé par ` +
+      `${change.newEmail}. Le changement sera appliqué la nuit prochaine.\n\n` +
+      `Si vous n'êtes pas à l'origine de cette demande, annulez-la en suivant ce lien (utilisable une fois, tant que ` +
+      `le changement n'est pas appliqué), puis prévenez l'administrateur de votre structure :\n\n${change.cancelLink}\n` +
+      signature,
+  };
+}
+
+/** To the former address, once the nightly job has applied the change. */
+export function emailChangedMail(holder: Holder, change: { oldEmail: string; newEmail: string }, eventId: string) {
+  return {
+    idempotencyKey: `email-change-applied-old:${eventId}`,
+    to: [change.oldEmail],
+    subject: "Votre identifiant Medimail a changé",
+    text:
+      `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
+      `Votre identifiant de connexion Medimail n'est plus ${change.oldEmail} : il est désormais ${change.newEmail}.\n` +
+      `Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre l'administrateur de votre structure.` +
+      signature,
+  } satisfies MailToSend;
+}

@@ -43,27 +43,42 @@ export function profileColumns(profile: AccountProfile, email: string) {
 }
 
 /**
- * The rules a form cannot check alone: connection accounts are existing MED/PER/INT accounts, an APP's return
- * address belongs to a PER, ORG or INT mailbox. Field errors name the body path, as zod's do.
+ * The rules a form cannot check alone: connection accounts are existing MED/PER/INT accounts within the caller's
+ * reach (`reachable`: the structures he administers, daughters included) — an account outside it is answered as
+ * one nobody has, so that the form cannot probe the platform — except those already connected to this mailbox
+ * (a link the operator made stays when the form is saved again). An APP's return address belongs to a PER, ORG or
+ * INT mailbox. Field errors name the body path, as zod's do.
  */
 export async function checkProfileReferences(
   tx: DbTx,
   profile: AccountProfile,
   self: { id: string | null; email: string },
+  reachable: (structureId: string) => Promise<boolean>,
 ): Promise<string[]> {
   const errors: { path: string; message: string }[] = [];
   let connectionIds: string[] = [];
   if (profile.type === "ORG" || profile.type === "APP") {
-    const found = await tx.account.findMany({
+    const candidates = await tx.account.findMany({
       where: { email: { in: profile.connectionAccounts } },
-      select: { id: true, email: true, type: true, state: true },
+      select: { id: true, email: true, type: true, state: true, structureId: true },
     });
+    const linked = self.id
+      ? new Set(
+          (await tx.connectionAccount.findMany({ where: { mailboxId: self.id }, select: { accountId: true } })).map(
+            (link) => link.accountId,
+          ),
+        )
+      : new Set<string>();
+    const found: typeof candidates = [];
+    for (const account of candidates) {
+      if (linked.has(account.id) || (await reachable(account.structureId))) found.push(account);
+    }
     const byEmail = new Map(found.map((account) => [account.email, account]));
     profile.connectionAccounts.forEach((email, index) => {
       const account = byEmail.get(email);
       const path = `body.connectionAccounts.${index}`;
       if (!account || email === self.email) {
-        errors.push({ path, message: `Aucun compte Medimail MED, PER ou INT n'a l'adresse ${email}` });
+        errors.push({ path, message: `Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse ${email}` });
       } else if (!canBeConnectionAccount(account.type as AccountType)) {
         errors.push({ path, message: `${email} est un compte ${account.type} : seuls MED, PER et INT se connectent` });
       } else if (account.state === "REJECTED") {

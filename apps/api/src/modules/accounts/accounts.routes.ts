@@ -33,10 +33,12 @@ const tags = ["accounts"];
 const Version = z.object({ version: z.number().int() });
 
 /** "Gestion des utilisateurs Medimail": lists and tabs of a structure, then one account and its actions. */
-export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService; links: AccountLinksService }> = async (
-  app,
-  { service, links },
-) => {
+export const accountsRoutes: FastifyPluginAsyncZod<{
+  service: AccountsService;
+  links: AccountLinksService;
+  /** the public cancel link is rate-limited like the sign-in steps */
+  attemptsPerMinute: number;
+}> = async (app, { service, links, attemptsPerMinute }) => {
   app.get(
     "/structures/:id/accounts",
     {
@@ -251,6 +253,31 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService; l
       await links.cancelEmailChange(signedIn(request).principal, request.params.requestId, actorOf(request));
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    "/email-changes/cancel",
+    {
+      config: { access: "public", rateLimit: { max: attemptsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        summary: "Annuler un changement de mail par le lien envoyé à l'ancienne adresse (public, usage unique)",
+        body: z.object({ token: z.string().min(1).max(200) }),
+        response: {
+          200: z.object({ oldEmail: z.string() }),
+          400: ErrorEnvelope,
+          403: ErrorEnvelope,
+          429: ErrorEnvelope,
+        },
+      },
+    },
+    async (request) =>
+      links.cancelEmailChangeByLink(request.body.token, {
+        id: null,
+        label: "titulaire (lien d'annulation)",
+        ip: request.ip,
+        requestId: request.id,
+      }),
   );
 
   app.post(

@@ -10,14 +10,14 @@ import type {
 import type { AuditAction } from "@medimail/contracts/audit";
 import type { AccountState } from "@medimail/contracts/enums";
 import { type Db, type DbTx, Prisma } from "@medimail/db/client";
-import { decide, type Principal } from "@medimail/domain/access";
+import { decide, type Principal, privilegedAccountRefusal, structureAccess } from "@medimail/domain/access";
 import { type AccountAction, canRemind, initialState, transition } from "@medimail/domain/account-states";
 import { delegationWarning, TYPE_RULES } from "@medimail/domain/account-types";
 import type { z } from "zod";
 import { invalidCursor } from "../../lib/cursor.ts";
 import { AppError, conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import type { Scope } from "../auth/scope.ts";
+import { PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../auth/scope.ts";
 import { markChanged } from "../directory/directory-changes.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.ts";
@@ -47,11 +47,16 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
   const registrationLink = (token: string) => `${publicUrl}/inscription/finaliser?jeton=${encodeURIComponent(token)}`;
   const passwordLink = (token: string) => `${publicUrl}/mot-de-passe/nouveau?jeton=${encodeURIComponent(token)}`;
 
-  /** The account's structure, after checking the caller may see (read) or change (administer) it. */
+  /**
+   * The account, after checking the caller may see (read) or change (administer) it. A change also needs the
+   * caller's scope to cover whatever the account may do (the structures it administers, a platform role): every
+   * write on an account goes through here.
+   */
   async function requireAccount(principal: Principal, accountId: string, need: "read" | "administer") {
     const account = await db.account.findUnique({ where: { id: accountId } });
     if (!account) throw notFound(ACCOUNT_NOT_FOUND);
     await scope.require(principal, need, account.structureId, ACCOUNT_NOT_FOUND);
+    if (need === "administer") await scope.requireAccountChange(principal, accountId);
     return account;
   }
 
@@ -68,6 +73,10 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     });
     if (updated.count === 0) throw new AppError(409, "CONFLICT", STALE);
   }
+
+  /** Whether the caller administers this structure: where delegates and connection accounts may be found. */
+  const reachableBy = (principal: Principal) => async (structureId: string) =>
+    structureAccess(principal, await scope.ancestry(structureId)) === "administer";
 
   const emailInUse = (byAccount: boolean) =>
     validationFailed("Adresse déjà utilisée", [
@@ -111,7 +120,10 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
 
     async get(principal: Principal, accountId: string): Promise<AccountDetail> {
       const account = await requireAccount(principal, accountId, "read");
-      const ancestry = await scope.ancestry(account.structureId);
+      const [ancestry, rights] = await Promise.all([
+        scope.ancestry(account.structureId),
+        scope.accountRights(accountId),
+      ]);
       const [structure, mss, connections, mailboxes, delegates, pending] = await Promise.all([
         db.structure.findUniqueOrThrow({ where: { id: account.structureId }, select: { id: true, name: true } }),
         db.mssAddress.findUnique({ where: { accountId }, select: { address: true } }),
@@ -133,6 +145,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         db.emailChangeRequest.findFirst({ where: { accountId, status: "PENDING" } }),
       ]);
       const shared = account.type === "ORG" || account.type === "APP";
+      const refusal = privilegedAccountRefusal(principal, rights);
       return {
         id: account.id,
         version: account.version,
@@ -206,7 +219,13 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         createdAt: account.createdAt.toISOString(),
         lastReminderAt: account.lastReminderAt?.toISOString() ?? null,
         rejectedAt: account.rejectedAt?.toISOString() ?? null,
-        permissions: { administer: decide(principal, "administer", ancestry) === "allow" },
+        permissions: {
+          administer: decide(principal, "administer", ancestry) === "allow" && refusal === null,
+          restriction:
+            decide(principal, "administer", ancestry) === "allow" && refusal
+              ? PRIVILEGED_ACCOUNT_MESSAGES[refusal]
+              : null,
+        },
       };
     },
 
@@ -220,7 +239,12 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       const created = await db
         .$transaction(async (tx) => {
           await uniqueEmail(tx, input.email);
-          const connectionIds = await checkProfileReferences(tx, input, { id: null, email: input.email });
+          const connectionIds = await checkProfileReferences(
+            tx,
+            input,
+            { id: null, email: input.email },
+            reachableBy(principal),
+          );
           const structure = await tx.structure.findUniqueOrThrow({ where: { id: structureId } });
           const columns = profileColumns(input, input.email);
           const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
@@ -271,7 +295,12 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       const current = await requireAccount(principal, accountId, "administer");
       const { version, ...profile } = input;
       await db.$transaction(async (tx) => {
-        const connectionIds = await checkProfileReferences(tx, profile, { id: accountId, email: current.email });
+        const connectionIds = await checkProfileReferences(
+          tx,
+          profile,
+          { id: accountId, email: current.email },
+          reachableBy(principal),
+        );
         const typeChanged = profile.type !== current.type;
         if (typeChanged) {
           const mss = await tx.mssAddress.findUnique({ where: { accountId } });
@@ -425,6 +454,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     },
 
     requireAccount,
+    reachableBy,
   };
 }
 export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -128,7 +128,7 @@ describe("creating an account of each type", () => {
     expect(response.json().details).toEqual([
       {
         path: "body.connectionAccounts.1",
-        message: "Aucun compte Medimail MED, PER ou INT n'a l'adresse personne@exemple.fr",
+        message: "Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse personne@exemple.fr",
       },
       {
         path: "body.connectionAccounts.2",
@@ -137,7 +137,7 @@ describe("creating an account of each type", () => {
       { path: "body.connectionAccounts.3", message: `Le compte ${rejected.email} est rejeté` },
       {
         path: "body.connectionAccounts.4",
-        message: `Aucun compte Medimail MED, PER ou INT n'a l'adresse ${body.email}`,
+        message: `Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse ${body.email}`,
       },
     ]);
     expect(await t.db.account.count({ where: { email: body.email } })).toBe(0);
@@ -264,8 +264,8 @@ const someIndividual = () => createAccount(t.db, w.chu, { type: "PER" });
 describe("reading an account", () => {
   it("shows it to support read-only, and nowhere outside the caller's scope", async () => {
     const account = await createAccount(t.db, w.purpan, { type: "MED" });
-    expect((await detail(account.id, w.support)).permissions).toEqual({ administer: false });
-    expect((await detail(account.id, w.purpanAdmin)).permissions).toEqual({ administer: true });
+    expect((await detail(account.id, w.support)).permissions).toEqual({ administer: false, restriction: null });
+    expect((await detail(account.id, w.purpanAdmin)).permissions).toEqual({ administer: true, restriction: null });
     for (const who of [w.castresAdmin]) {
       const response = await send(who, "GET", `/api/accounts/${account.id}`);
       expect(response.statusCode).toBe(404);

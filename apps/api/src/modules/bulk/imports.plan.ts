@@ -24,6 +24,7 @@ import {
   type ExistingAccount,
   mssAddressesOf,
   mssAddressOwners,
+  privilegedBeyond,
   requestedEmails,
 } from "./imports.repository.ts";
 import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
@@ -67,6 +68,9 @@ export async function loadTarget(db: DbTx, structureId: string): Promise<ImportT
     address: { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city },
   };
 }
+
+const PRIVILEGED_ROW =
+  "Ce compte administre une structure hors de celle de l'import, ou a un rôle sur la plateforme : l'import ne peut pas le modifier (un opérateur le peut depuis sa fiche)";
 
 export type Columns = ReturnType<typeof profileColumns>;
 
@@ -230,6 +234,11 @@ export async function planRows(
     tx,
     existing.map((account) => account.id),
   );
+  const privileged = await privilegedBeyond(
+    tx,
+    existing.map((account) => account.id),
+    target.scope,
+  );
 
   // each candidate through the form's schema
   const valid: {
@@ -323,9 +332,19 @@ export async function planRows(
       errors.push({ line: row.line, column: headerOf(key), value: excerpt(value ?? row.values[key]), reason });
     if (profile.type === "ORG" || profile.type === "APP") {
       for (const connection of profile.connectionAccounts) {
-        const known = memory.planned.get(connection) ?? knownAccounts.get(connection);
+        // outside the import's structure (and not already linked to this mailbox) an account is as good as unknown
+        const existingAccount = knownAccounts.get(connection);
+        const reachable =
+          existingAccount &&
+          (target.scope.has(existingAccount.structureId) ||
+            (account && (connectionsOf.get(account.id) ?? []).includes(connection)));
+        const known = memory.planned.get(connection) ?? (reachable ? existingAccount : undefined);
         if (!known || connection === email) {
-          at("connectionAccounts", `Aucun compte Medimail MED, PER ou INT n'a l'adresse ${connection}`, connection);
+          at(
+            "connectionAccounts",
+            `Aucun compte MED, PER ou INT de votre périmètre n'a l'adresse ${connection}`,
+            connection,
+          );
         } else if (!canBeConnectionAccount(known.type)) {
           at(
             "connectionAccounts",
@@ -376,6 +395,22 @@ export async function planRows(
     const shared = profile.type === "ORG" || profile.type === "APP";
     const connectionChanged = shared && !sameSet(profile.connectionAccounts, connectionsOf.get(account.id) ?? []);
     const changed = connectionChanged || COMPARED.some((key) => columns[key] !== account[key]);
+    if (changed && privileged.has(account.id)) {
+      // the account form's rule on accounts that hold rights, for an import made in this structure
+      plans[index] = {
+        kind: "rejected",
+        line: row.line,
+        errors: [
+          {
+            line: row.line,
+            column: headerOf("email"),
+            value: excerpt(row.values.email),
+            reason: PRIVILEGED_ROW,
+          },
+        ],
+      };
+      continue;
+    }
     plans[index] = changed
       ? { kind: "update", line: row.line, email, account, profile, columns, typeChanged, setsConnections: shared }
       : { kind: "unchanged", line: row.line, email };

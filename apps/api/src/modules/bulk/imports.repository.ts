@@ -88,12 +88,39 @@ export async function mssAddressesOf(tx: DbTx, accountIds: readonly string[]): P
 export async function accountKinds(
   tx: DbTx,
   emails: readonly string[],
-): Promise<Map<string, { id: string; type: AccountType; rejected: boolean }>> {
+): Promise<Map<string, { id: string; type: AccountType; rejected: boolean; structureId: string }>> {
   if (emails.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ id: string; email: string; type: AccountType; state: AccountState }[]>`
-    SELECT id::text AS id, email, type::text AS type, state::text AS state FROM account
-     WHERE email = ANY(${emails}::text[])`;
-  return new Map(rows.map((row) => [row.email, { id: row.id, type: row.type, rejected: row.state === "REJECTED" }]));
+  const rows = await tx.$queryRaw<
+    { id: string; email: string; type: AccountType; state: AccountState; structureId: string }[]
+  >`
+    SELECT id::text AS id, email, type::text AS type, state::text AS state, structure_id::text AS "structureId"
+      FROM account WHERE email = ANY(${emails}::text[])`;
+  return new Map(
+    rows.map((row) => [
+      row.email,
+      { id: row.id, type: row.type, rejected: row.state === "REJECTED", structureId: row.structureId },
+    ]),
+  );
+}
+
+/**
+ * Among these accounts, those an import into `scope` (a structure and its daughters) must not change: an operator or
+ * support account, or one administering a structure outside `scope` (changing it would hand over that structure).
+ */
+export async function privilegedBeyond(
+  tx: DbTx,
+  accountIds: readonly string[],
+  scope: ReadonlySet<string>,
+): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ id: string; platform: boolean; administered: string[] }[]>`
+    SELECT a.id::text AS id,
+           a.platform_role IS NOT NULL OR EXISTS (SELECT 1 FROM support_grant g WHERE g.account_id = a.id) AS platform,
+           ARRAY(SELECT structure_id::text FROM structure_admin sa WHERE sa.account_id = a.id) AS administered
+      FROM account a WHERE a.id = ANY(${accountIds}::uuid[])`;
+  return new Set(
+    rows.filter((row) => row.platform || row.administered.some((id) => !scope.has(id))).map((row) => row.id),
+  );
 }
 
 /** The type of the account owning each of these MSSanté addresses. */

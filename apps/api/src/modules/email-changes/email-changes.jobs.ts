@@ -1,5 +1,6 @@
 import { accountSearchText } from "@medimail/domain/text";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import { emailChangedMail } from "../accounts/account-mails.ts";
 import { markChanged } from "../directory/directory-changes.ts";
 import { queueMail } from "../mail/outbox.ts";
 
@@ -24,7 +25,7 @@ export async function applyEmailChanges({ db, clock, batchSize }: JobContext): P
         const account = await tx.account.findUnique({ where: { id: request.accountId } });
         const claimed = await tx.emailChangeRequest.updateMany({
           where: { id: request.id, status: "PENDING" },
-          data: { status: "DONE", doneAt: now },
+          data: { status: "DONE", doneAt: now, cancelTokenHash: null },
         });
         if (claimed.count === 0 || !account) return "skipped" as const;
         const newEmail = request.newEmail.toLowerCase();
@@ -54,6 +55,8 @@ export async function applyEmailChanges({ db, clock, batchSize }: JobContext): P
             after: { email: newEmail },
           },
         });
+        // the former address too: a change its holder did not want must not go unnoticed
+        await queueMail(tx, emailChangedMail(account, { oldEmail: account.email, newEmail }, request.id));
         await queueMail(tx, {
           idempotencyKey: `email-change-applied:${request.id}`,
           to: [newEmail],

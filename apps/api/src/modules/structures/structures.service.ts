@@ -6,13 +6,18 @@ import type { StructureRow, StructuresRepository } from "./structures.repository
 
 /**
  * The structures of the caller's scope. A structure whose parent is outside the scope is a root of the
- * caller's tree: its parent's name is still shown (column "Structure parente"), not its id.
+ * caller's tree: neither its parent's id nor its name is given (the caller has no right to know it), only that
+ * there is one (`parentOutsideScope`, shown as "Structure hors de votre périmètre").
  */
-function inScope(rows: StructureRow[], principal: Principal): StructureRow[] {
+function inScope(rows: StructureRow[], principal: Principal): StructureSummary[] {
   const visible = visibleStructureIds(principal, indexParents(rows));
   return rows
     .filter((row) => visible.has(row.id))
-    .map((row) => (row.parentId && !visible.has(row.parentId) ? { ...row, parentId: null } : row));
+    .map((row) =>
+      row.parentId && !visible.has(row.parentId)
+        ? { ...row, parentId: null, parentName: null, parentOutsideScope: true }
+        : { ...row, parentOutsideScope: false },
+    );
 }
 
 export function createStructuresService({ repository }: { repository: StructuresRepository }) {

@@ -313,7 +313,8 @@ function ConnectionAccountsField({ form }: { form: UseFormReturn<AccountFormValu
         Comptes de connexion *
       </label>
       <p className="field__hint">
-        Adresses de comptes Medimail existants (MED, PER ou INT) qui pourront ouvrir cette boîte.
+        Adresses de comptes Medimail existants (MED, PER ou INT) des structures que vous administrez, qui pourront
+        ouvrir cette boîte.
       </p>
       {emails.length > 0 && (
         <ul className="chip-list">

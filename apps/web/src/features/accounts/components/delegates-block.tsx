@@ -34,6 +34,7 @@ export function DelegatesBlock({ account, editable }: { account: AccountDetail; 
       <p className="muted">
         Un compte délégué reçoit une copie de chaque message reçu par {account.firstName} {account.lastName} &lt;
         {account.email}&gt;. Il y a {count} délégué{count > 1 ? "s" : ""} associé{count > 1 ? "s" : ""} à ce compte.
+        {editable && " Le délégué doit être un compte d'une structure que vous administrez."}
       </p>
       {count > 0 && (
         <ul className="delegate-list">

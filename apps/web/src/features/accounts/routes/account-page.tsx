@@ -60,6 +60,11 @@ function AccountView({ account }: { account: AccountDetail }) {
             <strong>{account.email}</strong> · {account.type} — {TYPE_DESCRIPTIONS[account.type].title} ·{" "}
             <StateBadge state={account.state} /> · {account.structure.name}
           </p>
+          {account.permissions.restriction && (
+            <p className="alert alert--info" role="note">
+              {account.permissions.restriction}
+            </p>
+          )}
           <p className="muted">
             Créé le {dateTime.format(new Date(account.createdAt))}
             {account.lastReminderAt && ` · dernière relance le ${dateTime.format(new Date(account.lastReminderAt))}`}

@@ -43,3 +43,10 @@ export const useSetPasswordByLink = () =>
     mutationFn: (body: { token: string; password: string }) =>
       apiSend("POST", "/registration/password", z.null(), body),
   });
+
+/** Cancels a pending email change through the link mailed to the old address (once). */
+export const useCancelEmailChangeByLink = () =>
+  useMutation({
+    mutationFn: (body: { token: string }) =>
+      apiSend("POST", "/email-changes/cancel", z.object({ oldEmail: z.string() }), body),
+  });

@@ -156,7 +156,7 @@ export function StructureTreeTable({ structures, search }: { structures: Structu
                       <Link to={`/structures/${node.id}/accueil`}>{node.name}</Link>
                     </span>
                   </th>
-                  <td>{node.parentName ?? "—"}</td>
+                  <td>{node.parentName ?? (node.parentOutsideScope ? "Structure hors de votre périmètre" : "—")}</td>
                   <td className="numeric">{node.totalUsers.toLocaleString("fr-FR")}</td>
                   <td className="numeric">
                     {node.adminCount === 0 ? (

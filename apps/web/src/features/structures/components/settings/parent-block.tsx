@@ -62,7 +62,10 @@ export function ParentBlock({ structure, settings }: { structure: StructureDetai
           </div>
         </form>
       ) : (
-        <p>{structure.parentName ?? "Aucune (structure racine)"}</p>
+        <p>
+          {structure.parentName ??
+            (structure.parentOutsideScope ? "Structure hors de votre périmètre" : "Aucune (structure racine)")}
+        </p>
       )}
     </section>
   );

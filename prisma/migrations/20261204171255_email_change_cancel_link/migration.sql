@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "email_change_request" ADD COLUMN     "cancel_token_hash" TEXT;
