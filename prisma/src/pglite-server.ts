@@ -3,9 +3,26 @@ import type { PGlite } from "@electric-sql/pglite";
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
+const GSSENC_REQUEST = 80877104;
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const IDLE = 0x49; // 'I', the transaction status of a ReadyForQuery outside any transaction
+/** PostgreSQL's own limit on a client message (PQ_LARGE_MESSAGE_LIMIT) */
+const MAX_MESSAGE = 0x3fffffff;
+/** what a connection that went away mid-exchange leaves PGlite with: CopyFail ends a COPY, Sync an exchange */
+const COPY_FAIL = frame(0x66, Buffer.from("connexion fermée\0"));
+const SYNC_FRAME = frame(SYNC, Buffer.alloc(0));
+const ROLLBACK = frame(QUERY, Buffer.from("ROLLBACK\0"));
+
+function frame(type: number, body: Buffer): Uint8Array {
+  const message = Buffer.alloc(5 + body.length);
+  message[0] = type;
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return new Uint8Array(message);
+}
 
 /**
  * Serves one PGlite over the PostgreSQL wire protocol to any number of connections.
@@ -14,8 +31,12 @@ const TERMINATE = 0x58; // 'X'
  * message: an extended-protocol exchange (Parse, Bind, Describe, Execute … Sync) must run without another
  * connection's messages in between, or the unnamed statement of one is bound by the other and results are
  * mixed up (this is what `@electric-sql/pglite-socket` 0.2 gets wrong under concurrency). A connection
- * therefore holds the session from its first message until the Sync or simple Query that ends its exchange
- * — and for as long as it has a transaction open.
+ * therefore holds the session from its first message until PGlite answers it ReadyForQuery (after a Sync or
+ * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open.
+ *
+ * PGlite writes its answers through a view on its WebAssembly memory that the next answer overwrites (and
+ * that a memory growth detaches): every chunk is copied before it is queued on a socket, or a client that
+ * reads slower than PGlite writes receives other bytes than those sent (protocol desync) or none (a hang).
  */
 export class PGliteServer {
   private server: Server | undefined;
@@ -72,32 +93,47 @@ export class PGliteServer {
   }
 
   /** @internal */
-  async run(connection: Connection, frame: Uint8Array, endsExchange: boolean): Promise<void> {
-    await this.acquire(connection);
-    try {
-      await this.db.execProtocolRawStream(frame, {
-        onRawData: (chunk) => {
-          if (!connection.socket.destroyed) connection.socket.write(chunk);
-        },
-      });
-    } finally {
-      if (endsExchange && !this.db.isInTransaction()) this.release(connection);
-    }
+  holds(connection: Connection): boolean {
+    return this.owner === connection;
   }
 
-  /** @internal a connection that goes away mid-transaction must not leave it open for the others */
+  /**
+   * @internal Runs one message of `connection` in its turn; `answer` receives PGlite's answer, chunk by chunk
+   * (views on PGlite's memory, valid only during the call). The turn is released when `answer` reports an idle
+   * ReadyForQuery. A connection whose socket closed while it waited runs nothing: `abandon` cleans up after it.
+   */
+  async run(connection: Connection, message: Uint8Array, answer: (chunk: Uint8Array) => void): Promise<void> {
+    await this.acquire(connection);
+    if (connection.socket.destroyed) return;
+    await this.db.execProtocolRawStream(message, { onRawData: answer });
+  }
+
+  /**
+   * @internal A connection that goes away while it holds the session must not leave it mid-exchange (PGlite
+   * would skip the next connection's messages up to its Sync) nor in its transaction: CopyFail and Sync end
+   * whatever exchange it left, ROLLBACK its transaction, then the next connection gets its turn.
+   */
   async abandon(connection: Connection): Promise<void> {
     this.waiters = this.waiters.filter((waiter) => waiter.connection !== connection);
     if (this.owner !== connection) return;
-    if (this.db.isInTransaction()) await this.db.exec("ROLLBACK").catch(() => {});
-    this.release(connection);
+    try {
+      const discard = () => {};
+      await this.db.execProtocolRawStream(COPY_FAIL, { onRawData: discard });
+      await this.db.execProtocolRawStream(SYNC_FRAME, { onRawData: discard });
+      if (this.db.isInTransaction()) await this.db.execProtocolRawStream(ROLLBACK, { onRawData: discard });
+    } finally {
+      this.release(connection);
+    }
   }
 }
 
 class Connection {
-  private buffer = Buffer.alloc(0);
+  /** received bytes not yet cut into messages, as they came (concatenating on every chunk is quadratic) */
+  private chunks: Buffer[] = [];
+  private received = 0;
   private started = false;
   private chain: Promise<void> = Promise.resolve();
+  private readonly answers: Answers;
 
   private readonly server: PGliteServer;
   readonly socket: Socket;
@@ -105,50 +141,89 @@ class Connection {
   constructor(server: PGliteServer, socket: Socket) {
     this.server = server;
     this.socket = socket;
+    this.answers = new Answers(socket);
     socket.setNoDelay(true);
     socket.on("data", (data) => this.receive(data));
     socket.on("error", () => socket.destroy());
   }
 
   closed(): Promise<void> {
-    this.chain = this.chain.then(() => this.server.abandon(this));
+    this.chain = this.chain.then(() => this.server.abandon(this)).catch(() => {});
     return this.chain;
   }
 
   private receive(data: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, data]);
+    this.chunks.push(data);
+    this.received += data.length;
     for (;;) {
-      const frame = this.nextFrame();
-      if (!frame) return;
+      let message: Buffer | null;
+      try {
+        message = this.nextMessage();
+      } catch {
+        this.socket.destroy();
+        return;
+      }
+      if (!message) return;
+      const next = message;
       this.chain = this.chain
-        .then(() => this.handle(frame))
+        .then(() => this.handle(next))
         .catch(() => {
           this.socket.destroy();
         });
     }
   }
 
-  private nextFrame(): Buffer | null {
-    if (!this.started) {
-      if (this.buffer.length < 8) return null;
-      const length = this.buffer.readInt32BE(0);
-      if (this.buffer.length < length) return null;
-      const frame = this.buffer.subarray(0, length);
-      this.buffer = this.buffer.subarray(length);
-      return frame;
+  /** The next whole message received, or null; throws on a length no client would send. */
+  private nextMessage(): Buffer | null {
+    const headerLength = this.started ? 5 : 4;
+    if (this.received < headerLength) return null;
+    const header = this.peek(headerLength);
+    const length = this.started ? 1 + header.readInt32BE(1) : header.readInt32BE(0);
+    if (length < headerLength || length > MAX_MESSAGE) throw new Error(`invalid message length ${length}`);
+    if (this.received < length) return null;
+    if (!this.started && length < 8) throw new Error("invalid startup message");
+    const message = this.take(length);
+    // the startup message is the only one without a type byte; SSL and GSS requests come before it
+    if (!this.started && message.readInt32BE(4) !== SSL_REQUEST && message.readInt32BE(4) !== GSSENC_REQUEST) {
+      this.started = true;
     }
-    if (this.buffer.length < 5) return null;
-    const length = 1 + this.buffer.readInt32BE(1);
-    if (this.buffer.length < length) return null;
-    const frame = this.buffer.subarray(0, length);
-    this.buffer = this.buffer.subarray(length);
-    return frame;
+    return message;
   }
 
-  private async handle(frame: Buffer): Promise<void> {
-    if (!this.started) {
-      const code = frame.readInt32BE(4);
-      if (code === SSL_REQUEST) {
+  private peek(length: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    return first.length >= length ? first : Buffer.concat(this.chunks, length);
+  }
+
+  private take(length: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    let message: Buffer;
+    if (first.length >= length) {
+      message = first.subarray(0, length);
+      if (first.length === length) this.chunks.shift();
+      else this.chunks[0] = first.subarray(length);
+    } else {
+      message = Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < length) {
+        const chunk = this.chunks[0] as Buffer;
+        const used = Math.min(chunk.length, length - filled);
+        chunk.copy(message, filled, 0, used);
+        filled += used;
+        if (used === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(used);
+      }
+    }
+    this.received -= length;
+    return message;
+  }
+
+  private async handle(message: Buffer): Promise<void> {
+    if (this.socket.destroyed) return;
+    const type = message[0];
+    if (type === 0) {
+      const code = message.readInt32BE(4);
+      if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
         this.socket.write("N");
         return;
       }
@@ -156,15 +231,74 @@ class Connection {
         this.socket.end();
         return;
       }
-      this.started = true;
-      await this.server.run(this, new Uint8Array(frame), true);
-      return;
-    }
-    const type = frame[0];
-    if (type === TERMINATE) {
+    } else if (type === TERMINATE) {
       this.socket.end();
       return;
     }
-    await this.server.run(this, new Uint8Array(frame), type === SYNC || type === QUERY);
+    this.answers.begin();
+    await this.server.run(this, new Uint8Array(message.buffer, message.byteOffset, message.length), (chunk) =>
+      this.answers.write(chunk),
+    );
+    if (this.answers.end() === IDLE) this.server.release(this);
+    // a client slower to read than PGlite writes: its next messages wait for its answers to leave (outside its
+    // turn, so it only slows itself down)
+    if (!this.server.holds(this) && this.socket.writableNeedDrain) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.socket.off("drain", done);
+          this.socket.off("close", done);
+          resolve();
+        };
+        this.socket.on("drain", done);
+        this.socket.on("close", done);
+      });
+    }
+  }
+}
+
+/**
+ * PGlite's answers on their way to one socket: copied (they are views on PGlite's memory, rewritten by its next
+ * answer) and followed message by message, to know when a message was answered ReadyForQuery and with which
+ * transaction status — the end of the connection's turn when it is idle.
+ */
+class Answers {
+  private readonly socket: Socket;
+  private readonly header = Buffer.alloc(5);
+  private headerFilled = 0;
+  private bodyLeft = 0;
+  /** the transaction status of the last ReadyForQuery of the current message's answer, if any */
+  private ready: number | null = null;
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+  }
+
+  begin(): void {
+    this.ready = null;
+  }
+
+  write(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.headerFilled < 5) {
+        const used = Math.min(5 - this.headerFilled, chunk.length - at);
+        this.header.set(chunk.subarray(at, at + used), this.headerFilled);
+        this.headerFilled += used;
+        at += used;
+        if (this.headerFilled === 5) this.bodyLeft = this.header.readInt32BE(1) - 4;
+      } else {
+        const used = Math.min(this.bodyLeft, chunk.length - at);
+        if (this.header[0] === READY_FOR_QUERY && used > 0) this.ready = chunk[at + used - 1] as number;
+        this.bodyLeft -= used;
+        at += used;
+      }
+      if (this.headerFilled === 5 && this.bodyLeft === 0) this.headerFilled = 0;
+    }
+    if (!this.socket.destroyed) this.socket.write(Buffer.from(chunk));
+  }
+
+  /** After the message: the transaction status PGlite answered it with, if it answered ReadyForQuery. */
+  end(): number | null {
+    return this.ready;
   }
 }
