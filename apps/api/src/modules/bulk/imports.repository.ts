@@ -284,8 +284,7 @@ export async function storeFile(db: Db, importId: string, content: Buffer): Prom
 
 /**
  * The stored file of an import, to be read a megabyte at a time (one 20 MB answer would be 40 MB of hex text at
- * once, and the embedded PGlite's wire server stops answering after a single answer of a few megabytes); null once
- * purged. `slices()` reads them as the reader asks for them: a CSV's apply then never holds the whole file.
+ * once, held while the reader works through it); null once purged. `slices()` reads them as the reader asks for them: a CSV's apply then never holds the whole file.
  */
 export async function storedFile(
   db: Db,
