@@ -11,6 +11,8 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook("preValidation", async (request) => {
+    // an unknown route answers its 404 whatever its path holds
+    if (request.is404) return;
     for (const [part, value] of [
       ["querystring", request.query],
       ["params", request.params],
