@@ -689,7 +689,8 @@ describe("state actions", () => {
     expect(second).not.toBe(first);
     expect((await auditOf(t.db, id)).map((event) => event.action)).toEqual(["account.created", "account.reminded"]);
 
-    // a second reminder is another mail (another event), not a duplicate swallowed by the outbox
+    // a second reminder, a minute later, is another mail (another event), not a duplicate swallowed by the outbox
+    await t.db.account.update({ where: { id }, data: { lastReminderAt: new Date(Date.now() - 61_000) } });
     expect((await send(w.admin, "POST", `/api/accounts/${id}/remind`)).statusCode).toBe(200);
     expect(await mailsTo(t.db, email)).toHaveLength(3);
 
@@ -699,6 +700,28 @@ describe("state actions", () => {
     expect(refused.json().message).toBe("Seul un compte préinscrit peut être relancé.");
     expect(await t.db.reminder.count({ where: { accountId: validated.id } })).toBe(0);
     expect(await mailsTo(t.db, validated.email)).toEqual([]);
+  });
+
+  it("sends one reminder when Relancer is clicked twice at once: the second is refused (409), one mail", async () => {
+    const { id } = await createIn(w.chu, newAccount("PER"));
+    const email = (await detail(id)).email;
+    const responses = await Promise.all([
+      send(w.admin, "POST", `/api/accounts/${id}/remind`),
+      send(w.admin, "POST", `/api/accounts/${id}/remind`),
+    ]);
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
+    const refused = responses.find((response) => response.statusCode === 409);
+    expect(refused?.json().message).toMatch(
+      /^Cet utilisateur a été relancé à \d{2}:\d{2}:\d{2}, il y a moins d'une minute : attendez avant de le relancer à nouveau\.$/,
+    );
+    expect(await t.db.reminder.count({ where: { accountId: id } })).toBe(1);
+    expect((await mailsTo(t.db, email)).map((mail) => mail.subject)).toEqual([
+      "Votre compte Medimail a été créé : finalisez votre inscription",
+      "Rappel : finalisez votre inscription à Medimail",
+    ]);
+    // and again a second later: still refused
+    expect((await send(w.admin, "POST", `/api/accounts/${id}/remind`)).statusCode).toBe(409);
+    expect(await t.db.reminder.count({ where: { accountId: id } })).toBe(1);
   });
 });
 
