@@ -41,7 +41,7 @@ test("an operator imports an XLSX: the dry run shows what will be created and wh
       email: `per.${run}@ch-ariege.fr`,
       lastName,
       firstName: "Paul",
-      nationalId: "10101234567",
+      nationalId: "10101234564",
       ...person,
     },
     { type: "INT", email: `int.${run}@ch-ariege.fr`, lastName, firstName: "Inès", finessSite: "310781406", ...person },

@@ -94,7 +94,7 @@ describe("creating an account of each type", () => {
       state: "VALIDATED",
       finessSite: body.finessSite,
       description: "Secrétariat de cardiologie",
-      responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234567" },
+      responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234564" },
     });
     expect(org.connectionAccounts.map((c) => c.email).sort()).toEqual([perEmail, medEmail].sort());
     // the individual account sees the mailbox among its linked mailboxes
@@ -293,7 +293,7 @@ describe("search", () => {
       lastName: "Martin",
       firstName: "Zoé",
       email: "zm@clinique.fr",
-      rpps: "10987654321",
+      rpps: "10987654323",
       state: "PENDING_VALIDATION",
     });
     await make("adeli", search, {
@@ -332,7 +332,7 @@ describe("search", () => {
     expect(await found("q=%C3%A9lodie")).toEqual(["dupont", "dupre"]); // "élodie"
     expect(await found("q=ELODIE")).toEqual(["dupont", "dupre"]);
     expect(await found("q=zm%40clinique")).toEqual(["rpps"]);
-    expect(await found("q=10987654321")).toEqual(["rpps"]);
+    expect(await found("q=10987654323")).toEqual(["rpps"]);
     expect(await found("q=109876")).toEqual(["rpps"]);
     expect(await found("q=98765")).toEqual(["adeli", "rpps"]);
     expect(await found("q=319876543")).toEqual(["adeli"]);
@@ -535,19 +535,19 @@ describe("optimistic concurrency", () => {
     expect(seenBySecond.version).toBe(1);
 
     const first = await send(w.admin, "PUT", `/api/accounts/${id}`, {
-      ...editBody(seenByFirst, { lastName: "Premier", nationalId: "10100000001" }),
+      ...editBody(seenByFirst, { lastName: "Premier", nationalId: "11000000015" }),
     });
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toEqual({ version: 2 });
     const second = await send(w.admin2, "PUT", `/api/accounts/${id}`, {
-      ...editBody(seenBySecond, { lastName: "Second", nationalId: "10100000002", city: "Albi" }),
+      ...editBody(seenBySecond, { lastName: "Second", nationalId: "11000000023", city: "Albi" }),
     });
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: "CONFLICT" });
     expect(second.json().message).toContain("modifié par quelqu'un d'autre");
 
     const now = await detail(id);
-    expect(now).toMatchObject({ version: 2, lastName: "Premier", rpps: "10100000001" });
+    expect(now).toMatchObject({ version: 2, lastName: "Premier", rpps: "11000000015" });
     expect(now.city).not.toBe("Albi");
     const events = (await auditOf(t.db, id)).filter((event) => event.action === "account.updated");
     expect(events).toHaveLength(1);
@@ -557,7 +557,7 @@ describe("optimistic concurrency", () => {
 
     // reloaded, the second admin's edit goes through
     const retry = await send(w.admin2, "PUT", `/api/accounts/${id}`, {
-      ...editBody(now, { lastName: "Second", nationalId: "10100000002" }),
+      ...editBody(now, { lastName: "Second", nationalId: "11000000023" }),
     });
     expect(retry.statusCode).toBe(200);
     expect((await detail(id)).lastName).toBe("Second");
@@ -570,7 +570,7 @@ describe("optimistic concurrency", () => {
       w.admin2,
       "PUT",
       `/api/accounts/${account.id}`,
-      editBody(seen, { nationalId: "10100000003" }),
+      editBody(seen, { nationalId: "11000000031" }),
     );
     expect(edited.statusCode).toBe(200);
     for (const action of ["validate", "reject"]) {
