@@ -43,7 +43,7 @@ async function usersSheet(bytes: Buffer) {
 async function importFile(page: Page, name: string, bytes: Buffer) {
   await page.getByRole("button", { name: "Actions" }).click();
   await page.getByRole("link", { name: "Importer une liste d'utilisateurs" }).click();
-  await page.getByLabel("Liste d'utilisateurs à importer (csv, xls, xlsx)").setInputFiles({
+  await page.getByLabel("Liste d'utilisateurs à importer (fichier .xlsx ou .csv)").setInputFiles({
     name,
     mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     buffer: bytes,
