@@ -34,6 +34,9 @@ interface StructureSeed {
   office365Quota?: number;
 }
 
+/** INSEE codes of the demo's communes (the Localisation block needs one to show département and région). */
+const COMMUNE_CODES: Record<string, string> = { Toulouse: "31555", Castres: "81065", "Saint-Girons": "09261" };
+
 // Identifiers below satisfy their check digits (FINESS/SIREN/SIRET Luhn).
 const STRUCTURES: StructureSeed[] = [
   {
@@ -183,6 +186,7 @@ export async function seedDemo(
         addressLine: `${random.int(1, 120)} avenue de la République`,
         postcode: seed.postcode,
         city: seed.city,
+        cityInseeCode: COMMUNE_CODES[seed.city],
         departmentCode: seed.departmentCode,
         regionCode: "76",
         mssDomain: seed.mssDomain,
