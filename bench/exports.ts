@@ -93,7 +93,7 @@ async function main() {
                CASE WHEN type IN ('ORG', 'APP') THEN 'Durand' END,
                CASE WHEN type IN ('ORG', 'APP') THEN 'Anne' END,
                CASE WHEN type IN ('ORG', 'APP') THEN '10' END,
-               CASE WHEN type IN ('ORG', 'APP') THEN '10001234567' END,
+               CASE WHEN type IN ('ORG', 'APP') THEN '10001234565' END,
                CASE WHEN type = 'APP' THEN 'secretariat' || i || '@chu-toulouse.mssante.fr' END,
                i % 20 = 0, type IN ('PER', 'INT') AND i % 3 = 0,
                concat_ws(' ', email, folded_last, folded_first), left(folded_last || ' ' || folded_first, 210),

@@ -1,3 +1,4 @@
+import { withRppsKey } from "@medimail/domain/identifiers";
 // "Importer une liste d'utilisateurs" at scale: a 100,000-row loaduser file as XLSX (written by exceljs's streaming
 // writer, shared strings as Excel writes them) and as CSV (semicolons, UTF-8 with BOM), each imported into an empty
 // structure through the HTTP API as the screen does it: upload (the dry run answers in the same request), apply,
@@ -60,7 +61,7 @@ function* rows(domain: string): Generator<LoaduserRow> {
       firstName: type === "ORG" ? `Site ${i % 40}` : firstName,
       profession: "10 - Médecin",
       regionCode: "76 - Occitanie",
-      nationalId: type === "PER" ? `10${String(i).padStart(9, "0")}` : "",
+      nationalId: type === "PER" ? withRppsKey(`10${String(i).padStart(8, "0")}`) : "",
       finessSite: type === "INT" || type === "ORG" ? FINESS : "",
       phone: i % 3 === 0 ? "05 61 77 22 33" : "",
       addressLine: "1 place du Capitole",
@@ -71,7 +72,7 @@ function* rows(domain: string): Generator<LoaduserRow> {
       responsibleLastName: type === "ORG" ? "Durand" : "",
       responsibleFirstName: type === "ORG" ? "Anne" : "",
       responsibleProfession: type === "ORG" ? "10 - Médecin" : "",
-      responsibleId: type === "ORG" ? "10001234567" : "",
+      responsibleId: type === "ORG" ? "10001234565" : "",
       returnAddress: "",
       unlisted: "non",
       dematerialisation: i % 2 ? "oui" : "non",

@@ -53,7 +53,7 @@ async function fillResponsible(page: Page) {
   await page.getByLabel("Nom du responsable *", { exact: true }).fill("Durand");
   await page.getByLabel("Prénom du responsable *", { exact: true }).fill("Anne");
   await page.getByLabel("Profession du responsable *").selectOption({ label: "Médecin" });
-  await page.getByLabel("RPPS ou ADELI du responsable *").fill("10001234567");
+  await page.getByLabel("RPPS ou ADELI du responsable *").fill("10001234565");
   await page.getByLabel("FINESS géographique *").fill("310781406");
 }
 
@@ -93,7 +93,7 @@ test("an administrator creates one account of each type, fixing one invalid fiel
   await page.getByLabel("Identifiant RPPS ou ADELI *").fill("12345");
   await create(page);
   await expect(page.getByText("Identifiant attendu : RPPS (11 chiffres) ou ADELI (9 chiffres)")).toBeVisible();
-  await page.getByLabel("Identifiant RPPS ou ADELI *").fill("10101010101");
+  await page.getByLabel("Identifiant RPPS ou ADELI *").fill("10101010105");
   await create(page);
   await expectCreated(page, per.email, /Utilisateurs préinscrits/);
 
@@ -264,12 +264,12 @@ test("an administrator changes an email (request in its tab) and a type from MED
   await expect(rpps).toBeVisible();
   await page.getByRole("button", { name: "Enregistrer l'utilisateur" }).click();
   await expect(page.getByText("Saisissez l'identifiant RPPS (11 chiffres) ou ADELI (9 chiffres)")).toBeVisible();
-  await rpps.fill("10987654321");
+  await rpps.fill("10987654323");
   await page.getByRole("button", { name: "Enregistrer l'utilisateur" }).click();
   await expect(page.getByText("Utilisateur enregistré.")).toBeVisible();
   await page.reload();
   await expect(page.getByText(/PER — PERsonnel/).first()).toBeVisible();
-  await expect(page.getByLabel("Identifiant RPPS ou ADELI *")).toHaveValue("10987654321");
+  await expect(page.getByLabel("Identifiant RPPS ou ADELI *")).toHaveValue("10987654323");
 
   await page.getByRole("link", { name: "← Retour à la liste des utilisateurs" }).click();
   await page.getByRole("tab", { name: /Demandes de changement de mail/ }).click();

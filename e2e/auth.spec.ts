@@ -66,7 +66,7 @@ test("signs in with Pro Santé Connect (local provider) for an account whose ide
   await page.goto("/connexion");
   await page.getByRole("link", { name: "Se connecter avec Pro Santé Connect" }).click();
   await expect(page.getByRole("heading", { name: /Pro Santé Connect/ })).toBeVisible();
-  await page.getByLabel("Identifiant national (RPPS)").fill("10003456789");
+  await page.getByLabel("Identifiant national (RPPS)").fill("10003456786");
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Sélectionner la structure à administrer" })).toBeVisible();
   await expect(page.getByRole("button", { name: /Hélène Castaing/ })).toBeVisible();

@@ -43,7 +43,7 @@ async function usersSheet(bytes: Buffer) {
 async function importFile(page: Page, name: string, bytes: Buffer) {
   await page.getByRole("button", { name: "Actions" }).click();
   await page.getByRole("link", { name: "Importer une liste d'utilisateurs" }).click();
-  await page.getByLabel("Liste d'utilisateurs à importer (csv, xls, xlsx)").setInputFiles({
+  await page.getByLabel("Liste d'utilisateurs à importer (fichier .xlsx ou .csv)").setInputFiles({
     name,
     mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     buffer: bytes,
@@ -82,7 +82,7 @@ test("template → 3 valid and 2 invalid rows → import; export XLSX → one na
   const lastName = `Modèle${run}`;
   const rows: Record<string, string>[] = [
     { "Type de BAL": "MED", "Adresse mail": `med.${run}@urps.fr`, Prénom: "Louise" },
-    { "Type de BAL": "PER", "Adresse mail": `per.${run}@urps.fr`, Prénom: "Paul", "RPPS / ADELI": "10101234567" },
+    { "Type de BAL": "PER", "Adresse mail": `per.${run}@urps.fr`, Prénom: "Paul", "RPPS / ADELI": "10101234564" },
     { "Type de BAL": "INT", "Adresse mail": `int.${run}@urps.fr`, Prénom: "Inès", "FINESS géographique": "310781406" },
     { "Type de BAL": "PER", "Adresse mail": `sans.rpps.${run}@urps.fr`, Prénom: "Rejeté" },
     { "Type de BAL": "XYZ", "Adresse mail": `type.${run}@urps.fr`, Prénom: "Rejeté" },

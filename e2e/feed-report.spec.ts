@@ -56,7 +56,7 @@ test("the feed report lists an MSS007, the fix removes it; the PDF and XLSX expo
   // fix the account: give it an RPPS on its page
   await account.click();
   await expect(page.getByRole("heading", { name: "Fiche du compte" })).toBeVisible();
-  await page.getByLabel("Identifiant RPPS ou ADELI *").fill("10100000777");
+  await page.getByLabel("Identifiant RPPS ou ADELI *").fill("10100000776");
   await page.getByRole("button", { name: "Enregistrer l'utilisateur" }).click();
   await expect(page.getByText("Utilisateur enregistré.")).toBeVisible();
 

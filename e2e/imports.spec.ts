@@ -41,7 +41,7 @@ test("an operator imports an XLSX: the dry run shows what will be created and wh
       email: `per.${run}@ch-ariege.fr`,
       lastName,
       firstName: "Paul",
-      nationalId: "10101234567",
+      nationalId: "10101234564",
       ...person,
     },
     { type: "INT", email: `int.${run}@ch-ariege.fr`, lastName, firstName: "Inès", finessSite: "310781406", ...person },
@@ -59,7 +59,7 @@ test("an operator imports an XLSX: the dry run shows what will be created and wh
   await page.getByRole("button", { name: "Analyser le fichier" }).click();
   await expect(page.getByRole("alert")).toContainText("Choisissez le fichier à importer.");
 
-  await page.getByLabel("Liste d'utilisateurs à importer (csv, xls, xlsx)").setInputFiles({
+  await page.getByLabel("Liste d'utilisateurs à importer (fichier .xlsx ou .csv)").setInputFiles({
     name: "utilisateurs.xlsx",
     mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     buffer: file,
@@ -111,7 +111,7 @@ test("an operator imports an XLSX: the dry run shows what will be created and wh
 test("a web page renamed .xlsx is refused with a clear message", async ({ page }) => {
   await openAccounts(page);
   await page.goto(`${page.url().replace(/\?.*$/, "")}/import`);
-  await page.getByLabel("Liste d'utilisateurs à importer (csv, xls, xlsx)").setInputFiles({
+  await page.getByLabel("Liste d'utilisateurs à importer (fichier .xlsx ou .csv)").setInputFiles({
     name: "utilisateurs.xlsx",
     mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     buffer: Buffer.from("<!DOCTYPE html><html><body><table></table></body></html>"),

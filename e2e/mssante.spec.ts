@@ -43,7 +43,7 @@ test("a PER correspondence with a wrong pattern is refused with the rule, then f
     email: perEmail,
     lastName,
     firstName: "Jeanne",
-    nationalId: "10123456789",
+    nationalId: "10123456781",
     dematerialisation: false,
   });
   // two ORG mailboxes (validated at once) for the activation
@@ -56,7 +56,7 @@ test("a PER correspondence with a wrong pattern is refused with the rule, then f
       firstName: "Secrétariat",
       finessSite: "810000547",
       connectionAccounts: [perEmail],
-      responsible: { lastName: "Durand", firstName: "Anne", profession: "10", rpps: "10001234567" },
+      responsible: { lastName: "Durand", firstName: "Anne", profession: "10", rpps: "10001234565" },
       description: `Secrétariat ${service}`,
     });
   }

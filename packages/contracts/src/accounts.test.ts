@@ -37,12 +37,12 @@ const shared = {
   email: "secretariat.cardio@chu-toulouse.fr",
   finessSite: FINESS,
   connectionAccounts: ["jeanne.martin@chu-toulouse.fr"],
-  responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234567" },
+  responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234564" },
   description: "Secrétariat de cardiologie",
 };
 const VALID: Record<CreateAccountInput["type"], CreateAccountInput> = {
   MED: { type: "MED", ...base, dematerialisation: false },
-  PER: { type: "PER", ...base, nationalId: "10101234567", dematerialisation: true },
+  PER: { type: "PER", ...base, nationalId: "10101234564", dematerialisation: true },
   INT: { type: "INT", ...base, finessSite: FINESS, dematerialisation: false },
   ORG: { type: "ORG", ...shared },
   APP: { type: "APP", ...shared, returnAddress: "secretariat@chu-toulouse.mssante.fr" },
@@ -76,7 +76,7 @@ describe("a valid account of each type", () => {
 
   it("lower-cases and trims the email, strips the spaces of identifiers, upper-cases a Corsican FINESS", () => {
     expect(accepted("MED", { email: "  Jeanne.MARTIN@CHU-Toulouse.fr " }).email).toBe("jeanne.martin@chu-toulouse.fr");
-    expect(accepted("PER", { nationalId: " 101 0123 4567 " }).nationalId).toBe("10101234567");
+    expect(accepted("PER", { nationalId: " 101 0123 4564 " }).nationalId).toBe("10101234564");
     const corsican = finess("2A000001");
     expect(accepted("INT", { finessSite: corsican.toLowerCase() }).finessSite).toBe(corsican);
     expect(accepted("INT", { finessSite: `${FINESS.slice(0, 3)} ${FINESS.slice(3)}` }).finessSite).toBe(FINESS);
@@ -173,13 +173,24 @@ describe("email", () => {
 
 describe("RPPS / ADELI (PER)", () => {
   it("takes 11 digits as RPPS, 9 as ADELI, and nothing else", () => {
-    expect(accepted("PER", { nationalId: "10101234567" }).nationalId).toBe("10101234567");
+    expect(accepted("PER", { nationalId: "10101234564" }).nationalId).toBe("10101234564");
     expect(accepted("PER", { nationalId: "810012345" }).nationalId).toBe("810012345");
     for (const wrong of ["1010123456", "101012345678", "81001234", "8100123456", "1010123456A", "81001234-5"]) {
       expect(refused("PER", { nationalId: wrong })).toEqual([
         { path: "nationalId", message: "Identifiant attendu : RPPS (11 chiffres) ou ADELI (9 chiffres)" },
       ]);
     }
+  });
+
+  it("checks the RPPS key (Luhn): a mistyped digit is refused next to the field, in every form that takes one", () => {
+    const message = "Numéro RPPS invalide : la clé de contrôle (dernier chiffre) ne correspond pas";
+    for (const wrong of ["12345678901", "10101234567", "101 0123 4565"]) {
+      expect(refused("PER", { nationalId: wrong })).toEqual([{ path: "nationalId", message }]);
+      expect(refused("ORG", { responsible: { ...shared.responsible, rpps: wrong } })).toEqual([
+        { path: "responsible.rpps", message },
+      ]);
+    }
+    expect(accepted("PER", { nationalId: "12345678903" }).nationalId).toBe("12345678903");
   });
 
   it("requires it for PER only", () => {
@@ -190,7 +201,7 @@ describe("RPPS / ADELI (PER)", () => {
       { path: "nationalId", message: "Saisissez l'identifiant RPPS ou ADELI" },
     ]);
     // another type ignores it: it is not part of its profile
-    expect(accepted("MED", { nationalId: "10101234567" })).not.toHaveProperty("nationalId");
+    expect(accepted("MED", { nationalId: "10101234564" })).not.toHaveProperty("nationalId");
   });
 
   it("takes the responsible's RPPS or ADELI (ORG, APP)", () => {
@@ -415,10 +426,13 @@ describe("self-registration", () => {
       email: "jeanne.martin@chu-toulouse.fr",
       nationalId: "",
     });
-    expect(SelfRegistrationRequest.parse({ ...form, nationalId: "101 0123 4567" }).nationalId).toBe("10101234567");
+    expect(SelfRegistrationRequest.parse({ ...form, nationalId: "101 0123 4564" }).nationalId).toBe("10101234564");
   });
 
   it("refuses a wrong id, a short password, missing fields and unknown ones, in French", () => {
+    expect(issues(SelfRegistrationRequest.safeParse({ ...form, nationalId: "12345678901" }))).toEqual([
+      { path: "nationalId", message: "Numéro RPPS invalide : la clé de contrôle (dernier chiffre) ne correspond pas" },
+    ]);
     expect(issues(SelfRegistrationRequest.safeParse({ ...form, nationalId: "123" }))).toEqual([
       {
         path: "nationalId",

@@ -1,7 +1,7 @@
 // Medimail accounts ("Gestion des utilisateurs Medimail"): one schema per mailbox type, discriminated by `type`,
 // read by the create/edit form (react-hook-form + zodResolver) and by the API alike.
 import { classifyNationalId } from "@medimail/domain/account-types";
-import { identifierError, normalizeFrenchPhone } from "@medimail/domain/identifiers";
+import { identifierError, normalizeFrenchPhone, rppsKeyError } from "@medimail/domain/identifiers";
 import { isProfession, isRegion } from "@medimail/domain/referentials";
 import { z } from "zod";
 import { PageCursor, SearchText, Uuid } from "./common.ts";
@@ -53,6 +53,12 @@ const Region = z
   .refine((value) => value !== "", "Choisissez la région")
   .refine((value) => value === "" || isRegion(value), "Région inconnue");
 
+/** An RPPS carries a Luhn key: a mistyped digit is caught here rather than by the directory later (MSS008). */
+function checkRppsKey(value: string, context: z.RefinementCtx) {
+  const message = rppsKeyError(value);
+  if (message) context.addIssue({ code: "custom", message });
+}
+
 /** RPPS (11 digits) or ADELI (9 digits) in one field; spaces are ignored. */
 export const NationalId = z
   .string({ error: "Saisissez l'identifiant RPPS ou ADELI" })
@@ -61,7 +67,8 @@ export const NationalId = z
   .refine(
     (value) => value === "" || classifyNationalId(value) !== null,
     "Identifiant attendu : RPPS (11 chiffres) ou ADELI (9 chiffres)",
-  );
+  )
+  .superRefine(checkRppsKey);
 
 const FinessSite = z
   .string({ error: "Saisissez le FINESS géographique" })
@@ -119,7 +126,8 @@ const Responsible = z.object(
       .refine(
         (value) => classifyNationalId(value) !== null,
         "Identifiant du responsable : RPPS (11 chiffres) ou ADELI (9 chiffres)",
-      ),
+      )
+      .superRefine(checkRppsKey),
   },
   { error: "Renseignez le responsable de la boîte (nom, prénom, profession, RPPS ou ADELI)" },
 );
@@ -404,7 +412,8 @@ export const SelfRegistrationRequest = z.strictObject(
       .refine(
         (value) => value === "" || classifyNationalId(value) !== null,
         "Identifiant attendu : RPPS (11 chiffres) ou ADELI (9 chiffres), ou laissez vide",
-      ),
+      )
+      .superRefine(checkRppsKey),
     postcode: Postcode,
     city: optionalText(ACCOUNT_LIMITS.city),
     liberal: z.boolean({ error: "Indiquez si vous exercez en libéral" }),

@@ -95,7 +95,7 @@ export const LOADUSER_COLUMNS: readonly LoaduserColumn[] = [
     header: "RPPS / ADELI",
     meaning: "RPPS (11 chiffres) ou ADELI (9 chiffres)",
     requiredFor: ["PER"],
-    example: "10101234567",
+    example: "10101234564",
   },
   {
     key: "finessSite",
@@ -143,7 +143,7 @@ export const LOADUSER_COLUMNS: readonly LoaduserColumn[] = [
     header: "RPPS / ADELI du responsable",
     meaning: "RPPS (11 chiffres) ou ADELI (9 chiffres) du responsable",
     requiredFor: SHARED,
-    example: "10001234567",
+    example: "10001234565",
   },
   {
     key: "returnAddress",

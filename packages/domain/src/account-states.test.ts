@@ -86,7 +86,7 @@ describe("transitions", () => {
 
 describe("national identifiers", () => {
   it("checks RPPS (11 digits) and ADELI (9 digits) formats", () => {
-    expect(isRpps("10003456789")).toBe(true);
+    expect(isRpps("10003456786")).toBe(true);
     expect(isRpps("1000345678")).toBe(false);
     expect(isRpps("1000345678a")).toBe(false);
     expect(isAdeli("751234567")).toBe(true);

@@ -12,7 +12,7 @@ import {
 
 describe("classifyNationalId", () => {
   it("reads 11 digits as RPPS and 9 digits as ADELI", () => {
-    expect(classifyNationalId("10101234567")).toBe("RPPS");
+    expect(classifyNationalId("10101234564")).toBe("RPPS");
     expect(classifyNationalId("810012345")).toBe("ADELI");
   });
 
@@ -29,7 +29,7 @@ describe("classifyNationalId", () => {
     ]) {
       expect(classifyNationalId(value)).toBeNull();
     }
-    expect(classifyNationalId("+10101234567")).toBeNull();
+    expect(classifyNationalId("+10101234564")).toBeNull();
     expect(classifyNationalId("１０１０１２３４５６７")).toBeNull(); // full-width digits are not digits here
   });
 

@@ -5,7 +5,7 @@ const per: FeedSubject = {
   type: "PER",
   lastName: "Dupont",
   firstName: "Jean",
-  rpps: "10101234567",
+  rpps: "10101234564",
   adeli: null,
   responsibleLastName: null,
   responsibleFirstName: null,

@@ -3,11 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   identifierError,
   isValidFiness,
+  isValidRpps,
   isValidSiren,
   isValidSiret,
   luhnCheckDigit,
   normalizeFrenchPhone,
   passesLuhn,
+  rppsKeyError,
+  withRppsKey,
 } from "./identifiers.ts";
 
 const digits = (length: number) =>
@@ -98,5 +101,22 @@ describe("French phone numbers", () => {
     for (const input of ["", "12345", "00 61 77 22 33", "+44 20 7946 0958", "05 61 77 22 3"]) {
       expect(normalizeFrenchPhone(input)).toBeNull();
     }
+  });
+});
+
+describe("RPPS", () => {
+  it("checks the Luhn key over the 11 digits", () => {
+    expect(isValidRpps("10003456786")).toBe(true);
+    expect(isValidRpps("12345678901")).toBe(false);
+    expect(isValidRpps("1000345678")).toBe(false);
+    expect(withRppsKey("1000345678")).toBe("10003456786");
+    expect(rppsKeyError("12345678901")).toBe(
+      "Numéro RPPS invalide : la clé de contrôle (dernier chiffre) ne correspond pas",
+    );
+    expect(rppsKeyError("810012345")).toBeNull(); // an ADELI is not judged here
+  });
+
+  it("keys any 10-digit body", () => {
+    fc.assert(fc.property(digits(10), (body) => isValidRpps(withRppsKey(body))));
   });
 });

@@ -49,6 +49,23 @@ export function isValidFiness(value: string): boolean {
   return passesLuhn(upper.replace(/^2[AB]/, "20"));
 }
 
+/** RPPS: 11 digits, the last a Luhn key over the whole number. */
+export function isValidRpps(value: string): boolean {
+  return /^\d{11}$/.test(value) && passesLuhn(value);
+}
+
+/** The RPPS made of a 10-digit `body` and its Luhn key (demo data and tests). */
+export function withRppsKey(body: string): string {
+  return `${body}${luhnCheckDigit(body)}`;
+}
+
+/** A French message for an 11-digit RPPS whose key is wrong, or null (other lengths are not judged here). */
+export function rppsKeyError(value: string): string | null {
+  return /^\d{11}$/.test(value) && !passesLuhn(value)
+    ? "Numéro RPPS invalide : la clé de contrôle (dernier chiffre) ne correspond pas"
+    : null;
+}
+
 export type StructureIdentifierKind = "FINESS" | "SIREN" | "SIRET";
 
 /** A French message for a wrong identifier, or null when it is valid. */

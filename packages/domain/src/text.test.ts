@@ -12,9 +12,9 @@ describe("foldForSearch", () => {
         email: "J.Dupré@chu.fr",
         lastName: "Dupré",
         firstName: "Jérôme",
-        rpps: "10001234567",
+        rpps: "10001234565",
         adeli: null,
       }),
-    ).toBe("j.dupre@chu.fr dupre jerome 10001234567");
+    ).toBe("j.dupre@chu.fr dupre jerome 10001234565");
   });
 });

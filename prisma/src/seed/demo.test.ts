@@ -1,3 +1,4 @@
+import { isValidRpps } from "@medimail/domain/identifiers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../client.ts";
 import { createTestDatabase, type TestDatabase } from "../testing.ts";
@@ -33,6 +34,13 @@ describe("demo data", () => {
     // MED accounts never get an MSSanté address
     expect(await db.mssAddress.count({ where: { account: { type: "MED" } } })).toBe(0);
     expect(await db.mssAddress.count()).toBeGreaterThan(50);
+
+    // every demo structure has its INSEE commune (Localisation shows département and région, and saves)
+    expect(await db.structure.count({ where: { OR: [{ cityInseeCode: null }, { regionCode: null }] } })).toBe(0);
+    // every demo RPPS carries its Luhn key
+    const rpps = await db.account.findMany({ where: { rpps: { not: null } }, select: { rpps: true } });
+    expect(rpps.length).toBeGreaterThan(50);
+    expect(rpps.filter((account) => !isValidRpps(account.rpps as string))).toEqual([]);
 
     for (const login of DEMO_LOGINS) {
       const account = await db.account.findUniqueOrThrow({ where: { email: login.email } });

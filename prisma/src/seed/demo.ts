@@ -1,3 +1,4 @@
+import { withRppsKey } from "@medimail/domain/identifiers";
 import { hashPassword } from "@medimail/domain/password";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { AccountState, AccountType, Db, Prisma } from "../client.ts";
@@ -15,7 +16,7 @@ export const DEMO_LOGINS = [
 ] as const;
 
 /** The demo administrator of the GHT signs in with Pro Santé Connect (local simulation) under this identifier. */
-export const DEMO_PSC_SUBJECT = "10003456789";
+export const DEMO_PSC_SUBJECT = "10003456786";
 
 interface StructureSeed {
   key: string;
@@ -32,6 +33,9 @@ interface StructureSeed {
   accounts: number;
   office365Quota?: number;
 }
+
+/** INSEE codes of the demo's communes (the Localisation block needs one to show département and région). */
+const COMMUNE_CODES: Record<string, string> = { Toulouse: "31555", Castres: "81065", "Saint-Girons": "09261" };
 
 // Identifiers below satisfy their check digits (FINESS/SIREN/SIRET Luhn).
 const STRUCTURES: StructureSeed[] = [
@@ -182,6 +186,7 @@ export async function seedDemo(
         addressLine: `${random.int(1, 120)} avenue de la République`,
         postcode: seed.postcode,
         city: seed.city,
+        cityInseeCode: COMMUNE_CODES[seed.city],
         departmentCode: seed.departmentCode,
         regionCode: "76",
         mssDomain: seed.mssDomain,
@@ -322,7 +327,8 @@ function buildDemoAccount(
   for (let n = 2; usedEmails.has(email); n++) email = `${slug(firstName)}.${slug(lastName)}${n}@${seed.emailDomain}`;
   usedEmails.add(email);
   const usesRpps = random.next() < 0.8;
-  const rpps = type === "PER" && usesRpps ? `10${random.digits(9)}` : null;
+  // the same draws as before (the rest of the demo stays the same), the last digit replaced by the RPPS key
+  const rpps = type === "PER" && usesRpps ? withRppsKey(`10${random.digits(9)}`.slice(0, 10)) : null;
   const adeli = type === "PER" && !usesRpps ? `${seed.departmentCode.padStart(2, "0")}${random.digits(7)}` : null;
   const rejected = state === "REJECTED";
   return {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { withRppsKey } from "@medimail/domain/identifiers";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { Account, Db, Prisma, Structure } from "../client.ts";
 
@@ -27,7 +28,7 @@ export function buildAccount(
       ? overrides.rpps
       : overrides.type && overrides.type !== "PER"
         ? null
-        : `10${String(n).padStart(9, "0")}`;
+        : withRppsKey(`10${String(n).padStart(8, "0")}`);
   return {
     id: randomUUID(),
     structureId,

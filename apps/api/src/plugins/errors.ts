@@ -7,6 +7,15 @@ import { AppError } from "../lib/errors.ts";
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const envelope = toEnvelope(error, request.id);
+    if (envelope.statusCode === 429 && !(error instanceof AppError)) {
+      // the rate limiter's answer: say when to retry (its Retry-After, in seconds)
+      const seconds = Math.max(1, Math.ceil(Number(reply.getHeader("retry-after")) || 60));
+      envelope.message = `Trop de tentatives depuis votre poste : réessayez dans ${seconds} seconde${seconds > 1 ? "s" : ""}.`;
+      // a browser navigation (Pro Santé Connect's start) gets the sign-in page with that message, not JSON
+      if (request.method === "GET" && request.headers.accept?.includes("text/html")) {
+        return reply.redirect(`/connexion?erreur=trop-de-tentatives&dans=${seconds}`, 303);
+      }
+    }
     if (envelope.statusCode >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: envelope.code, statusCode: envelope.statusCode }, envelope.message);
     return reply.status(envelope.statusCode).send(envelope);

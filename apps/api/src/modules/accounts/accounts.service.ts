@@ -27,6 +27,10 @@ import { checkProfileReferences, profileColumns, setConnectionAccounts } from ".
 import { issueLinkToken } from "./account-tokens.ts";
 import { type AccountsRepository, type Cursor, decodeCursor, encodeCursor } from "./accounts.repository.ts";
 
+/** One account's reminders are at least a minute apart (the bulk reminder's double-send window). */
+const REMIND_AGAIN_AFTER_MS = 60_000;
+const reminderTime = new Intl.DateTimeFormat("fr-FR", { timeStyle: "medium", timeZone: "Europe/Paris" });
+
 type ListQuery = z.output<typeof AccountListQuery>;
 
 export interface AccountsServiceDeps {
@@ -380,9 +384,30 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       if (!canRemind(account.state)) throw conflict("Seul un compte préinscrit peut être relancé.");
       const now = new Date();
       await db.$transaction(async (tx) => {
+        // Guarded claim, as the bulk reminder does: a double click's second request waits for the first, then finds
+        // the account reminded less than a minute ago and sends nothing.
+        const claimed = await tx.account.updateMany({
+          where: {
+            id: accountId,
+            state: "PREREGISTERED",
+            OR: [{ lastReminderAt: null }, { lastReminderAt: { lt: new Date(now.getTime() - REMIND_AGAIN_AFTER_MS) } }],
+          },
+          data: { lastReminderAt: now },
+        });
+        if (claimed.count === 0) {
+          const last = await tx.account.findUnique({
+            where: { id: accountId },
+            select: { state: true, lastReminderAt: true },
+          });
+          if (last?.state !== "PREREGISTERED" || !last.lastReminderAt) {
+            throw conflict("Seul un compte préinscrit peut être relancé.");
+          }
+          throw conflict(
+            `Cet utilisateur a été relancé à ${reminderTime.format(last.lastReminderAt)}, il y a moins d'une minute : attendez avant de le relancer à nouveau.`,
+          );
+        }
         const structure = await tx.structure.findUniqueOrThrow({ where: { id: account.structureId } });
         const reminder = await tx.reminder.create({ data: { accountId, sentById: actor.id, sentAt: now } });
-        await tx.account.update({ where: { id: accountId }, data: { lastReminderAt: now } });
         const token = await issueLinkToken(tx, accountId, "REGISTRATION", now);
         await queueMail(tx, preRegistrationMail(account, registrationLink(token), structure.name, reminder.id, true));
         await recordAudit(tx, actor, {

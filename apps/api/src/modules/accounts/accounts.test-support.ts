@@ -3,7 +3,7 @@
 import type { CreateAccountInput } from "@medimail/contracts/accounts";
 import type { Db } from "@medimail/db/client";
 import { createAccount, createStructure } from "@medimail/db/seed/factories";
-import { luhnCheckDigit } from "@medimail/domain/identifiers";
+import { luhnCheckDigit, withRppsKey } from "@medimail/domain/identifiers";
 import type { InjectOptions } from "fastify";
 import { expect } from "vitest";
 import { createConsoleUser, type SignedIn, signInAs } from "../../../test/auth.ts";
@@ -39,12 +39,17 @@ export function newAccount(
     ...person,
     finessSite: FINESS,
     connectionAccounts: [],
-    responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234567" },
+    responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234564" },
     description: "Secrétariat de cardiologie",
   };
   const body = {
     MED: { type: "MED", ...person, dematerialisation: false },
-    PER: { type: "PER", ...person, nationalId: `10${String(n).padStart(9, "0")}`, dematerialisation: true },
+    PER: {
+      type: "PER",
+      ...person,
+      nationalId: withRppsKey(`10${String(n).padStart(8, "0")}`),
+      dematerialisation: true,
+    },
     INT: { type: "INT", ...person, finessSite: FINESS, dematerialisation: false },
     ORG: { type: "ORG", ...shared },
     APP: { type: "APP", ...shared, returnAddress: "secretariat@chu-toulouse.mssante.fr" },

@@ -100,7 +100,7 @@ describe("creating an account of each type", () => {
       state: "VALIDATED",
       finessSite: body.finessSite,
       description: "Secrétariat de cardiologie",
-      responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234567" },
+      responsible: { lastName: "Durand", firstName: "Paul", profession: "10", rpps: "10101234564" },
     });
     expect(org.connectionAccounts.map((c) => c.email).sort()).toEqual([perEmail, medEmail].sort());
     // the individual account sees the mailbox among its linked mailboxes
@@ -299,7 +299,7 @@ describe("search", () => {
       lastName: "Martin",
       firstName: "Zoé",
       email: "zm@clinique.fr",
-      rpps: "10987654321",
+      rpps: "10987654323",
       state: "PENDING_VALIDATION",
     });
     await make("adeli", search, {
@@ -338,7 +338,7 @@ describe("search", () => {
     expect(await found("q=%C3%A9lodie")).toEqual(["dupont", "dupre"]); // "élodie"
     expect(await found("q=ELODIE")).toEqual(["dupont", "dupre"]);
     expect(await found("q=zm%40clinique")).toEqual(["rpps"]);
-    expect(await found("q=10987654321")).toEqual(["rpps"]);
+    expect(await found("q=10987654323")).toEqual(["rpps"]);
     expect(await found("q=109876")).toEqual(["rpps"]);
     expect(await found("q=98765")).toEqual(["adeli", "rpps"]);
     expect(await found("q=319876543")).toEqual(["adeli"]);
@@ -541,19 +541,19 @@ describe("optimistic concurrency", () => {
     expect(seenBySecond.version).toBe(1);
 
     const first = await send(w.admin, "PUT", `/api/accounts/${id}`, {
-      ...editBody(seenByFirst, { lastName: "Premier", nationalId: "10100000001" }),
+      ...editBody(seenByFirst, { lastName: "Premier", nationalId: "11000000015" }),
     });
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toEqual({ version: 2 });
     const second = await send(w.admin2, "PUT", `/api/accounts/${id}`, {
-      ...editBody(seenBySecond, { lastName: "Second", nationalId: "10100000002", city: "Albi" }),
+      ...editBody(seenBySecond, { lastName: "Second", nationalId: "11000000023", city: "Albi" }),
     });
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: "CONFLICT" });
     expect(second.json().message).toContain("modifié par quelqu'un d'autre");
 
     const now = await detail(id);
-    expect(now).toMatchObject({ version: 2, lastName: "Premier", rpps: "10100000001" });
+    expect(now).toMatchObject({ version: 2, lastName: "Premier", rpps: "11000000015" });
     expect(now.city).not.toBe("Albi");
     const events = (await auditOf(t.db, id)).filter((event) => event.action === "account.updated");
     expect(events).toHaveLength(1);
@@ -563,7 +563,7 @@ describe("optimistic concurrency", () => {
 
     // reloaded, the second admin's edit goes through
     const retry = await send(w.admin2, "PUT", `/api/accounts/${id}`, {
-      ...editBody(now, { lastName: "Second", nationalId: "10100000002" }),
+      ...editBody(now, { lastName: "Second", nationalId: "11000000023" }),
     });
     expect(retry.statusCode).toBe(200);
     expect((await detail(id)).lastName).toBe("Second");
@@ -576,7 +576,7 @@ describe("optimistic concurrency", () => {
       w.admin2,
       "PUT",
       `/api/accounts/${account.id}`,
-      editBody(seen, { nationalId: "10100000003" }),
+      editBody(seen, { nationalId: "11000000031" }),
     );
     expect(edited.statusCode).toBe(200);
     for (const action of ["validate", "reject"]) {
@@ -695,7 +695,8 @@ describe("state actions", () => {
     expect(second).not.toBe(first);
     expect((await auditOf(t.db, id)).map((event) => event.action)).toEqual(["account.created", "account.reminded"]);
 
-    // a second reminder is another mail (another event), not a duplicate swallowed by the outbox
+    // a second reminder, a minute later, is another mail (another event), not a duplicate swallowed by the outbox
+    await t.db.account.update({ where: { id }, data: { lastReminderAt: new Date(Date.now() - 61_000) } });
     expect((await send(w.admin, "POST", `/api/accounts/${id}/remind`)).statusCode).toBe(200);
     expect(await mailsTo(t.db, email)).toHaveLength(3);
 
@@ -705,6 +706,28 @@ describe("state actions", () => {
     expect(refused.json().message).toBe("Seul un compte préinscrit peut être relancé.");
     expect(await t.db.reminder.count({ where: { accountId: validated.id } })).toBe(0);
     expect(await mailsTo(t.db, validated.email)).toEqual([]);
+  });
+
+  it("sends one reminder when Relancer is clicked twice at once: the second is refused (409), one mail", async () => {
+    const { id } = await createIn(w.chu, newAccount("PER"));
+    const email = (await detail(id)).email;
+    const responses = await Promise.all([
+      send(w.admin, "POST", `/api/accounts/${id}/remind`),
+      send(w.admin, "POST", `/api/accounts/${id}/remind`),
+    ]);
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
+    const refused = responses.find((response) => response.statusCode === 409);
+    expect(refused?.json().message).toMatch(
+      /^Cet utilisateur a été relancé à \d{2}:\d{2}:\d{2}, il y a moins d'une minute : attendez avant de le relancer à nouveau\.$/,
+    );
+    expect(await t.db.reminder.count({ where: { accountId: id } })).toBe(1);
+    expect((await mailsTo(t.db, email)).map((mail) => mail.subject)).toEqual([
+      "Votre compte Medimail a été créé : finalisez votre inscription",
+      "Rappel : finalisez votre inscription à Medimail",
+    ]);
+    // and again a second later: still refused
+    expect((await send(w.admin, "POST", `/api/accounts/${id}/remind`)).statusCode).toBe(409);
+    expect(await t.db.reminder.count({ where: { accountId: id } })).toBe(1);
   });
 });
 

@@ -121,12 +121,12 @@ describe("self-registration", () => {
 
   it("enrols a doctor by the most specific rule, and mails that structure's own administrators, not its mother's", async () => {
     const response = await register(
-      form({ email: "docteur.deux@chu-toulouse.fr", profession: "10", nationalId: "10101234567" }),
+      form({ email: "docteur.deux@chu-toulouse.fr", profession: "10", nationalId: "10101234564" }),
     );
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ structureName: "Site Purpan" });
     const account = await t.db.account.findUniqueOrThrow({ where: { email: "docteur.deux@chu-toulouse.fr" } });
-    expect(account).toMatchObject({ structureId: w.purpan, type: "PER", rpps: "10101234567" });
+    expect(account).toMatchObject({ structureId: w.purpan, type: "PER", rpps: "10101234564" });
     const mails = await t.db.outboxMail.findMany({ where: { text: { contains: "docteur.deux@chu-toulouse.fr" } } });
     expect(mails.map((mail) => mail.to)).toEqual([[w.purpanAdminEmail]]);
     expect(mails[0]?.subject).toBe("Medimail : une inscription est à valider pour Site Purpan");

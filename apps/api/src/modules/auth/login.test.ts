@@ -487,7 +487,7 @@ describe("brute force", () => {
       expect(statuses.filter((status) => status === 429)).toHaveLength(190);
       expect(responses.find((response) => response.statusCode === 429)?.json()).toMatchObject({
         code: "RATE_LIMITED",
-        message: "Trop de requêtes, réessayez plus tard",
+        message: expect.stringMatching(/^Trop de tentatives depuis votre poste : réessayez dans \d+ secondes?\.$/),
       });
       expect(await db.auditEvent.count({ where: { action: "auth.rate-limited", entityId: "10.2.0.1" } })).toBe(1);
       // another IP is not affected, and the app still answers

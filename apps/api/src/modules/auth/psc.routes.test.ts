@@ -49,9 +49,9 @@ async function throughPsc(browser: TestBrowser, rpps: string, start = "/api/auth
 describe("Pro Santé Connect routes", () => {
   it("signs in a linked account and sends it back to the page it asked for", async () => {
     const user = await createConsoleUser(db, "ADMINISTRATOR");
-    await db.account.update({ where: { id: user.id }, data: { pscSubject: "10000000001" } });
+    await db.account.update({ where: { id: user.id }, data: { pscSubject: "10000000009" } });
     const browser = new TestBrowser(app);
-    const back = await throughPsc(browser, "10000000001");
+    const back = await throughPsc(browser, "10000000009");
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toBe("/structures");
     const session = SessionResponse.parse((await browser.session()).json());
@@ -69,7 +69,7 @@ describe("Pro Santé Connect routes", () => {
   it("refuses a callback without its login cookie, or replayed", async () => {
     const browser = new TestBrowser(app);
     const started = await browser.request({ url: "/api/auth/psc/start" });
-    const callback = await logIn(started.headers.location as string, "10000000002", REDIRECT_URI);
+    const callback = await logIn(started.headers.location as string, "10000000025", REDIRECT_URI);
     const stranger = await new TestBrowser(app).request({ url: `${callback.pathname}${callback.search}` });
     expect(stranger.headers.location).toBe("/connexion?erreur=psc-expire");
     const first = await browser.request({ url: `${callback.pathname}${callback.search}` });
@@ -86,13 +86,13 @@ describe("Pro Santé Connect routes", () => {
     browser.csrfToken = session.headers["x-csrf-token"];
     const link = await browser.post("/api/me/psc/link");
     expect(link.statusCode).toBe(200);
-    const callback = await logIn(link.json().url, "10000000003", REDIRECT_URI);
+    const callback = await logIn(link.json().url, "10000000033", REDIRECT_URI);
     const linked = await browser.request({ url: `${callback.pathname}${callback.search}` });
     expect(linked.headers.location).toBe("/mon-compte?psc=lie");
-    expect((await db.account.findUniqueOrThrow({ where: { id: user.id } })).pscSubject).toBe("10000000003");
+    expect((await db.account.findUniqueOrThrow({ where: { id: user.id } })).pscSubject).toBe("10000000033");
 
     const fresh = new TestBrowser(app);
-    expect((await throughPsc(fresh, "10000000003")).headers.location).toBe("/structures");
+    expect((await throughPsc(fresh, "10000000033")).headers.location).toBe("/structures");
 
     // another account cannot take the same identity
     const other = await createConsoleUser(db, "ADMINISTRATOR");
@@ -101,13 +101,13 @@ describe("Pro Santé Connect routes", () => {
     otherBrowser.cookies.set("medimail_session", otherSession.token);
     otherBrowser.csrfToken = otherSession.headers["x-csrf-token"];
     const otherLink = await otherBrowser.post("/api/me/psc/link");
-    const otherCallback = await logIn(otherLink.json().url, "10000000003", REDIRECT_URI);
+    const otherCallback = await logIn(otherLink.json().url, "10000000033", REDIRECT_URI);
     const refused = await otherBrowser.request({ url: `${otherCallback.pathname}${otherCallback.search}` });
     expect(refused.headers.location).toBe("/mon-compte?psc=psc-deja-lie");
 
     // unlinking ends PSC sign-in for that account
     expect((await browser.post("/api/me/psc/unlink")).statusCode).toBe(204);
-    expect((await throughPsc(new TestBrowser(app), "10000000003")).headers.location).toBe(
+    expect((await throughPsc(new TestBrowser(app), "10000000033")).headers.location).toBe(
       "/connexion?erreur=psc-non-lie",
     );
     expect(await db.auditEvent.count({ where: { action: { in: ["auth.psc-linked", "auth.psc-unlinked"] } } })).toBe(2);

@@ -43,7 +43,7 @@ beforeAll(async () => {
     email: "jeanne.dupont@chu-toulouse.fr",
     lastName: "Dupont",
     firstName: "Jeanne",
-    rpps: "10101234567",
+    rpps: "10101234564",
     phone: "05 61 77 22 33",
     addressLine: "2 rue Viguerie",
     postcode: "31059",
@@ -71,7 +71,7 @@ beforeAll(async () => {
     responsibleLastName: "Durand",
     responsibleFirstName: "Anne",
     responsibleProfession: "10",
-    responsibleNationalId: "10001234567",
+    responsibleNationalId: "10001234565",
   });
   await t.db.connectionAccount.createMany({
     data: [
@@ -176,11 +176,11 @@ describe("users export, XLSX", () => {
       type: "ORG",
       connectionAccounts: "jeanne.dupont@chu-toulouse.fr;paul.martin@chu-toulouse.fr",
       responsibleProfession: "10 - Médecin",
-      responsibleId: "10001234567",
+      responsibleId: "10001234565",
       regionCode: "76 - Occitanie",
     });
     const per = rows.map(record).find((row) => row.email === "jeanne.dupont@chu-toulouse.fr");
-    expect(per).toMatchObject({ nationalId: "10101234567", unlisted: "oui", dematerialisation: "oui" });
+    expect(per).toMatchObject({ nationalId: "10101234564", unlisted: "oui", dematerialisation: "oui" });
     // what the import makes of the exported row: the account as it is
     const input = rowToAccountInput(per as LoaduserRow, {
       notifyOnReception: true,
@@ -192,7 +192,7 @@ describe("users export, XLSX", () => {
       email: "jeanne.dupont@chu-toulouse.fr",
       profession: "10",
       regionCode: "76",
-      nationalId: "10101234567",
+      nationalId: "10101234564",
       unlisted: true,
       phone: "05 61 77 22 33",
     });

@@ -4,6 +4,7 @@ import { crc32, deflateRawSync } from "node:zlib";
 import { ImportErrorsPage, ImportSummary } from "@medimail/contracts/imports";
 import { LOADUSER_COLUMNS, type LoaduserKey } from "@medimail/contracts/loaduser";
 import type { Db } from "@medimail/db/client";
+import { withRppsKey } from "@medimail/domain/identifiers";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { expect } from "vitest";
@@ -77,7 +78,7 @@ export function validRow(type: "MED" | "PER" | "INT" | "ORG" | "APP", overrides:
   };
   const extra: Row =
     type === "PER"
-      ? { nationalId: `10${String(n).padStart(9, "0")}` }
+      ? { nationalId: withRppsKey(`10${String(n).padStart(8, "0")}`) }
       : type === "INT"
         ? { finessSite: FINESS }
         : type === "ORG" || type === "APP"
@@ -87,7 +88,7 @@ export function validRow(type: "MED" | "PER" | "INT" | "ORG" | "APP", overrides:
               responsibleLastName: "Durand",
               responsibleFirstName: "Anne",
               responsibleProfession: "10",
-              responsibleId: "10001234567",
+              responsibleId: "10001234565",
               ...(type === "APP" ? { returnAddress: "secretariat@chu-toulouse.mssante.fr" } : {}),
             }
           : {};

@@ -159,14 +159,14 @@ describe("dry run", () => {
 
 describe("apply", () => {
   it("creates and updates the accounts, links an ORG to an account created by the same file, audits each, and mails no one", async () => {
-    const existing = await createAccount(t.db, w.chu, { type: "PER", rpps: "10000000001" });
+    const existing = await createAccount(t.db, w.chu, { type: "PER", rpps: "10000000009" });
     const med = validRow("MED");
     const org = validRow("ORG", { connectionAccounts: `${med.email};${existing.email}` });
     const per = validRow("PER", { addressLine: "1 rue des Lilas", postcode: "31000", city: "Toulouse" });
     const updatedRow = validRow("PER", {
       email: existing.email,
       lastName: "Nouveau-Nom",
-      nationalId: "10000000001",
+      nationalId: "10000000009",
       phone: "05 61 77 22 33",
     });
     const file = await xlsxOf([med, org, per, updatedRow, validRow("INT", { finessSite: "" })], {
@@ -196,7 +196,7 @@ describe("apply", () => {
       city: "Toulouse",
     });
     const createdOrg = await accountByEmail(String(org.email));
-    expect(createdOrg).toMatchObject({ type: "ORG", state: "VALIDATED", responsibleNationalId: "10001234567" });
+    expect(createdOrg).toMatchObject({ type: "ORG", state: "VALIDATED", responsibleNationalId: "10001234565" });
     const links = await t.db.connectionAccount.findMany({
       where: { mailboxId: createdOrg?.id },
       include: { account: { select: { email: true } } },
@@ -278,7 +278,7 @@ describe("apply", () => {
     for (const type of ["MED", "PER", "INT"] as const) {
       const account = await createAccount(t.db, w.chu, {
         type,
-        rpps: type === "PER" ? "10000000002" : null,
+        rpps: type === "PER" ? "10000000025" : null,
         finessSite: type === "INT" ? FINESS : null,
         phone: "0561772233",
         addressLine: "1 allée Jean Jaurès",
@@ -295,7 +295,7 @@ describe("apply", () => {
       responsibleLastName: "Durand",
       responsibleFirstName: "Anne",
       responsibleProfession: "10",
-      responsibleNationalId: "10001234567",
+      responsibleNationalId: "10001234565",
       description: "Accueil",
     });
     const [connector] = ids;

@@ -106,6 +106,9 @@ describe("the loaduser template", () => {
     expect(text).toContain("adresse mail");
     expect(text).toContain("met ce compte à jour");
     expect(text).toContain("simulation");
+    // what the import reads, and never .xls announced as accepted (the import refuses Excel 97-2003)
+    expect(text).toContain("Formats acceptés à l'import : XLSX ou CSV");
+    expect(text).not.toMatch(/XLS ou|XLS,|, XLS/);
     const tableStart = rows.findIndex((row) => row[0] === "Colonne");
     expect(rows[tableStart]).toEqual(["Colonne", "Signification", "Obligatoire pour", "Valeurs autorisées", "Exemple"]);
     const table = rows.slice(tableStart + 1);

@@ -29,7 +29,7 @@ const HOW_TO = [
   "Chaque ligne est vérifiée comme le formulaire de création. Lancez d'abord l'import en simulation : il liste chaque ligne refusée avec son numéro et la raison, sans rien enregistrer ; corrigez, puis importez.",
   "Les colonnes à liste (type, profession, région, oui/non) proposent leurs valeurs ; pour la profession et la région, le code seul (ex. 10, 76) est aussi accepté.",
   "Les colonnes obligatoires dépendent du type de BAL : voir le tableau ci-dessous. Laissez vides les colonnes qui ne concernent pas le type.",
-  "Formats acceptés à l'import : XLSX, XLS ou CSV (séparateur point-virgule, UTF-8).",
+  "Formats acceptés à l'import : XLSX ou CSV (séparateur point-virgule, UTF-8 ou Windows-1252). Un fichier .xls (Excel 97-2003) n'est pas lu : enregistrez-le d'abord au format .xlsx ou .csv.",
 ];
 
 function requiredText(column: LoaduserColumn): string {

@@ -327,15 +327,15 @@ describe("nightly directory publication", () => {
     );
     const unknownRpps = await correspondent({ type: "PER", rpps: "19999999999", lastName: "Inconnu" }, "rpps.inconnu");
     const known = await correspondent(
-      { type: "PER", rpps: "10000000001", lastName: "Connu", firstName: "Paul" },
+      { type: "PER", rpps: "10000000009", lastName: "Connu", firstName: "Paul" },
       "rpps.connu",
     );
     // a referential is loaded: the RPPS of `unknownRpps` is not in it (MSS008), `known` practises at the structure
     await t.db.refProfessional.create({
       data: {
-        nationalId: "810000000001",
+        nationalId: "810000000009",
         idType: "8",
-        rpps: "10000000001",
+        rpps: "10000000009",
         lastName: "CONNU",
         firstName: "Paul",
         practicePlaces: { create: { structureIdentifier: "310000000", finessSite: "310000000" } },

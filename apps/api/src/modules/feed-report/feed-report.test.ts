@@ -117,21 +117,21 @@ beforeAll(async () => {
   ).id;
   world.other = (await createStructure(db, { name: "Autre hôpital" })).id;
 
-  await withAddress("ok", world.root, { rpps: "10100000001", lastName: "Martin", firstName: "Claire" });
+  await withAddress("ok", world.root, { rpps: "11000000015", lastName: "Martin", firstName: "Claire" });
   await withAddress("noNationalId", world.root, { rpps: null, lastName: "Sans", firstName: "Rpps" });
-  await withAddress("unknownRpps", world.root, { rpps: "10199999999", lastName: "=HYPERLINK(1)", firstName: "X" });
-  await withAddress("student", world.root, { rpps: "10100000002", lastName: "Durand", firstName: "Paul" });
-  await withAddress("superseded", world.root, { rpps: "10100000003", lastName: "Petit", firstName: "Anne" });
-  await withAddress("otherName", world.root, { rpps: "10100000001", lastName: "Martin", firstName: "Clara" });
+  await withAddress("unknownRpps", world.root, { rpps: "10199999995", lastName: "=HYPERLINK(1)", firstName: "X" });
+  await withAddress("student", world.root, { rpps: "11000000023", lastName: "Durand", firstName: "Paul" });
+  await withAddress("superseded", world.root, { rpps: "11000000031", lastName: "Petit", firstName: "Anne" });
+  await withAddress("otherName", world.root, { rpps: "11000000015", lastName: "Martin", firstName: "Clara" });
   await withAddress("elsewhere", world.root, { rpps: null, adeli: "311234567", lastName: "Leroy", firstName: "Marc" });
-  await withAddress("accents", world.root, { rpps: "10100000005", lastName: "LEFEVRE", firstName: "elodie" });
+  await withAddress("accents", world.root, { rpps: "11000000056", lastName: "LEFEVRE", firstName: "elodie" });
   await withAddress("nameless", world.noIdentifier, { rpps: null, lastName: "", firstName: " " });
   await withAddress("intNoStructure", world.noIdentifier, { type: "INT", rpps: null });
   await withAddress("orgBare", world.noIdentifier, { type: "ORG" });
   await withAddress("orgOk", world.noIdentifier, { ...ORG_FIELDS, finessSite: FINESS_ROOT });
   await withAddress("intUnknownFiness", world.unknownFiness, { type: "INT", rpps: null });
   await withAddress("perSiretOfFiness", world.siretDaughter, {
-    rpps: "10100000001",
+    rpps: "11000000015",
     lastName: "Martin",
     firstName: "Claire",
   });
@@ -178,11 +178,11 @@ async function loadReferential() {
   });
   await t.db.refProfessional.createMany({
     data: [
-      professional("10100000001", null, "MARTIN", "Claire"),
-      professional("10100000002", null, "DURAND", "Paul", { categoryCode: "E" }),
-      professional("10100000003", null, "PETIT", "Anne", { isCurrent: false }),
+      professional("11000000015", null, "MARTIN", "Claire"),
+      professional("11000000023", null, "DURAND", "Paul", { categoryCode: "E" }),
+      professional("11000000031", null, "PETIT", "Anne", { isCurrent: false }),
       professional(null, "311234567", "LEROY", "Marc"),
-      professional("10100000005", null, "LEFÈVRE", "Élodie"),
+      professional("11000000056", null, "LEFÈVRE", "Élodie"),
     ],
   });
   const place = (nationalId: string, finess: string, siret: string | null) => ({
@@ -193,11 +193,11 @@ async function loadReferential() {
   });
   await t.db.refPracticePlace.createMany({
     data: [
-      place("810100000001", FINESS_ROOT, SIRET_OF_ROOT),
-      place("810100000002", FINESS_ROOT, SIRET_OF_ROOT),
-      place("810100000003", FINESS_ROOT, SIRET_OF_ROOT),
+      place("811000000015", FINESS_ROOT, SIRET_OF_ROOT),
+      place("811000000023", FINESS_ROOT, SIRET_OF_ROOT),
+      place("811000000031", FINESS_ROOT, SIRET_OF_ROOT),
       place("0311234567", FINESS_OTHER, null),
-      place("810100000005", FINESS_ROOT, SIRET_OF_ROOT),
+      place("811000000056", FINESS_ROOT, SIRET_OF_ROOT),
     ],
   });
 }

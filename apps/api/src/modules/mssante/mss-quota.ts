@@ -37,3 +37,33 @@ export async function requireQuota(tx: DbTx, structureId: string, type: AccountT
     );
   }
 }
+
+/**
+ * The quota as an activation preview applies it: per structure and bucket, the addresses already used plus those the
+ * preview has promised so far. Returns the job's own refusal when there is no room left, else null (and counts it).
+ */
+export function createQuotaPlanner(tx: DbTx) {
+  const structures = new Map<string, { name: string; quota: Record<"PER" | "ORG" | "APP", number> }>();
+  const used = new Map<string, Record<"PER" | "ORG" | "APP", number>>();
+  return async function take(structureId: string, type: AccountType): Promise<string | null> {
+    const bucket = quotaBucket(type);
+    if (!bucket) return null;
+    let structure = structures.get(structureId);
+    if (!structure) {
+      const row = await tx.structure.findUniqueOrThrow({
+        where: { id: structureId },
+        select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
+      });
+      structure = { name: row.name, quota: { PER: row.quotaPer, ORG: row.quotaOrg, APP: row.quotaApp } };
+      structures.set(structureId, structure);
+      used.set(structureId, { ...(await mssQuotaUsage(tx, structureId)) });
+    }
+    const counts = used.get(structureId) as Record<"PER" | "ORG" | "APP", number>;
+    const quota = structure.quota[bucket];
+    if (!quotaAllowsOneMore(quota, counts[bucket])) {
+      return `Quota atteint : le quota d'adresses MSSanté « ${QUOTA_LABELS[bucket]} » de ${structure.name} est atteint (${counts[bucket]} sur ${quota}).`;
+    }
+    counts[bucket]++;
+    return null;
+  };
+}

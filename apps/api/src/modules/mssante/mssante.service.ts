@@ -18,7 +18,7 @@ import type { Scope } from "../auth/scope.ts";
 import { deleteCorrespondence, markChanged } from "../directory/directory-changes.ts";
 import { mssQuotaUsage } from "../structures/structures.repository.ts";
 import { planAddress, ruleError, TYPE_RULE_TEXT } from "./mss-planning.ts";
-import { QUOTA_LABELS, requireQuota } from "./mss-quota.ts";
+import { createQuotaPlanner, QUOTA_LABELS, requireQuota } from "./mss-quota.ts";
 
 type ListQuery = z.output<typeof MssListQuery>;
 
@@ -232,6 +232,8 @@ export function createMssanteService({
         refusals: [],
         truncated: candidates.length > PREVIEW_LIMIT,
       };
+      // the job refuses past the quota: so does the preview, with the job's words
+      const quota = createQuotaPlanner(db);
       for (const account of candidates.slice(0, PREVIEW_LIMIT)) {
         const plan = await planAddress(db, account, account.structure.mssDomain, reserved);
         const summary = {
@@ -240,7 +242,9 @@ export function createMssanteService({
           name: `${account.firstName} ${account.lastName}`,
           type: account.type,
         };
-        if ("address" in plan) {
+        const overQuota = "address" in plan ? await quota(account.structureId, account.type) : null;
+        if (overQuota) preview.refusals.push({ ...summary, reason: overQuota });
+        else if ("address" in plan) {
           reserved.add(plan.address);
           preview.proposals.push({ ...summary, address: plan.address });
         } else preview.refusals.push({ ...summary, reason: plan.reason });

@@ -235,6 +235,39 @@ describe("activer tous les utilisateurs compatibles", () => {
     expect(await t.db.mssAddress.count({ where: { account: { structureId: site.id } } })).toBe(3);
   });
 
+  it("applies the quota in the preview as the job does: past it, a refusal that says which quota and why", async () => {
+    const site = await createStructure(t.db, {
+      name: "Site au quota",
+      parentId: w.chu,
+      mssDomain: "quota-apercu.mssante.fr",
+      quotaPer: 2,
+    });
+    const taken = await createAccount(t.db, site.id, { type: "PER", lastName: "Ancien", firstName: "Luc" });
+    await t.db.mssAddress.create({ data: { accountId: taken.id, address: "ancien.luc@quota-apercu.mssante.fr" } });
+    const people = [];
+    for (const name of ["Alpha", "Bravo", "Charlie"]) {
+      people.push(await createAccount(t.db, site.id, { type: "PER", lastName: name, firstName: "Eve" }));
+    }
+    const preview = MssActivationPreview.parse(
+      (
+        await send(w.admin, "POST", `/api/structures/${site.id}/mssante/activations/preview`, { daughters: false })
+      ).json(),
+    );
+    const reason =
+      "Quota atteint : le quota d'adresses MSSanté « Personnel et personnel Interne » de Site au quota est atteint (2 sur 2).";
+    expect(preview.proposals.map((proposal) => proposal.address)).toEqual(["alpha.eve@quota-apercu.mssante.fr"]);
+    expect(preview.refusals.map((refusal) => [refusal.accountId, refusal.reason])).toEqual([
+      [people[1]?.id, reason],
+      [people[2]?.id, reason],
+    ]);
+    // the job agrees with what was previewed
+    await send(w.admin, "POST", `/api/structures/${site.id}/mssante/activations`, { daughters: false });
+    expect(await runMssActivations(jobContext(t.db, fakeClock(new Date().toISOString()), 10))).toEqual({
+      processed: 1,
+      failed: 2,
+    });
+  });
+
   it("resumes after a crash without giving anyone two addresses", async () => {
     const site = await createStructure(t.db, {
       name: "Site interrompu",

@@ -36,12 +36,12 @@ describe("referential import", () => {
     ]);
     expect(await counts()).toEqual({ professionals: 37, current: 37, places: 36, structures: 7 });
 
-    const student = await t.db.refProfessional.findUniqueOrThrow({ where: { nationalId: "810100000201" } });
-    expect(student).toMatchObject({ rpps: "10100000201", adeli: null, lastName: "CARRÈRE", categoryCode: "E" });
+    const student = await t.db.refProfessional.findUniqueOrThrow({ where: { nationalId: "810100000206" } });
+    expect(student).toMatchObject({ rpps: "10100000206", adeli: null, lastName: "CARRÈRE", categoryCode: "E" });
     const adeli = await t.db.refProfessional.findUniqueOrThrow({ where: { nationalId: "0311234567" } });
     expect(adeli).toMatchObject({ idType: "0", rpps: null, adeli: "311234567", professionCode: "60" });
     // a professional with two activities: the hospital (FINESS) and a liberal practice known by its SIRET only
-    const places = await t.db.refPracticePlace.findMany({ where: { nationalId: "810100000101" } });
+    const places = await t.db.refPracticePlace.findMany({ where: { nationalId: "810100000107" } });
     expect(places.map((place) => place.structureIdentifier).sort()).toEqual(["48123456700017", "810000380"]);
     expect(await t.db.refStructure.findUnique({ where: { identifier: "48123456700017" } })).toMatchObject({
       identifierType: "SIRET",
@@ -49,7 +49,7 @@ describe("referential import", () => {
       postcode: "81100",
     });
     // lines without an activity: a professional without a place
-    expect(await t.db.refPracticePlace.count({ where: { nationalId: "810100000301" } })).toBe(0);
+    expect(await t.db.refPracticePlace.count({ where: { nationalId: "810100000305" } })).toBe(0);
     expect(report.markedNotCurrent).toBe(0);
   });
 
@@ -64,20 +64,20 @@ describe("referential import", () => {
     const lines = readFileSync(PS_SAMPLE, "utf8").split("\n");
     // MARTIN Claire (first professional) leaves; DUBOIS Sophie moves from Purpan to Rangueil
     const kept = lines
-      .filter((line) => !line.startsWith("8|10100000001|"))
+      .filter((line) => !line.startsWith("8|11000000015|"))
       .map((line) =>
-        line.startsWith("8|10100000003|")
+        line.startsWith("8|11000000031|")
           ? line.replaceAll("310783048", "310783055").replaceAll("26310000400027", "26310000400035")
           : line,
       );
     const report = await importReferential(t.db, "professionals", Readable.from(kept.join("\n")));
     expect(report.markedNotCurrent).toBe(1);
     expect(report.placesRemoved).toBe(2);
-    expect(await t.db.refProfessional.findUniqueOrThrow({ where: { nationalId: "810100000001" } })).toMatchObject({
+    expect(await t.db.refProfessional.findUniqueOrThrow({ where: { nationalId: "811000000015" } })).toMatchObject({
       isCurrent: false,
       lastName: "MARTIN",
     });
-    const moved = await t.db.refPracticePlace.findMany({ where: { nationalId: "810100000003" } });
+    const moved = await t.db.refPracticePlace.findMany({ where: { nationalId: "811000000031" } });
     expect(moved.map((place) => place.structureIdentifier)).toEqual(["310783055"]);
 
     // listed again: current again; a partial file marks nothing
@@ -143,7 +143,7 @@ describe("referential import", () => {
 
   it("refuses a professionals' file without its header", async () => {
     await expect(
-      importReferential(t.db, "professionals", Readable.from("8|10100000001|810100000001|MARTIN|Claire|\n")),
+      importReferential(t.db, "professionals", Readable.from("8|11000000015|811000000015|MARTIN|Claire|\n")),
     ).rejects.toThrow(/colonne\(s\) absente\(s\)/);
   });
 });

@@ -39,10 +39,13 @@ export function ConfirmDialog({
   error,
   onConfirm,
   onClose,
+  destructive = true,
 }: {
   title: string;
   message: ReactNode;
   confirmLabel: string;
+  /** false for an action that loses nothing (e.g. Relancer): the confirm button is not styled as a danger */
+  destructive?: boolean;
   pending?: boolean;
   error?: string | null;
   onConfirm: () => void;
@@ -61,7 +64,12 @@ export function ConfirmDialog({
         <button type="button" className="button button--secondary" onClick={onClose} autoFocus>
           Annuler
         </button>
-        <button type="button" className="button button--danger" onClick={onConfirm} disabled={pending}>
+        <button
+          type="button"
+          className={destructive ? "button button--danger" : "button"}
+          onClick={onConfirm}
+          disabled={pending}
+        >
           {pending ? "Patientez…" : confirmLabel}
         </button>
       </div>

@@ -15,7 +15,7 @@ import { createPscClient, type PscClient, PscError, type PscPendingAuthorization
 // Never called: the redirect to it is intercepted (fetch with redirect: "manual").
 const REDIRECT_URI = "http://127.0.0.1:9/callback";
 const CLIENT = { clientId: "medimail-admin", clientSecret: "secret-de-test-0123456789abcdef" };
-const RPPS = "10001234567";
+const RPPS = "10001234565";
 const logIn = (authorizationUrl: string, identifier: string) => logInAt(authorizationUrl, identifier, REDIRECT_URI);
 
 async function rejection(promise: Promise<unknown>): Promise<PscError> {

@@ -137,7 +137,9 @@ export function ActionsMenu({ structureId, daughters }: { structureId: string; d
                 {daughters ? "de la structure et de ses structures filles" : "de la structure"}
                 {preregistered === 0
                   ? "."
-                  : " recevra un nouveau lien pour finaliser son inscription (valable 7 jours)."}
+                  : preregistered !== null && preregistered > 1
+                    ? " recevront chacun un nouveau lien pour finaliser leur inscription (valable 7 jours)."
+                    : " recevra un nouveau lien pour finaliser son inscription (valable 7 jours)."}
               </p>
               {preregistered !== 0 && (
                 <p>Ceux qui ont déjà été relancés il y a moins d'une minute ne le seront pas une seconde fois.</p>
@@ -146,6 +148,7 @@ export function ActionsMenu({ structureId, daughters }: { structureId: string; d
             </>
           }
           confirmLabel="Relancer"
+          destructive={false}
           pending={remindAll.isPending}
           error={remindAll.error?.message ?? null}
           onClose={() => {

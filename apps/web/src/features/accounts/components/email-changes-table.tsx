@@ -76,9 +76,13 @@ export function EmailChangesTable({
                 <td>{request.oldEmail}</td>
                 <td>{request.newEmail}</td>
                 <td>{dateTime.format(new Date(request.requestedAt))}</td>
-                <td>{request.doneAt ? dateTime.format(new Date(request.doneAt)) : "—"}</td>
+                {/* doneAt is also when a request was deleted or failed: only a made change has a "réalisation" */}
+                <td>{request.status === "DONE" && request.doneAt ? dateTime.format(new Date(request.doneAt)) : "—"}</td>
                 <td>
                   {emailChangeStatusLabels[request.status]}
+                  {request.status === "CANCELLED" &&
+                    request.doneAt &&
+                    ` le ${dateTime.format(new Date(request.doneAt))}`}
                   {request.failureReason && <span className="muted"> : {request.failureReason}</span>}
                 </td>
                 <td>

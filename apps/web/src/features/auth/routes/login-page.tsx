@@ -47,6 +47,12 @@ export function LoginPage() {
   if (session.data?.user) return <Navigate to={returnTo ?? "/"} replace />;
 
   const pscError = params.get("erreur");
+  // a rate-limited sign-in (429) lands here with the seconds to wait
+  const waitSeconds = Number(params.get("dans")) || 60;
+  const errorMessages: Record<string, string> = {
+    ...PSC_ERRORS,
+    "trop-de-tentatives": `Trop de tentatives de connexion depuis votre poste : réessayez dans ${waitSeconds} seconde${waitSeconds > 1 ? "s" : ""}.`,
+  };
   const expired = params.get("expiree") === "1";
   const done = (serverReturn: string | null) => navigate(returnTo ?? serverReturn ?? "/", { replace: true });
 
@@ -61,9 +67,9 @@ export function LoginPage() {
           </p>
         </div>
       )}
-      {pscError && PSC_ERRORS[pscError] && step.kind !== "code" && (
+      {pscError && errorMessages[pscError] && step.kind !== "code" && (
         <div className="alert alert--error" role="alert">
-          <p>{PSC_ERRORS[pscError]}</p>
+          <p>{errorMessages[pscError]}</p>
         </div>
       )}
       {step.kind === "password" && (

@@ -96,7 +96,11 @@ export function ActivationPanel({ structureId, daughters }: { structureId: strin
               )}
               {preview.data.refusals.length > 0 && (
                 <>
-                  <p>Sans correspondance possible :</p>
+                  <p>
+                    {preview.data.refusals.length === 1
+                      ? "1 compte sera refusé (sans correspondance possible) :"
+                      : `${preview.data.refusals.length} comptes seront refusés (sans correspondance possible) :`}
+                  </p>
                   <ul>
                     {preview.data.refusals.map((refusal) => (
                       <li key={refusal.accountId}>

@@ -109,7 +109,7 @@ function UploadStep({
       </ol>
       <div className={`field${error ? " field--error" : ""}`}>
         <label htmlFor={inputId} className="field__label">
-          Liste d'utilisateurs à importer (csv, xls, xlsx)
+          Liste d'utilisateurs à importer (fichier .xlsx ou .csv)
         </label>
         <p id={hintId} className="field__hint">
           {MAX_MB} Mo et {numberFr.format(IMPORT_LIMITS.rows)} lignes au plus. Un fichier .xls (Excel 97-2003) est à

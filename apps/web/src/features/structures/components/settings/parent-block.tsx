@@ -1,7 +1,7 @@
 import type { StructureSettings } from "@medimail/contracts/structure-settings";
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { ancestorsOf, indexParents } from "@medimail/domain/structure-tree";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import { useStructures } from "../../api/list-structures.ts";
 import { useMoveStructure } from "../../api/structure-settings.ts";
 
@@ -14,6 +14,10 @@ export function ParentBlock({ structure, settings }: { structure: StructureDetai
   const move = useMoveStructure(structure.id);
   const selectId = useId();
   const [saved, setSaved] = useState(false);
+  // Controlled, and shown only once the options are there: an uncontrolled default set before its option exists
+  // falls back to "Aucune", and saving would then detach the structure from its mother.
+  const [parentId, setParentId] = useState(structure.parentId ?? "");
+  useEffect(() => setParentId(structure.parentId ?? ""), [structure.parentId]);
   const items = structures.data?.items ?? [];
   const parents = indexParents(items);
   const candidates = items
@@ -22,9 +26,9 @@ export function ParentBlock({ structure, settings }: { structure: StructureDetai
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get("parentId") ?? "");
+    if (!structures.data) return;
     setSaved(false);
-    move.mutate(value === "" ? null : value, { onSuccess: () => setSaved(true) });
+    move.mutate(parentId === "" ? null : parentId, { onSuccess: () => setSaved(true) });
   };
 
   return (
@@ -32,13 +36,26 @@ export function ParentBlock({ structure, settings }: { structure: StructureDetai
       <h2 id="mere-titre" className="card__title">
         Structure mère
       </h2>
-      {settings.permissions.platformSettings ? (
+      {settings.permissions.platformSettings && !structures.data ? (
+        <p role="status">
+          {structures.isError ? "Impossible de charger les structures." : "Chargement des structures…"}
+        </p>
+      ) : settings.permissions.platformSettings ? (
         <form onSubmit={submit} className="form form--wide">
           <div className="field">
             <label htmlFor={selectId} className="field__label">
               Rattacher à
             </label>
-            <select id={selectId} name="parentId" className="field__input" defaultValue={structure.parentId ?? ""}>
+            <select
+              id={selectId}
+              name="parentId"
+              className="field__input"
+              value={parentId}
+              onChange={(event) => {
+                setParentId(event.target.value);
+                setSaved(false);
+              }}
+            >
               <option value="">Aucune (structure racine)</option>
               {candidates.map((item) => (
                 <option key={item.id} value={item.id}>
