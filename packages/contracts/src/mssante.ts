@@ -7,7 +7,7 @@ import { AccountState, AccountType } from "./enums.ts";
 export const QuotaBucket = z.enum(["PER", "ORG", "APP"]);
 export type QuotaBucket = z.infer<typeof QuotaBucket>;
 
-export const PublicationStatus = z.enum(["PENDING", "PUBLISHED", "HELD", "WITHDRAWN"]);
+export const PublicationStatus = z.enum(["PENDING", "PUBLISHED", "HELD", "WITHDRAWN", "REJECTED"]);
 export type PublicationStatus = z.infer<typeof PublicationStatus>;
 
 export const publicationStatusLabels: Record<PublicationStatus, string> = {
@@ -15,6 +15,7 @@ export const publicationStatusLabels: Record<PublicationStatus, string> = {
   PUBLISHED: "Publiée",
   HELD: "Bloquée (rapport d'alimentation)",
   WITHDRAWN: "Retirée de l'annuaire",
+  REJECTED: "Refusée par l'annuaire",
 };
 
 export const MssOverview = z.object({
