@@ -1,11 +1,12 @@
 import { DEMO_PSC_SUBJECT } from "@medimail/db/seed/demo";
 import pino from "pino";
 import { buildApp } from "./app.ts";
-import { type Config, ConfigError, directoryFeedDirOf, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
 import { randomToken } from "./modules/auth/tokens.ts";
+import { directoryPublisherOf } from "./modules/directory/directory-publisher-config.ts";
 import { createOnlineCommuneDirectory } from "./modules/geo/communes.ts";
 
 /** Starts the console: configuration, database, HTTP server; stops gracefully on SIGTERM/SIGINT. */
@@ -20,13 +21,14 @@ async function main() {
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const psc = await pscConfiguration(config, publicUrl);
   const database = await openDatabase(config, logger);
+  const directory = await directoryPublisherOf(config, { db: database.db, log: logger, startStandin: true });
   const background = await startBackground({
     config,
     db: database.db,
     databaseUrl: database.url,
     log: logger,
     publicUrl,
-    directoryFeedDir: directoryFeedDirOf(config),
+    directoryPublisher: directory.publisher,
   });
   const app = await buildApp({
     db: database.db,
@@ -67,6 +69,7 @@ async function main() {
     timer.unref();
     await app.close();
     await background.stop();
+    await directory.close();
     await database.close();
     await psc?.close();
     logger.info("stopped");
@@ -79,6 +82,7 @@ async function main() {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     await background.stop();
+    await directory.close();
     await database.close();
     await psc?.close();
     throw error;
