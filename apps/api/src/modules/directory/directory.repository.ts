@@ -19,3 +19,26 @@ export async function standinSeedOf(db: Db, limit = 50_000) {
   ]);
   return { professionals, structures };
 }
+
+/** The entries a publication sent that the directory refused, with the account they belong to (if it still exists). */
+export function rejectedEntriesOf(db: Db, publicationId: string, limit: number) {
+  return db.$queryRaw<
+    {
+      address: string;
+      action: "CREATE" | "UPDATE" | "DELETE";
+      accountId: string | null;
+      structureId: string | null;
+      structureName: string | null;
+      lastName: string | null;
+      firstName: string | null;
+      code: string;
+      message: string;
+    }[]
+  >`SELECT e.address, e.action::text AS action, a.id AS "accountId", a.structure_id AS "structureId",
+           s.name AS "structureName", a.last_name AS "lastName", a.first_name AS "firstName",
+           e.rejected_code AS code, coalesce(e.rejected_message, '') AS message
+      FROM directory_feed_entry e
+      LEFT JOIN account a ON a.id = e.account_id LEFT JOIN structure s ON s.id = a.structure_id
+     WHERE e.publication_id = ${publicationId}::uuid AND e.rejected_code IS NOT NULL
+     ORDER BY e.address, e.action LIMIT ${limit}`;
+}
