@@ -18,6 +18,11 @@ export const publicationStatusLabels: Record<PublicationStatus, string> = {
   REJECTED: "Refusée par l'annuaire",
 };
 
+/** The status as administrators read it: a published liste rouge address is *En liste rouge* (published, hidden). */
+export function publicationStatusText(status: PublicationStatus, listed: boolean | null): string {
+  return status === "PUBLISHED" && listed === false ? "En liste rouge" : publicationStatusLabels[status];
+}
+
 export const MssOverview = z.object({
   /** null while the operator has not set the structure's MSSanté domain */
   domain: z.string().nullable(),
