@@ -31,7 +31,7 @@ export interface PatchOperation {
 /** The operations of a `Parameters` body, or a FhirPatchError(invalid). */
 export function parsePatch(body: unknown): PatchOperation[] {
   const parameters = body as { resourceType?: unknown; parameter?: unknown };
-  if (!parameters || parameters.resourceType !== "Parameters" || !Array.isArray(parameters.parameter))
+  if (parameters?.resourceType !== "Parameters" || !Array.isArray(parameters.parameter))
     throw new FhirPatchError("invalid", "Le corps d'un PATCH FHIRPath est une ressource Parameters");
   return parameters.parameter.map((parameter: { name?: unknown; part?: unknown }, position: number) => {
     if (parameter?.name !== "operation" || !Array.isArray(parameter.part))
