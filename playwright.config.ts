@@ -54,6 +54,7 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       SMTP_CATCHER_PORT: "0",
       PSC_LOCAL_PORT: String(PORT + 99),
+      DIRECTORY_STANDIN_PORT: String(PORT + 98),
       // a handful of sign-ins per spec, all from 127.0.0.1
       LOGIN_ATTEMPTS_PER_MINUTE: "200",
     },

@@ -21,6 +21,7 @@ async function startAndWait(): Promise<{ seconds: number; stop: () => Promise<vo
       WEB_DIST: "",
       SMTP_CATCHER_PORT: "0",
       PSC_LOCAL_PORT: "0",
+      DIRECTORY_STANDIN_PORT: "0",
     },
     stdio: "inherit",
   });

@@ -24,6 +24,7 @@ const env = {
   WEB_DIST: "",
   SMTP_CATCHER_PORT: "0",
   PSC_LOCAL_PORT: "0",
+  DIRECTORY_STANDIN_PORT: "0",
   ...(serverDatabase ? { DATABASE_URL: serverDatabase.url } : { DATA_DIR: dataDir }),
 };
 // one process (Node runs the TypeScript itself), so the signal reaches the server itself

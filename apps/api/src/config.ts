@@ -118,6 +118,37 @@ export const ConfigSchema = z.object({
     .min(1)
     .optional()
     .transform((dir) => (dir ? path.resolve(REPOSITORY_ROOT, dir) : undefined)),
+  /** where the nightly publication goes: `api` (the ANS MSSanté FHIR API at DIRECTORY_API_URL; in development
+   *  without it, the local stand-in) or `file` (PATCH documents in DIRECTORY_FEED_DIR). Unset: `api` in
+   *  development (the stand-in), `file` otherwise */
+  DIRECTORY_PUBLISHER: z.enum(["file", "api"]).optional(),
+  DIRECTORY_API_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), { message: "must be an http(s):// URL" })
+    .optional(),
+  /** sent in the ESANTE-API-KEY header */
+  DIRECTORY_API_KEY: z.string().min(1).optional(),
+  /** PEM files: the CAs to trust for the API (the IGC-Santé roots), a client certificate and its key */
+  DIRECTORY_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((file) => (file ? path.resolve(REPOSITORY_ROOT, file) : undefined)),
+  DIRECTORY_CLIENT_CERT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((file) => (file ? path.resolve(REPOSITORY_ROOT, file) : undefined)),
+  DIRECTORY_CLIENT_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((file) => (file ? path.resolve(REPOSITORY_ROOT, file) : undefined)),
+  DIRECTORY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  DIRECTORY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  DIRECTORY_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  /** development only, DIRECTORY_PUBLISHER=api without DIRECTORY_API_URL: port of the local stand-in (0 = off) */
+  DIRECTORY_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(3098),
   /** folder of the export files, shared by every instance (a network volume when they run on several machines);
    *  unset = `exports` in DATA_DIR. Relative paths are from the repository root */
   EXPORTS_DIR: z
@@ -203,6 +234,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (config.NODE_ENV === "production" && !config.ALLOW_INSECURE_TRANSPORT) {
       for (const issue of insecureTransport(config)) context.addIssue({ code: "custom", ...issue });
+    }
+    if (config.DIRECTORY_PUBLISHER === "api" && !config.DIRECTORY_API_URL && config.NODE_ENV !== "development") {
+      context.addIssue({
+        code: "custom",
+        path: ["DIRECTORY_API_URL"],
+        message: "required with DIRECTORY_PUBLISHER=api (the local stand-in is for development)",
+      });
+    }
+    if (Boolean(config.DIRECTORY_CLIENT_CERT_FILE) !== Boolean(config.DIRECTORY_CLIENT_KEY_FILE)) {
+      context.addIssue({
+        code: "custom",
+        path: ["DIRECTORY_CLIENT_CERT_FILE"],
+        message: "DIRECTORY_CLIENT_CERT_FILE and DIRECTORY_CLIENT_KEY_FILE go together",
+      });
     }
     const psc = [config.PSC_ISSUER, config.PSC_CLIENT_ID, config.PSC_CLIENT_SECRET];
     if (psc.some(Boolean) && !psc.every(Boolean)) {

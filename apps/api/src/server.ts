@@ -1,12 +1,13 @@
 import { DEMO_PSC_SUBJECT } from "@medimail/db/seed/demo";
 import pino from "pino";
 import { buildApp } from "./app.ts";
-import { type Config, ConfigError, directoryFeedDirOf, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
 import type { PscConfig } from "./modules/auth/psc/psc-client.ts";
 import { DEVELOPMENT_SECRETS_KEY, secretKeysOf } from "./modules/auth/secrets.ts";
 import { randomToken } from "./modules/auth/tokens.ts";
+import { directoryPublisherOf } from "./modules/directory/directory-publisher-config.ts";
 import { createOnlineCommuneDirectory } from "./modules/geo/communes.ts";
 
 /** Starts the console: configuration, database, HTTP server; stops gracefully on SIGTERM/SIGINT. */
@@ -21,13 +22,14 @@ async function main() {
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const psc = await pscConfiguration(config, publicUrl);
   const database = await openDatabase(config, logger);
+  const directory = await directoryPublisherOf(config, { db: database.db, log: logger, startStandin: true });
   const background = await startBackground({
     config,
     db: database.db,
     databaseUrl: database.url,
     log: logger,
     publicUrl,
-    directoryFeedDir: directoryFeedDirOf(config),
+    directoryPublisher: directory.publisher,
   });
   const app = await buildApp({
     db: database.db,
@@ -71,6 +73,7 @@ async function main() {
     timer.unref();
     await app.close();
     await background.stop();
+    await directory.close();
     await database.close();
     await psc?.close();
     logger.info("stopped");
@@ -83,6 +86,7 @@ async function main() {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     await background.stop();
+    await directory.close();
     await database.close();
     await psc?.close();
     throw error;

@@ -1,7 +1,8 @@
 import pino from "pino";
-import { ConfigError, directoryFeedDirOf, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./database.ts";
 import { startBackground } from "./jobs/background.ts";
+import { directoryPublisherOf } from "./modules/directory/directory-publisher-config.ts";
 
 /**
  * `pnpm worker`: the scheduler and the job workers without the HTTP server, for deployments that run
@@ -11,13 +12,14 @@ async function main() {
   const config = loadConfig({ ...process.env, RUN_WORKERS: "true" });
   const logger = pino({ level: config.LOG_LEVEL });
   const database = await openDatabase(config, logger);
+  const directory = await directoryPublisherOf(config, { db: database.db, log: logger, startStandin: false });
   const background = await startBackground({
     config,
     db: database.db,
     databaseUrl: database.url,
     log: logger,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
-    directoryFeedDir: directoryFeedDirOf(config),
+    directoryPublisher: directory.publisher,
   });
   logger.info("worker started");
   const stop = async (signal: string) => {

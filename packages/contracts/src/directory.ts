@@ -16,6 +16,20 @@ export const HeldEntry = z.object({
 });
 export type HeldEntry = z.infer<typeof HeldEntry>;
 
+/** An entry the directory refused: its code and message as the directory gave them. */
+export const RejectedEntry = z.object({
+  address: z.string(),
+  action: z.enum(["CREATE", "UPDATE", "DELETE"]),
+  accountId: z.uuid().nullable(),
+  structureId: z.uuid().nullable(),
+  structureName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  firstName: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+export type RejectedEntry = z.infer<typeof RejectedEntry>;
+
 export const DirectoryPublicationSummary = z.object({
   id: z.uuid(),
   /** the Paris day published, YYYY-MM-DD */
@@ -27,11 +41,15 @@ export const DirectoryPublicationSummary = z.object({
   updated: z.number().int(),
   deleted: z.number().int(),
   held: z.number().int(),
-  /** where the feed went (the feed folder) */
+  /** entries the directory refused */
+  rejected: z.number().int(),
+  /** where the feed went (the feed folder, the API's address) */
   feedFile: z.string().nullable(),
   error: z.string().nullable(),
   /** the first `heldLimit` held entries, by address */
   heldEntries: z.array(HeldEntry),
+  /** the first `heldLimit` refused entries, by address */
+  rejectedEntries: z.array(RejectedEntry),
 });
 export type DirectoryPublicationSummary = z.infer<typeof DirectoryPublicationSummary>;
 

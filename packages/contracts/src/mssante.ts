@@ -7,7 +7,7 @@ import { AccountState, AccountType } from "./enums.ts";
 export const QuotaBucket = z.enum(["PER", "ORG", "APP"]);
 export type QuotaBucket = z.infer<typeof QuotaBucket>;
 
-export const PublicationStatus = z.enum(["PENDING", "PUBLISHED", "HELD", "WITHDRAWN"]);
+export const PublicationStatus = z.enum(["PENDING", "PUBLISHED", "HELD", "WITHDRAWN", "REJECTED"]);
 export type PublicationStatus = z.infer<typeof PublicationStatus>;
 
 export const publicationStatusLabels: Record<PublicationStatus, string> = {
@@ -15,7 +15,13 @@ export const publicationStatusLabels: Record<PublicationStatus, string> = {
   PUBLISHED: "Publiée",
   HELD: "Bloquée (rapport d'alimentation)",
   WITHDRAWN: "Retirée de l'annuaire",
+  REJECTED: "Refusée par l'annuaire",
 };
+
+/** The status as administrators read it: a published liste rouge address is *En liste rouge* (published, hidden). */
+export function publicationStatusText(status: PublicationStatus, listed: boolean | null): string {
+  return status === "PUBLISHED" && listed === false ? "En liste rouge" : publicationStatusLabels[status];
+}
 
 export const MssOverview = z.object({
   /** null while the operator has not set the structure's MSSanté domain */

@@ -4,6 +4,7 @@ import type { Db } from "@medimail/db/client";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
 import { createActivityJobDefinitions } from "../modules/activity/activity.jobs.ts";
+import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
 import type { SmtpCatcher } from "../modules/mail/smtp-catcher.ts";
@@ -36,6 +37,8 @@ export interface BackgroundOptions {
   publicUrl?: string;
   /** folder the nightly directory publication writes its feed to (default: a folder of the system's temp dir) */
   directoryFeedDir?: string;
+  /** where the nightly directory publication goes (before `directoryFeedDir`) */
+  directoryPublisher?: DirectoryPublisher;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function startBackground({
   schedulerIntervalMs = 20_000,
   publicUrl,
   directoryFeedDir,
+  directoryPublisher,
 }: BackgroundOptions) {
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
@@ -75,7 +79,11 @@ export async function startBackground({
     mailDomain,
     importBatchRows: config.IMPORT_BATCH_SIZE,
     ...(publicUrl ? { publicUrl } : {}),
-    ...(directoryFeedDir ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) } : {}),
+    ...(directoryPublisher
+      ? { directoryPublisher }
+      : directoryFeedDir
+        ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) }
+        : {}),
   });
   // export files: EXPORTS_DIR, else `exports` in the data folder (tests without either: the system's temp folder)
   const exportsDir =

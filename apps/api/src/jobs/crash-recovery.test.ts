@@ -176,7 +176,9 @@ describe("a worker killed in the middle of a job", { timeout: 120_000 }, () => {
     const addresses: string[] = [];
     for (const name of (await readdir(feedDir)).filter((file) => file.endsWith(".json"))) {
       const bundle = JSON.parse(await readFile(path.join(feedDir, name), "utf8"));
-      for (const entry of bundle.entry) addresses.push(entry.resource.telecom[0].value);
+      // the PATCH documents: the address is in each operation's path, `telecom.where(value = '…')`
+      for (const entry of bundle.entry)
+        addresses.push(/where\(value = '(.*)'\)/.exec(entry.resource.parameter[0].part[1].valueString)?.[1] ?? "");
     }
     expect(addresses.length).toBe(COUNT);
     expect(new Set(addresses).size).toBe(COUNT);

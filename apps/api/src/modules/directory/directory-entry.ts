@@ -19,11 +19,13 @@ export interface DirectoryEntryData {
   profession: string | null;
   /** the structure identifier transmitted: the account's FINESS géographique, else its structure's identifier */
   structure: (TransmittedStructure & { name: string }) | null;
-  /** ORG/APP */
-  responsible: { lastName: string; firstName: string; nationalId: string | null } | null;
+  /** ORG/APP/INT: who answers for the mailbox (INT: the holder) */
+  responsible: { lastName: string; firstName: string; nationalId: string | null; profession?: string | null } | null;
   description: string | null;
-  phone: string | null;
-  dematerialisation: boolean;
+  /** service de rattachement (ORG/APP) */
+  service: string | null;
+  /** liste rouge: published, hidden from the directory's readers */
+  listeRouge: boolean;
 }
 
 /** One address with its account and structure, as the publication reads it (one SQL row). */
@@ -32,10 +34,11 @@ export interface AddressRow {
   accountId: string;
   address: string;
   listed: boolean;
-  publicationStatus: "PENDING" | "PUBLISHED" | "HELD" | "WITHDRAWN";
+  publicationStatus: "PENDING" | "PUBLISHED" | "HELD" | "WITHDRAWN" | "REJECTED";
   publishedAddress: string | null;
   publishedType: AccountType | null;
   publishedDigest: string | null;
+  publishedCarrier: string | null;
   type: AccountType;
   lastName: string;
   firstName: string;
@@ -43,12 +46,10 @@ export interface AddressRow {
   adeli: string | null;
   profession: string | null;
   finessSite: string | null;
-  phone: string | null;
   responsibleLastName: string | null;
   responsibleFirstName: string | null;
   responsibleNationalId: string | null;
   description: string | null;
-  dematerialisation: boolean;
   structureName: string;
   structureIdentifierType: "FINESS" | "SIREN" | "SIRET" | null;
   structureIdentifier: string | null;
@@ -82,10 +83,11 @@ export function feedSubjectOf(row: AddressRow): FeedSubject {
   };
 }
 
-/** The directory's view of a publishable address (not MED, listed). */
+/** The directory's view of a publishable address (not MED). */
 export function entryDataOf(row: AddressRow): DirectoryEntryData {
   const shared = row.type === "ORG" || row.type === "APP";
   const structure = transmittedStructure(row);
+  const holder = `${row.firstName.trim()} ${row.lastName.trim()}`.trim();
   return {
     address: row.address,
     type: row.type as DirectoryEntryData["type"],
@@ -101,14 +103,22 @@ export function entryDataOf(row: AddressRow): DirectoryEntryData {
           firstName: (row.responsibleFirstName ?? "").trim(),
           nationalId: trimmed(row.responsibleNationalId),
         }
-      : null,
-    description: shared ? trimmed(row.description) : null,
-    phone: trimmed(row.phone),
-    dematerialisation: row.dematerialisation,
+      : row.type === "INT"
+        ? // published as ORG on its structure (no national id): the holder answers for it
+          {
+            lastName: row.lastName.trim(),
+            firstName: row.firstName.trim(),
+            nationalId: null,
+            profession: trimmed(row.profession),
+          }
+        : null,
+    description: shared ? trimmed(row.description) : row.type === "INT" ? `${holder} (personnel interne)` : null,
+    service: null,
+    listeRouge: !row.listed,
   };
 }
 
-/** SHA-256 of the entry's data (keys in a fixed order): equal digests, nothing for the directory to update. */
-export function digestOf(data: DirectoryEntryData): string {
+/** SHA-256 of what the directory is sent (keys in a fixed order): equal digests, nothing for it to update. */
+export function digestOf(data: unknown): string {
   return createHash("sha256").update(JSON.stringify(data)).digest("hex");
 }

@@ -9,8 +9,8 @@ export type FeedEntry =
       action: "DELETE";
       address: string;
       accountId: string | null;
-      /** the type the directory holds the address under */
-      data: { address: string; type: AccountType };
+      /** the type the directory holds the address under, and the resource that carries it (`carrierKey`) */
+      data: { address: string; type: AccountType; carrier?: string | null };
     };
 
 /**
@@ -28,15 +28,30 @@ export interface FeedBatch {
   entries: FeedEntry[];
 }
 
+/** An entry the directory refused: its own code and message, kept verbatim. */
+export interface EntryRejection {
+  entryId: string;
+  /** the HTTP status and the OperationOutcome's code, e.g. "404 not-found" (or a local code, nothing sent) */
+  code: string;
+  message: string;
+}
+
+/** What the directory said of a batch: the entries it refused (the others it holds). */
+export interface PublishReport {
+  rejected: EntryRejection[];
+}
+
 /**
  * Where the nightly publication sends its changes. `publish` resolves once the directory (or the file) holds the
- * batch durably; it may be called again with a batch it already took (after a crash between the two) and must
- * then do nothing. A rejection stops the run; the next run sends the same batch again.
+ * batch durably, except the entries it reports refused (one professional unknown to the directory does not stop
+ * the night); it may be called again with a batch it already took (after a crash between the two) and must then
+ * change nothing. A rejection of the promise (directory unreachable) stops the run; the next run sends the same
+ * batch again.
  */
 export interface DirectoryPublisher {
-  /** shown on the publication's record (e.g. the feed folder) */
+  /** shown on the publication's record (e.g. the feed folder, the API's address) */
   readonly target: string;
-  publish(batch: FeedBatch): Promise<void>;
+  publish(batch: FeedBatch): Promise<PublishReport | undefined>;
 }
 
 /** Deletions, then creations, then updates; by address within each: the order a batch is handed over in. */

@@ -6,10 +6,11 @@ import { createAccount, createAccounts, createStructure } from "@medimail/db/see
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeClock, jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
+import { ANS } from "./ans-fhir.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
 import { deleteCorrespondence, markChanged } from "./directory-changes.ts";
 import type { DirectoryPublisher, FeedBatch } from "./directory-publisher.ts";
-import { createFhirFilePublisher, FHIR } from "./fhir-file-publisher.ts";
+import { createFhirFilePublisher } from "./fhir-file-publisher.ts";
 
 const t = useTestDb();
 const DAY = 86_400_000;
@@ -46,29 +47,40 @@ function recordingPublisher(options: { failAtCall?: number; failAfterWriteAtCall
     async publish(batch) {
       calls.push(batch);
       if (calls.length === options.failAtCall) throw new Error("annuaire injoignable");
-      await files.publish(batch);
+      const report = await files.publish(batch);
       if (calls.length === options.failAfterWriteAtCall) throw new Error("processus tué après l'écriture");
+      return report;
     },
   };
   return { publisher, calls };
 }
 
-/** Every entry the directory received: the bundles of the feed folder. */
+type Operation = { part: { name: string; valueCode?: string; valueString?: string; valueContactPoint?: Contact }[] };
+type Contact = { value: string; extension: { url: string; extension?: { url: string; [key: string]: unknown }[] }[] };
+const partOf = (op: Operation, name: string) => op.part.find((part) => part.name === name);
+
+/** Every request the directory received: the PATCH documents of the feed folder, read back as actions. */
 async function feed() {
   const names = (await readdir(feedDir)).filter((name) => name.endsWith(".json")).sort();
-  const entries: { method: string; url: string; address: string; resource?: Record<string, unknown> }[] = [];
+  const entries: { action: string; url: string; address: string; contact?: Contact; method: string }[] = [];
   for (const name of names) {
     const bundle = JSON.parse(await readFile(path.join(feedDir, name), "utf8"));
+    expect(bundle).toMatchObject({ resourceType: "Bundle", type: "batch" });
     for (const entry of bundle.entry) {
-      const address =
-        entry.resource?.telecom?.[0]?.value ??
-        decodeURIComponent(String(entry.request.url).split("mailbox-mss=")[1] ?? "");
-      entries.push({ method: entry.request.method, url: entry.request.url, address, resource: entry.resource });
+      const operations = entry.resource.parameter as Operation[];
+      const types = operations.map((op) => partOf(op, "type")?.valueCode).join("+");
+      const action = { "delete+insert": "CREATE", replace: "UPDATE", delete: "DELETE" }[types] ?? types;
+      const path0 = partOf(operations[0] as Operation, "path")?.valueString ?? "";
+      const address = /where\(value = '(.*)'\)/.exec(path0)?.[1] ?? "";
+      const contact = operations.map((op) => partOf(op, "value")?.valueContactPoint).find((value) => !!value);
+      entries.push({ action, url: entry.request.url, address, contact, method: entry.request.method });
     }
   }
   return { files: names, entries };
 }
-const summary = async () => (await feed()).entries.map((entry) => `${entry.method} ${entry.address}`);
+const summary = async () => (await feed()).entries.map((entry) => `${entry.action} ${entry.address}`);
+const metadataOf = (contact: Contact | undefined) =>
+  contact?.extension.find((extension) => extension.url === ANS.mailboxMetadata)?.extension ?? [];
 
 async function correspondent(overrides: Partial<Prisma.AccountCreateManyInput> = {}, prefix?: string, listed = true) {
   const account = await createAccount(t.db, structureId, overrides);
@@ -115,39 +127,27 @@ describe("nightly directory publication", () => {
     expect(new Set(entries.map((e) => e.address)).size).toBe(22);
 
     const perEntry = entries.find((entry) => entry.address === per.address);
-    expect(perEntry?.method).toBe("POST");
-    expect(perEntry?.resource).toMatchObject({
-      resourceType: "PractitionerRole",
-      practitioner: { identifier: { system: FHIR.professionalId, value: `8${per.account.rpps}` } },
-      organization: { identifier: { value: "1310000000" } },
-      telecom: [
-        {
-          system: "email",
-          value: per.address,
-          extension: [
-            { url: FHIR.emailType, valueCoding: { code: "MSSANTE" } },
-            {
-              url: FHIR.mailboxMetadata,
-              extension: expect.arrayContaining([expect.objectContaining({ url: "type" })]),
-            },
-          ],
-        },
-      ],
+    expect(perEntry).toMatchObject({
+      method: "PATCH",
+      action: "CREATE",
+      url: `Practitioner?identifier=${ANS.professionalIdSystem}|8${per.account.rpps}`,
+      contact: {
+        system: "email",
+        value: per.address,
+        extension: [
+          { url: ANS.emailTypeExtension, valueCoding: { code: "MSSANTE" } },
+          { url: ANS.mailboxMetadata, extension: expect.arrayContaining([expect.objectContaining({ url: "type" })]) },
+        ],
+      },
     });
     const orgEntry = entries.find((entry) => entry.address === org.address);
-    expect(orgEntry?.resource).toMatchObject({
-      resourceType: "HealthcareService",
-      providedBy: { identifier: { value: "1310000001" } },
-    });
-    const [contact] = (orgEntry?.resource?.telecom ?? []) as { extension: { extension?: unknown[] }[] }[];
-    const metadata = contact?.extension[1]?.extension;
-    expect(metadata).toEqual(
-      expect.arrayContaining([
-        { url: "type", valueCodeableConcept: { coding: [{ system: FHIR.mailboxTypeSystem, code: "ORG" }] } },
-        { url: "description", valueString: "Secrétariat de cardiologie" },
-        { url: "responsible", valueString: "Anne Durand" },
-      ]),
-    );
+    expect(orgEntry?.url).toBe(`Organization?identifier=${ANS.structureIdSystem}|1310000001`);
+    expect(metadataOf(orgEntry?.contact)).toEqual([
+      { url: "type", valueCodeableConcept: { coding: [{ system: ANS.mailboxTypeSystem, code: "ORG" }] } },
+      { url: "listeRouge", valueBoolean: false },
+      { url: "description", valueString: "Secrétariat de cardiologie" },
+      { url: "responsible", valueString: "Anne DURAND" },
+    ]);
 
     const stored = await statusOf(per.account.id);
     expect(stored).toMatchObject({
@@ -167,7 +167,10 @@ describe("nightly directory publication", () => {
   });
 
   it("updates a changed entry; a change the directory does not show publishes nothing", async () => {
-    const { account, address } = await correspondent({ type: "PER" }, "a.changer");
+    const { account, address } = await correspondent(
+      { type: "ORG", description: "Accueil", responsibleLastName: "Durand", responsibleFirstName: "Anne" },
+      "a.changer",
+    );
     const { publisher } = recordingPublisher();
     const publish = createDirectoryPublicationJob({ publisher });
     await publish(jobContext(t.db, night(0)));
@@ -180,28 +183,38 @@ describe("nightly directory publication", () => {
     expect((await statusOf(account.id)).publicationStatus).toBe("PENDING");
     await publish(jobContext(t.db, night(1)));
     expect(await statusOf(account.id)).toMatchObject({ publicationStatus: "PUBLISHED", publishedAddress: address });
-    expect(await summary()).toEqual([`POST ${address}`]);
-
+    expect(await summary()).toEqual([`CREATE ${address}`]);
+    // nor its phone: the metadata extension 1.2.0 has none
     await t.db.$transaction(async (tx) => {
       await tx.account.update({ where: { id: account.id }, data: { phone: "0561000000" } });
       await markChanged(tx, account.id);
     });
     await publish(jobContext(t.db, night(2)));
-    expect(await summary()).toEqual([`POST ${address}`, `PUT ${address}`]);
+    expect(await summary()).toEqual([`CREATE ${address}`]);
+
+    await t.db.$transaction(async (tx) => {
+      await tx.account.update({ where: { id: account.id }, data: { description: "Accueil des urgences" } });
+      await markChanged(tx, account.id);
+    });
+    await publish(jobContext(t.db, night(2)));
+    expect(await summary()).toEqual([`CREATE ${address}`, `UPDATE ${address}`]);
     expect(
       await t.db.directoryPublication.findFirstOrThrow({ where: { runDate: new Date("2026-11-28") } }),
     ).toMatchObject({ updated: 1, created: 0 });
   });
 
   it("a rerun the same day sends what changed since; a second change of one kind waits for the next night", async () => {
-    const { account, address } = await correspondent({ type: "PER" }, "meme.jour");
+    const { account, address } = await correspondent(
+      { type: "ORG", description: "Accueil", responsibleLastName: "Durand", responsibleFirstName: "Anne" },
+      "meme.jour",
+    );
     const { publisher } = recordingPublisher();
     const publish = createDirectoryPublicationJob({ publisher });
     await publish(jobContext(t.db, night(0)));
     const later = await correspondent({ type: "PER" }, "creee.le.jour");
     const phone = async (value: string) =>
       t.db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: account.id }, data: { phone: value } });
+        await tx.account.update({ where: { id: account.id }, data: { description: value } });
         await markChanged(tx, account.id);
       });
     await phone("0561000001");
@@ -209,14 +222,14 @@ describe("nightly directory publication", () => {
     await publish(jobContext(t.db, afternoon));
     await phone("0561000002");
     expect(await publish(jobContext(t.db, afternoon))).toMatchObject({ processed: 0, deferred: 1 });
-    expect(await summary()).toEqual([`POST ${address}`, `POST ${later.address}`, `PUT ${address}`]);
+    expect(await summary()).toEqual([`CREATE ${address}`, `CREATE ${later.address}`, `UPDATE ${address}`]);
     expect((await statusOf(account.id)).publicationStatus).toBe("PENDING");
     expect(await t.db.directoryPublication.count()).toBe(1);
 
     await publish(jobContext(t.db, night(1)));
     const sent = (await feed()).entries;
-    expect(sent.map((entry) => `${entry.method} ${entry.address}`).at(-1)).toBe(`PUT ${address}`);
-    expect(JSON.stringify(sent.at(-1)?.resource)).toContain("0561000002");
+    expect(sent.map((entry) => `${entry.action} ${entry.address}`).at(-1)).toBe(`UPDATE ${address}`);
+    expect(JSON.stringify(sent.at(-1)?.contact)).toContain("0561000002");
     expect((await statusOf(account.id)).publicationStatus).toBe("PUBLISHED");
   });
 
@@ -241,11 +254,12 @@ describe("nightly directory publication", () => {
     });
     await publish(jobContext(t.db, night(1)));
     const second = (await feed()).entries.slice(2);
-    expect(second.map((entry) => `${entry.method} ${entry.address}`)).toEqual([
-      `DELETE ${moved.address}`,
-      `DELETE ${typed.address}`,
-      `POST ${typed.address}`,
-      "POST nouvelle.adresse@chu-test.mssante.fr",
+    expect(second.map((entry) => `${entry.action} ${entry.address} ${entry.url.split("|")[1]}`)).toEqual([
+      `DELETE ${moved.address} 8${moved.account.rpps}`,
+      `DELETE ${typed.address} 8${typed.account.rpps}`,
+      // INT: as ORG, on its structure's Organization (its FINESS géographique)
+      `CREATE ${typed.address} 1310000002`,
+      `CREATE nouvelle.adresse@chu-test.mssante.fr 8${moved.account.rpps}`,
     ]);
     expect(await statusOf(typed.account.id)).toMatchObject({ publicationStatus: "PUBLISHED", publishedType: "INT" });
     expect(await statusOf(moved.account.id)).toMatchObject({
@@ -256,28 +270,34 @@ describe("nightly directory publication", () => {
     ).toMatchObject({ created: 2, deleted: 2, updated: 0 });
   });
 
-  it("withdraws a liste rouge entry, and creates it again once listed", async () => {
+  it("liste rouge is an update of the published entry (listeRouge true, then false), not a withdrawal", async () => {
     const { account, address } = await correspondent({ type: "PER" }, "liste.rouge");
-    const never = await correspondent({ type: "PER" }, "jamais.publiee", false);
+    const hidden = await correspondent({ type: "PER" }, "cachee.des.le.debut", false);
     const { publisher } = recordingPublisher();
     const publish = createDirectoryPublicationJob({ publisher });
     await publish(jobContext(t.db, night(0)));
-    expect((await statusOf(never.account.id)).publicationStatus).toBe("WITHDRAWN");
+    // a new correspondence is inserted with its listeRouge value
+    expect(await statusOf(hidden.account.id)).toMatchObject({ publicationStatus: "PUBLISHED", listed: false });
+    const created = (await feed()).entries.find((entry) => entry.address === hidden.address);
+    expect(metadataOf(created?.contact)).toContainEqual({ url: "listeRouge", valueBoolean: true });
 
-    await t.db.$transaction(async (tx) => {
-      await tx.mssAddress.update({ where: { accountId: account.id }, data: { listed: false } });
-      await markChanged(tx, account.id);
-    });
+    const setListed = (listed: boolean) =>
+      t.db.$transaction(async (tx) => {
+        await tx.mssAddress.update({ where: { accountId: account.id }, data: { listed } });
+        await markChanged(tx, account.id);
+      });
+    await setListed(false);
     await publish(jobContext(t.db, night(1)));
-    expect(await statusOf(account.id)).toMatchObject({ publicationStatus: "WITHDRAWN", publishedAddress: null });
-
-    await t.db.$transaction(async (tx) => {
-      await tx.mssAddress.update({ where: { accountId: account.id }, data: { listed: true } });
-      await markChanged(tx, account.id);
-    });
-    await publish(jobContext(t.db, night(2)));
     expect(await statusOf(account.id)).toMatchObject({ publicationStatus: "PUBLISHED", publishedAddress: address });
-    expect(await summary()).toEqual([`POST ${address}`, `DELETE ${address}`, `POST ${address}`]);
+    await setListed(true);
+    await publish(jobContext(t.db, night(2)));
+    const mine = (await feed()).entries.filter((entry) => entry.address === address);
+    expect(mine.map((entry) => entry.action)).toEqual(["CREATE", "UPDATE", "UPDATE"]);
+    expect(mine.map((entry) => metadataOf(entry.contact).find((m) => m.url === "listeRouge")?.valueBoolean)).toEqual([
+      false,
+      true,
+      false,
+    ]);
   });
 
   it("withdraws deleted correspondences, those of deleted accounts included, once", async () => {
@@ -307,6 +327,11 @@ describe("nightly directory publication", () => {
     await publish(jobContext(t.db, night(1)));
     await publish(jobContext(t.db, night(2)));
     expect((await summary()).slice(3).sort()).toEqual([`DELETE ${gone.address}`, `DELETE ${removed.address}`]);
+    // on the Practitioner they were published on
+    const deletes = (await feed()).entries.slice(3);
+    expect(deletes.map((entry) => entry.url).sort()).toEqual(
+      [gone, removed].map((c) => `Practitioner?identifier=${ANS.professionalIdSystem}|8${c.account.rpps}`).sort(),
+    );
     expect(await t.db.directoryWithdrawal.count({ where: { publishedAt: null } })).toBe(0);
     expect(
       (await t.db.deletedAccount.findUniqueOrThrow({ where: { id: gone.account.id } })).directoryWithdrawnAt,
@@ -347,7 +372,7 @@ describe("nightly directory publication", () => {
     const publish = createDirectoryPublicationJob({ publisher });
 
     await publish(jobContext(t.db, night(0)));
-    expect(await summary()).toEqual([`POST ${known.address}`]);
+    expect(await summary()).toEqual([`CREATE ${known.address}`]);
     const publication = await t.db.directoryPublication.findFirstOrThrow({ include: { heldEntries: true } });
     expect(publication).toMatchObject({ created: 1, held: 2 });
     expect(Object.fromEntries(publication.heldEntries.map((held) => [held.address, held.codes]))).toEqual({
@@ -366,7 +391,7 @@ describe("nightly directory publication", () => {
       await markChanged(tx, noDescription.account.id);
     });
     await publish(jobContext(t.db, night(2)));
-    expect(await summary()).toEqual([`POST ${known.address}`, `POST ${noDescription.address}`]);
+    expect(await summary()).toEqual([`CREATE ${known.address}`, `CREATE ${noDescription.address}`]);
     expect(await statusOf(noDescription.account.id)).toMatchObject({ publicationStatus: "PUBLISHED" });
     expect(
       (await t.db.directoryPublication.findFirstOrThrow({ where: { runDate: new Date("2026-11-28") } })).held,
@@ -391,6 +416,7 @@ describe("a publication interrupted half-way, then run again", () => {
         publicationStatus: "PUBLISHED",
         publishedAddress: `retrait.${i}@chu-test.mssante.fr`,
         publishedType: "PER",
+        publishedCarrier: `Practitioner?identifier=${ANS.professionalIdSystem}|8${row.rpps}`,
       })),
     });
     await t.db.mssAddress.deleteMany({ where: { address: { startsWith: "retrait." } } });

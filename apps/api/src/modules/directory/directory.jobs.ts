@@ -2,17 +2,23 @@ import { randomUUID } from "node:crypto";
 import { type Db, type DbTx, Prisma } from "@medimail/db/client";
 import { type FeedCode, feedIssues, isBlocked, type ReferentialFacts } from "@medimail/domain/feed-rules";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import { carrierKey, carrierOf, mailboxContactPoint } from "./ans-fhir.ts";
 import { type AddressRow, digestOf, entryDataOf, feedSubjectOf } from "./directory-entry.ts";
-import { type DirectoryPublisher, type FeedEntry, orderEntries } from "./directory-publisher.ts";
+import { type DirectoryPublisher, type FeedEntry, orderEntries, type PublishReport } from "./directory-publisher.ts";
 import { referentialFactsOf, referentialLoaded } from "./referential-facts.ts";
 
 // The nightly publication to the national directory ("publication dans l'annuaire chaque nuit").
 //
 // One DirectoryPublication per Paris day. Its work is three walks over what changed, each in bounded batches:
 //   1. withdrawals of deleted correspondences (directory_withdrawal) → DELETE;
-//   2. addresses whose published entry no longer fits (address or type changed, liste rouge) → DELETE of the old one;
-//   3. held then pending addresses → CREATE, UPDATE, nothing (same digest), HELD (blocking feed-report errors,
-//      reported in directory_held_entry, not sent) or WITHDRAWN (liste rouge).
+//   2. addresses whose published entry no longer fits (address, type or carrying resource changed) → DELETE of the
+//      old one;
+//   3. held, refused then pending addresses → CREATE, UPDATE (liste rouge included: a published flag, not a
+//      withdrawal), nothing (same digest) or HELD (blocking feed-report errors, reported in directory_held_entry,
+//      not sent).
+// The directory may refuse one entry (404: the professional or structure is not in it, 412, 422…): the publisher
+// reports it, the entry and its address keep the directory's code and message (status REJECTED, tried again the
+// next night), and the night goes on.
 // Deletions thus always precede creations, in the feed as in time (an address freed by one account and taken by
 // another is deleted before it is created again).
 //
@@ -37,6 +43,7 @@ interface Decision {
   publishedAddress: string | null;
   publishedType: AddressRow["publishedType"];
   publishedDigest: string | null;
+  publishedCarrier: string | null;
   /** blocking and warning codes, when held */
   held?: FeedCode[];
 }
@@ -46,36 +53,50 @@ interface Decision {
  * (walk 2), null when there is none.
  */
 export function decide(row: AddressRow, facts: ReferentialFacts, deletesOnly = false): Decision | null {
-  const publishable = row.listed && row.type !== "MED";
+  const publishable = row.type !== "MED";
   const entries: PendingEntry[] = [];
   let publishedAddress = row.publishedAddress;
   let publishedType = row.publishedType;
   let publishedDigest = row.publishedDigest;
-  if (publishedAddress !== null && (publishedAddress !== row.address || publishedType !== row.type || !publishable)) {
+  let publishedCarrier = row.publishedCarrier;
+  const data = publishable ? entryDataOf(row) : null;
+  const carrier = data ? carrierOf(data) : null;
+  const carrierNow = carrier ? carrierKey(carrier) : null;
+  // published before the carrier was recorded: the carrier its current data name is the best knowledge
+  const carrierThen = row.publishedCarrier ?? carrierNow;
+  if (
+    publishedAddress !== null &&
+    (publishedAddress !== row.address ||
+      publishedType !== row.type ||
+      !publishable ||
+      (row.publishedCarrier !== null && row.publishedCarrier !== carrierNow))
+  ) {
     const type = publishedType ?? row.type;
     entries.push({
       action: "DELETE",
       address: publishedAddress,
       accountId: row.accountId,
-      data: { address: publishedAddress, type },
+      data: { address: publishedAddress, type, carrier: carrierThen },
     });
     publishedAddress = null;
     publishedType = null;
     publishedDigest = null;
+    publishedCarrier = null;
   }
+  const state = () => ({ publishedAddress, publishedType, publishedDigest, publishedCarrier });
   if (deletesOnly) {
     if (entries.length === 0) return null;
-    // still to be created (walk 3) unless unlisted
-    return { entries, status: publishable ? "PENDING" : "WITHDRAWN", publishedAddress, publishedType, publishedDigest };
+    // still to be created (walk 3) unless no longer publishable
+    return { entries, status: publishable ? "PENDING" : "WITHDRAWN", ...state() };
   }
-  if (!publishable) return { entries, status: "WITHDRAWN", publishedAddress, publishedType, publishedDigest };
+  if (!data) return { entries, status: "WITHDRAWN", ...state() };
   const codes = feedIssues(feedSubjectOf(row), facts);
   if (isBlocked(codes)) {
     // the directory keeps what it had (if anything) until the errors are fixed
-    return { entries, status: "HELD", publishedAddress, publishedType, publishedDigest, held: codes };
+    return { entries, status: "HELD", ...state(), held: codes };
   }
-  const data = entryDataOf(row);
-  const digest = digestOf(data);
+  // what the directory is sent: a change it does not show (the holder's name of a PER…) publishes nothing
+  const digest = digestOf({ carrier: carrierNow, telecom: mailboxContactPoint(data) });
   if (publishedAddress === null)
     entries.push({ action: "CREATE", address: row.address, accountId: row.accountId, data });
   else if (digest !== publishedDigest)
@@ -86,21 +107,24 @@ export function decide(row: AddressRow, facts: ReferentialFacts, deletesOnly = f
     publishedAddress: row.address,
     publishedType: row.type,
     publishedDigest: digest,
+    publishedCarrier: carrierNow ?? carrierThen,
   };
 }
 
 const ADDRESS_COLUMNS = Prisma.sql`
   m.id, m.account_id AS "accountId", m.address, m.listed, m.publication_status::text AS "publicationStatus",
   m.published_address AS "publishedAddress", m.published_type::text AS "publishedType",
-  m.published_digest AS "publishedDigest", a.type::text AS type, a.last_name AS "lastName",
-  a.first_name AS "firstName", a.rpps, a.adeli, a.profession, a.finess_site AS "finessSite", a.phone,
-  a.responsible_last_name AS "responsibleLastName", a.responsible_first_name AS "responsibleFirstName",
-  a.responsible_national_id AS "responsibleNationalId", a.description, a.dematerialisation,
+  m.published_digest AS "publishedDigest", m.published_carrier AS "publishedCarrier", a.type::text AS type,
+  a.last_name AS "lastName", a.first_name AS "firstName", a.rpps, a.adeli, a.profession,
+  a.finess_site AS "finessSite", a.responsible_last_name AS "responsibleLastName",
+  a.responsible_first_name AS "responsibleFirstName", a.responsible_national_id AS "responsibleNationalId",
+  a.description,
   s.name AS "structureName", s.identifier_type::text AS "structureIdentifierType", s.identifier AS "structureIdentifier"`;
 
-/** An entry that no longer fits: the walk-2 filter (rechecked on fresh data by `decide`). */
+/** An entry that no longer fits: the walk-2 filter (rechecked on fresh data by `decide`, which also sees a change
+ *  of carrying resource). */
 const NO_LONGER_FITS = Prisma.sql`m.published_address IS NOT NULL
-  AND (m.address <> m.published_address OR NOT m.listed OR a.type::text <> m.published_type::text OR a.type = 'MED')`;
+  AND (m.address <> m.published_address OR a.type::text <> m.published_type::text OR a.type = 'MED')`;
 
 export interface DirectoryPublicationOptions {
   publisher: DirectoryPublisher;
@@ -151,8 +175,10 @@ export function createDirectoryPublicationJob({ publisher }: DirectoryPublicatio
       await batches.withdrawDeleted();
       await batches.walkAddresses("PENDING", true);
       await batches.walkAddresses("HELD", true);
+      await batches.walkAddresses("REJECTED", true);
       const loaded = await referentialLoaded(db);
       await batches.walkAddresses("HELD", false, loaded);
+      await batches.walkAddresses("REJECTED", false, loaded);
       await batches.walkAddresses("PENDING", false, loaded);
       await finish(db, publication.id, "DONE", clock.now());
     } catch (error) {
@@ -220,9 +246,13 @@ function createBatches({
 
   async function send(batch: number, entries: FeedEntry[]) {
     if (entries.length === 0) return;
-    await publisher.publish({ key: `${day}-${batch}`, runDate: day, batch, entries: orderEntries(entries) });
-    await db.$executeRaw`UPDATE directory_feed_entry SET sent_at = ${clock.now()}
-                          WHERE publication_id = ${publicationId}::uuid AND batch = ${batch} AND sent_at IS NULL`;
+    const report = await publisher.publish({
+      key: `${day}-${batch}`,
+      runDate: day,
+      batch,
+      entries: orderEntries(entries),
+    });
+    await markSent(db, publicationId, batch, report, clock.now());
   }
 
   return {
@@ -232,8 +262,10 @@ function createBatches({
       for (;;) {
         const outcome = await db.$transaction(async (tx) => {
           await lockPublication(tx);
-          const tombstones = await tx.$queryRaw<{ id: string; address: string; accountId: string; type: string }[]>`
-            SELECT id, address, account_id AS "accountId", type::text AS type FROM directory_withdrawal
+          const tombstones = await tx.$queryRaw<
+            { id: string; address: string; accountId: string; type: string; carrier: string | null }[]
+          >`
+            SELECT id, address, account_id AS "accountId", type::text AS type, carrier FROM directory_withdrawal
              WHERE published_at IS NULL AND id > ${cursor}::uuid ORDER BY id LIMIT ${batchSize} FOR UPDATE`;
           if (tombstones.length === 0) return null;
           const taken = await alreadyInFeed(
@@ -255,7 +287,11 @@ function createBatches({
               action: "DELETE",
               address: tombstone.address,
               accountId: tombstone.accountId,
-              data: { address: tombstone.address, type: tombstone.type as AddressRow["type"] },
+              data: {
+                address: tombstone.address,
+                type: tombstone.type as AddressRow["type"],
+                carrier: tombstone.carrier,
+              },
             });
           }
           const batch = entries.length > 0 ? await nextBatchNumber(tx) : 0;
@@ -280,7 +316,7 @@ function createBatches({
     },
 
     /** Walks 2 (`deletesOnly`) and 3 over the addresses in one publication status, in id order. */
-    async walkAddresses(status: "PENDING" | "HELD", deletesOnly: boolean, loaded = false) {
+    async walkAddresses(status: "PENDING" | "HELD" | "REJECTED", deletesOnly: boolean, loaded = false) {
       let cursor = ZERO_UUID;
       for (;;) {
         const outcome = await db.$transaction(async (tx) => {
@@ -355,14 +391,21 @@ async function applyDecisions(
   const addresses = applied.map(({ decision }) => decision.publishedAddress);
   const types = applied.map(({ decision }) => decision.publishedType);
   const digests = applied.map(({ decision }) => decision.publishedDigest);
+  const carriers = applied.map(({ decision }) => decision.publishedCarrier);
   const sent = applied.map(({ decision }) => decision.entries.length > 0);
+  // a refusal is kept until a new entry goes out (or the address is held)
   await tx.$executeRaw`
     UPDATE mss_address m
        SET publication_status = v.status::"PublicationStatus", published_address = v.published_address,
            published_type = v.published_type::"AccountType", published_digest = v.published_digest,
-           published_at = CASE WHEN v.sent THEN ${now}::timestamptz ELSE m.published_at END
+           published_carrier = v.published_carrier,
+           published_at = CASE WHEN v.sent THEN ${now}::timestamptz ELSE m.published_at END,
+           rejection_code = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejection_code END,
+           rejection_message = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejection_message END,
+           rejected_at = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejected_at END
       FROM unnest(${ids}::uuid[], ${statuses}::text[], ${addresses}::text[], ${types}::text[], ${digests}::text[],
-                  ${sent}::boolean[]) AS v(id, status, published_address, published_type, published_digest, sent)
+                  ${carriers}::text[], ${sent}::boolean[])
+           AS v(id, status, published_address, published_type, published_digest, published_carrier, sent)
      WHERE m.id = v.id`;
 
   const held = applied.filter(({ decision }) => decision.held);
@@ -405,10 +448,49 @@ async function sendUnsent(
           data: row.payload,
         }) as FeedEntry,
     );
-    await publisher.publish({ key: `${day}-${batch}`, runDate: day, batch, entries: orderEntries(entries) });
-    await db.$executeRaw`UPDATE directory_feed_entry SET sent_at = ${clock.now()}
-                          WHERE publication_id = ${publicationId}::uuid AND batch = ${batch} AND sent_at IS NULL`;
+    const report = await publisher.publish({
+      key: `${day}-${batch}`,
+      runDate: day,
+      batch,
+      entries: orderEntries(entries),
+    });
+    await markSent(db, publicationId, batch, report, clock.now());
   }
+}
+
+/**
+ * A batch the publisher took: its entries sent, the refused ones with the directory's code and message, and their
+ * addresses told — a refused creation leaves the directory without the address (nothing published, tried again
+ * the next night), a refused update leaves it with the previous data (digest forgotten: sent again the next night).
+ * One transaction; run again after a crash it writes the same.
+ */
+async function markSent(db: Db, publicationId: string, batch: number, report: PublishReport | undefined, at: Date) {
+  const rejected = report?.rejected ?? [];
+  await db.$transaction(async (tx) => {
+    if (rejected.length > 0) {
+      const ids = rejected.map((r) => r.entryId);
+      const codes = rejected.map((r) => r.code.slice(0, 100));
+      const messages = rejected.map((r) => r.message);
+      await tx.$executeRaw`
+        UPDATE directory_feed_entry e SET rejected_code = v.code, rejected_message = v.message
+          FROM unnest(${ids}::uuid[], ${codes}::text[], ${messages}::text[]) AS v(id, code, message)
+         WHERE e.id = v.id AND e.publication_id = ${publicationId}::uuid`;
+      await tx.$executeRaw`
+        UPDATE mss_address m
+           SET publication_status = CASE WHEN m.publication_status = 'PUBLISHED' THEN 'REJECTED'::"PublicationStatus"
+                                         ELSE m.publication_status END,
+               published_address = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_address END,
+               published_type = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_type END,
+               published_carrier = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_carrier END,
+               published_digest = NULL,
+               rejection_code = e.rejected_code, rejection_message = e.rejected_message, rejected_at = ${at}
+          FROM directory_feed_entry e
+         WHERE e.id = ANY(${ids}::uuid[]) AND e.action IN ('CREATE', 'UPDATE')
+           AND m.account_id = e.account_id AND m.published_address = e.address`;
+    }
+    await tx.$executeRaw`UPDATE directory_feed_entry SET sent_at = ${at}
+                          WHERE publication_id = ${publicationId}::uuid AND batch = ${batch} AND sent_at IS NULL`;
+  });
 }
 
 /** Counts from what was written (never incremented: a resumed run counts each entry once). */
@@ -416,11 +498,12 @@ async function finish(db: Db, publicationId: string, status: "DONE" | "FAILED", 
   await db.$executeRaw`
     UPDATE directory_publication p
        SET status = ${status}::"BackgroundTaskStatus", finished_at = ${at}, error = ${error},
-           created = c.created, updated = c.updated, deleted = c.deleted,
+           created = c.created, updated = c.updated, deleted = c.deleted, rejected = c.rejected,
            held = (SELECT count(*)::int FROM directory_held_entry h WHERE h.publication_id = p.id)
       FROM (SELECT count(*) FILTER (WHERE action = 'CREATE')::int AS created,
                    count(*) FILTER (WHERE action = 'UPDATE')::int AS updated,
-                   count(*) FILTER (WHERE action = 'DELETE')::int AS deleted
+                   count(*) FILTER (WHERE action = 'DELETE')::int AS deleted,
+                   count(*) FILTER (WHERE rejected_code IS NOT NULL)::int AS rejected
               FROM directory_feed_entry WHERE publication_id = ${publicationId}::uuid) c
      WHERE p.id = ${publicationId}::uuid`;
 }

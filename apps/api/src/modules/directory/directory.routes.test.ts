@@ -44,14 +44,30 @@ describe("GET /api/directory/publications", () => {
       identifier: "310000000",
     });
     const ok = await createAccount(db, structure.id, { type: "PER" });
+    const refused = await createAccount(db, structure.id, { type: "PER", lastName: "Refuse" });
     const held = await createAccount(db, structure.id, { type: "PER", rpps: null, lastName: "Sansrpps" });
     await db.mssAddress.createMany({
       data: [
         { accountId: ok.id, address: "ok@chu.mssante.fr" },
         { accountId: held.id, address: "sans.rpps@chu.mssante.fr" },
+        { accountId: refused.id, address: "refuse@chu.mssante.fr" },
       ],
     });
-    const publish = createDirectoryPublicationJob({ publisher: createFhirFilePublisher(feedDir) });
+    // the directory refuses one entry (as the ANS API answers a professional it does not know)
+    const files = createFhirFilePublisher(feedDir);
+    const publisher = {
+      target: files.target,
+      async publish(batch: Parameters<typeof files.publish>[0]) {
+        await files.publish(batch);
+        const entry = batch.entries.find((e) => e.address === "refuse@chu.mssante.fr");
+        return {
+          rejected: entry
+            ? [{ entryId: entry.id, code: "404 not-found", message: "Aucune ressource ne correspond au critère" }]
+            : [],
+        };
+      },
+    };
+    const publish = createDirectoryPublicationJob({ publisher });
     await publish(jobContext(db, fakeClock("2026-11-26T04:00:00Z")));
 
     const response = await app.inject({ url: "/api/directory/publications", headers: operator.headers });
@@ -62,9 +78,21 @@ describe("GET /api/directory/publications", () => {
     expect(body.items[0]).toMatchObject({
       runDate: "2026-11-26",
       status: "DONE",
-      created: 1,
+      created: 2,
       held: 1,
+      rejected: 1,
       feedFile: feedDir,
+      rejectedEntries: [
+        {
+          address: "refuse@chu.mssante.fr",
+          action: "CREATE",
+          accountId: refused.id,
+          structureName: "CHU Test",
+          lastName: "Refuse",
+          code: "404 not-found",
+          message: "Aucune ressource ne correspond au critère",
+        },
+      ],
       heldEntries: [
         {
           address: "sans.rpps@chu.mssante.fr",

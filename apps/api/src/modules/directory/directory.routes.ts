@@ -5,6 +5,7 @@ import type { Db } from "@medimail/db/client";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { signedIn } from "../auth/auth.hooks.ts";
 import { requirePlatform } from "../auth/scope.ts";
+import { rejectedEntriesOf } from "./directory.repository.ts";
 
 const RECENT_RUNS = 30;
 const HELD_LIMIT = 100;
@@ -45,9 +46,11 @@ export function createDirectoryService(db: Db) {
             updated: run.updated,
             deleted: run.deleted,
             held: run.held,
+            rejected: run.rejected,
             feedFile: run.feedFile,
             error: run.error,
             heldEntries: held.map((entry) => ({ ...entry, codes: entry.codes as FeedCode[] })),
+            rejectedEntries: await rejectedEntriesOf(db, run.id, HELD_LIMIT),
           };
         }),
       );

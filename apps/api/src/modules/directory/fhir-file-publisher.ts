@@ -1,123 +1,41 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { DirectoryEntryData } from "./directory-entry.ts";
-import type { DirectoryPublisher, FeedBatch, FeedEntry } from "./directory-publisher.ts";
+import { type AnsPatchRequest, ansPatchOf } from "./ans-fhir.ts";
+import type { DirectoryPublisher, EntryRejection, FeedBatch, FeedEntry } from "./directory-publisher.ts";
 
-// The FHIR shape of the ANS "Annuaire Santé" implementation guide (profile AsMailboxMSSProfile on ContactPoint,
-// extension AsMailboxMSSMetadataExtension). The URLs and code systems below are those of the guide's 1.x versions as
-// we know them: they must be checked against the ANS guide in force before feeding the real directory.
-export const FHIR = {
-  emailType: "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-contact-point-email-type",
-  emailTypeSystem: "https://mos.esante.gouv.fr/NOS/TRE_R256-TypeMessagerie/FHIR/TRE-R256-TypeMessagerie",
-  mailboxMetadata: "https://interop.esante.gouv.fr/ig/fhir/annuaire/StructureDefinition/as-ext-mailbox-mss-metadata",
-  mailboxTypeSystem: "https://mos.esante.gouv.fr/NOS/TRE_R257-TypeBAL/FHIR/TRE-R257-TypeBAL",
-  /** IDNPS: "8" + RPPS, "0" + ADELI */
-  professionalId: "urn:oid:1.2.250.1.71.4.2.1",
-  /** IDNST: "1" + FINESS, "3" + SIRET, "2" + SIREN */
-  structureId: "urn:oid:1.2.250.1.71.4.2.2",
-} as const;
-
-const ID_PREFIX = { FINESS: "1", SIREN: "2", SIRET: "3" } as const;
-
-/** Directory type of the mailbox: INT (internal staff without a national id) is published as PER. */
-const mailboxType = (type: DirectoryEntryData["type"]) => (type === "INT" ? "PER" : type);
-const resourceTypeOf = (type: string) => (type === "PER" || type === "INT" ? "PractitionerRole" : "HealthcareService");
-
-function telecom(data: DirectoryEntryData) {
-  const metadata: { url: string; [value: string]: unknown }[] = [
-    {
-      url: "type",
-      valueCodeableConcept: { coding: [{ system: FHIR.mailboxTypeSystem, code: mailboxType(data.type) }] },
-    },
-  ];
-  if (data.description) metadata.push({ url: "description", valueString: data.description });
-  if (data.responsible) {
-    const { firstName, lastName } = data.responsible;
-    metadata.push({ url: "responsible", valueString: `${firstName} ${lastName}`.trim() });
-  }
-  if (data.phone) metadata.push({ url: "phone", valueContactPoint: { system: "phone", value: data.phone } });
-  metadata.push({ url: "digitization", valueBoolean: data.dematerialisation });
-  return [
-    {
-      extension: [
-        { url: FHIR.emailType, valueCoding: { system: FHIR.emailTypeSystem, code: "MSSANTE" } },
-        { url: FHIR.mailboxMetadata, extension: metadata },
-      ],
-      system: "email",
-      value: data.address,
-    },
-  ];
+/** One entry of a batch as the guide's PATCH, or the reason none can be written (no carrying resource). */
+export function fhirBatchEntry(entry: FeedEntry) {
+  const result = ansPatchOf(entry);
+  if (!result.ok) return { fullUrl: `urn:uuid:${entry.id}`, rejected: { code: result.code, message: result.message } };
+  return fhirPatchEntry(entry.id, result.request);
 }
 
-function structureReference(data: DirectoryEntryData) {
-  if (!data.structure) return undefined;
-  return {
-    identifier: { system: FHIR.structureId, value: `${ID_PREFIX[data.structure.type]}${data.structure.value}` },
-    display: data.structure.name,
-  };
-}
+const fhirPatchEntry = (id: string, request: AnsPatchRequest) => ({
+  fullUrl: `urn:uuid:${id}`,
+  resource: request.body,
+  request: { method: request.method, url: request.url },
+});
 
-/** A CREATE/UPDATE entry as the FHIR resource the directory keeps for the mailbox. */
-export function fhirResource(data: DirectoryEntryData): Record<string, unknown> {
-  const organization = structureReference(data);
-  if (resourceTypeOf(data.type) === "PractitionerRole") {
-    const nationalId = data.rpps ? `8${data.rpps}` : data.adeli ? `0${data.adeli}` : null;
-    return {
-      resourceType: "PractitionerRole",
-      practitioner: {
-        ...(nationalId ? { identifier: { system: FHIR.professionalId, value: nationalId } } : {}),
-        display: `${data.firstName} ${data.lastName}`.trim(),
-      },
-      ...(organization ? { organization } : {}),
-      ...(data.profession
-        ? {
-            code: [
-              {
-                coding: [
-                  {
-                    system: "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante",
-                    code: data.profession,
-                  },
-                ],
-              },
-            ],
-          }
-        : {}),
-      telecom: telecom(data),
-    };
-  }
-  return {
-    resourceType: "HealthcareService",
-    ...(organization ? { providedBy: organization } : {}),
-    name: data.description ?? data.address,
-    telecom: telecom(data),
-  };
-}
-
-/** One Bundle entry: a conditional create/update/delete keyed by the mailbox address. */
-export function fhirBundleEntry(entry: FeedEntry) {
-  const resourceType = resourceTypeOf(entry.data.type);
-  const byMailbox = `${resourceType}?mailbox-mss=${encodeURIComponent(entry.address)}`;
-  if (entry.action === "DELETE")
-    return { fullUrl: `urn:uuid:${entry.id}`, request: { method: "DELETE", url: byMailbox } };
-  return {
-    fullUrl: `urn:uuid:${entry.id}`,
-    resource: fhirResource(entry.data),
-    request:
-      entry.action === "CREATE"
-        ? { method: "POST", url: resourceType, ifNoneExist: `mailbox-mss=${encodeURIComponent(entry.address)}` }
-        : { method: "PUT", url: byMailbox },
-  };
-}
-
+/**
+ * A batch as a FHIR `batch` Bundle of the ANS guide's conditional PATCH requests (each entry independent, as the
+ * API takes them one by one): the same documents the API publisher sends.
+ */
 export function fhirBundle(batch: FeedBatch) {
   return {
     resourceType: "Bundle",
     id: `medimail-${batch.key}`,
-    type: "transaction",
-    entry: batch.entries.map(fhirBundleEntry),
+    type: "batch",
+    entry: batch.entries.map(fhirBatchEntry),
   };
+}
+
+/** The entries no request can be written for (no carrying resource): refused here, as the directory would. */
+export function localRejections(batch: FeedBatch): EntryRejection[] {
+  return batch.entries.flatMap((entry) => {
+    const result = ansPatchOf(entry);
+    return result.ok ? [] : [{ entryId: entry.id, code: result.code, message: result.message }];
+  });
 }
 
 /** The file of a batch: one per (day, batch number), so that a batch handed over twice is written once. */
@@ -134,7 +52,7 @@ const exists = (file: string) =>
   );
 
 /**
- * The shipped publisher: each batch as a FHIR transaction Bundle in `dir`, for the directory's feed to pick up.
+ * The file publisher: each batch as a FHIR batch Bundle of PATCH requests in `dir`, for the directory's feed to pick up.
  * Written to a temporary name, flushed to disk, then renamed: a file under its final name is always complete, and
  * an existing one means the batch was already taken (a resend after a crash writes nothing).
  */
@@ -145,7 +63,8 @@ export function createFhirFilePublisher(dir: string): DirectoryPublisher & { fil
     fileOf,
     async publish(batch) {
       const file = fileOf(batch);
-      if (await exists(file)) return;
+      const report = { rejected: localRejections(batch) };
+      if (await exists(file)) return report;
       await mkdir(dir, { recursive: true });
       const temporary = path.join(dir, `.${feedFileName(batch)}.${randomUUID()}.tmp`);
       try {
@@ -169,6 +88,7 @@ export function createFhirFilePublisher(dir: string): DirectoryPublisher & { fil
       } finally {
         await folder.close();
       }
+      return report;
     },
   };
 }

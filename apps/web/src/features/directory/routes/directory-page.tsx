@@ -19,7 +19,8 @@ export function DirectoryPage() {
       <h1 id="directory-title">Publication dans l'annuaire national</h1>
       <p className="muted">
         Chaque nuit, les créations, modifications et suppressions de correspondances MSSanté sont publiées dans
-        l'annuaire national. Une adresse en erreur bloquante (rapport d'alimentation) est retenue jusqu'à sa correction.
+        l'annuaire national. Une adresse en erreur bloquante (rapport d'alimentation) est retenue jusqu'à sa correction
+        ; une adresse refusée par l'annuaire garde sa réponse (code et message) et est représentée chaque nuit.
       </p>
       {publications.isPending ? (
         <Loading label="Chargement des publications…" />
@@ -42,6 +43,7 @@ export function DirectoryPage() {
           ) : (
             <>
               <PublicationsTable items={publications.data.items} />
+              <RejectedEntries run={publications.data.items[0] as DirectoryPublicationSummary} />
               <HeldEntries run={publications.data.items[0] as DirectoryPublicationSummary} />
             </>
           )}
@@ -72,6 +74,9 @@ function PublicationsTable({ items }: { items: DirectoryPublicationSummary[] }) 
           <th scope="col" className="numeric">
             Retenues
           </th>
+          <th scope="col" className="numeric">
+            Refusées par l'annuaire
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -87,6 +92,52 @@ function PublicationsTable({ items }: { items: DirectoryPublicationSummary[] }) 
             <td className="numeric">{run.updated}</td>
             <td className="numeric">{run.deleted}</td>
             <td className="numeric">{run.held}</td>
+            <td className="numeric">{run.rejected}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const ACTIONS = { CREATE: "Création", UPDATE: "Modification", DELETE: "Suppression" } as const;
+
+/** What the directory refused, with its own code and message. */
+function RejectedEntries({ run }: { run: DirectoryPublicationSummary }) {
+  if (run.rejectedEntries.length === 0) return null;
+  return (
+    <table className="table table--compact">
+      <caption>
+        Refusé par l'annuaire la nuit du {formatDay(run.runDate)}
+        {run.rejected > run.rejectedEntries.length
+          ? ` (les ${run.rejectedEntries.length} premières sur ${run.rejected})`
+          : ""}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Adresse</th>
+          <th scope="col">Opération</th>
+          <th scope="col">Titulaire</th>
+          <th scope="col">Structure</th>
+          <th scope="col">Réponse de l'annuaire</th>
+        </tr>
+      </thead>
+      <tbody>
+        {run.rejectedEntries.map((entry) => (
+          <tr key={`${entry.action} ${entry.address}`}>
+            <td>
+              {entry.structureId && entry.accountId ? (
+                <Link to={`/structures/${entry.structureId}/utilisateurs/${entry.accountId}`}>{entry.address}</Link>
+              ) : (
+                entry.address
+              )}
+            </td>
+            <td>{ACTIONS[entry.action]}</td>
+            <td>{entry.lastName ? `${entry.lastName} ${entry.firstName ?? ""}` : "Compte supprimé"}</td>
+            <td>{entry.structureName ?? "—"}</td>
+            <td>
+              <strong>{entry.code}</strong> — <span className="pre-line">{entry.message}</span>
+            </td>
           </tr>
         ))}
       </tbody>

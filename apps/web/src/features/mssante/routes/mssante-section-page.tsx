@@ -1,4 +1,4 @@
-import { type MssListItem, MssTab, publicationStatusLabels } from "@medimail/contracts/mssante";
+import { type MssListItem, MssTab, publicationStatusText } from "@medimail/contracts/mssante";
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { Link, useOutletContext, useSearchParams } from "react-router";
@@ -245,7 +245,7 @@ function MssTable({
                   <td>
                     {item.listed ? "Visible" : "Liste rouge"}
                     {item.publicationStatus && (
-                      <span className="muted"> · {publicationStatusLabels[item.publicationStatus]}</span>
+                      <span className="muted"> · {publicationStatusText(item.publicationStatus, item.listed)}</span>
                     )}
                   </td>
                 )}
