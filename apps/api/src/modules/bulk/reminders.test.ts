@@ -150,6 +150,8 @@ describe("reminding every pre-registered user", () => {
 
   it("takes a single reminder as the last one, with a count of 1", async () => {
     const [first] = chuPreregistered;
+    // reminded by the batch above seconds ago: a single reminder waits a minute after any other
+    await t.db.account.update({ where: { id: first?.id }, data: { lastReminderAt: new Date(Date.now() - 61_000) } });
     const response = await send(w.admin, "POST", `/api/accounts/${first?.id}/remind`);
     expect(response.statusCode, response.body).toBe(200);
     expect(await lastReminder(w.chu)).toMatchObject({ count: 1 });
