@@ -1,6 +1,7 @@
 import { AccountDetail } from "@medimail/contracts/accounts";
 import { StructureListResponse } from "@medimail/contracts/structures";
 import { createAccount } from "@medimail/db/seed/factories";
+import { withRppsKey } from "@medimail/domain/identifiers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../test/browser.ts";
 import { useTestApp } from "../../../test/test-app.ts";
@@ -62,7 +63,7 @@ describe("item 1: an administrator of X cannot take over an X-homed administrato
         "edit (and type change)",
         "PUT",
         `/api/accounts/${target.id}`,
-        editBody(before, { type: "PER", nationalId: "10101010101", dematerialisation: false }),
+        editBody(before, { type: "PER", nationalId: withRppsKey("1010101010"), dematerialisation: false }),
       ],
       ["delegate", "POST", `/api/accounts/${target.id}/delegates`, { email: w.purpanAdminEmail }],
     ];

@@ -7,6 +7,9 @@ import { loadConfig } from "../../config.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
 import { directoryPublisherOf } from "./directory-publisher-config.ts";
 
+/** production requires one */
+const SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
+
 const t = useTestDb();
 
 describe("the directory publisher chosen by the configuration", () => {
@@ -55,13 +58,20 @@ describe("the directory publisher chosen by the configuration", () => {
     );
     expect(file.publisher.target).toBe("/nonexistent-data/directory-feed");
     expect(() =>
-      loadConfig({ NODE_ENV: "production", SMTP_URL: "smtp://x", PUBLIC_URL: "https://x", DIRECTORY_PUBLISHER: "api" }),
+      loadConfig({
+        NODE_ENV: "production",
+        SMTP_URL: "smtps://x",
+        PUBLIC_URL: "https://x",
+        SECRETS_KEY,
+        DIRECTORY_PUBLISHER: "api",
+      }),
     ).toThrow(/DIRECTORY_API_URL: required with DIRECTORY_PUBLISHER=api/);
     const api = await directoryPublisherOf(
       loadConfig({
         NODE_ENV: "production",
-        SMTP_URL: "smtp://x",
+        SMTP_URL: "smtps://x",
         PUBLIC_URL: "https://x",
+        SECRETS_KEY,
         DIRECTORY_PUBLISHER: "api",
         DIRECTORY_API_URL: "https://annuaire.example/fhir",
       }),
