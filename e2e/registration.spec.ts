@@ -170,7 +170,8 @@ async function mailedLink(
 const RESET_SUBJECT = "Réinitialisation de votre mot de passe Medimail";
 
 test("a password-reset link sets a new password once; the holder signs in with it", async ({ page, browser }) => {
-  const newPassword = "Castres-nouveau-mot-de-passe";
+  // strong, and without the holder's name or address in it (both refused)
+  const newPassword = "Orage-violet-sur-la-colline-47";
   const [account] = (await findAccounts(page, "CHIC Castres Mazamet", `q=${encodeURIComponent(HOLDER)}`)).filter(
     (item) => item.email === HOLDER,
   );

@@ -11,9 +11,10 @@ import { csvOf, validRow } from "./modules/bulk/imports.test-support.ts";
 
 // The API on its embedded database (no DATABASE_URL: PGlite behind our wire server, in a data folder) under the
 // uploads that froze it: files whose header line has 600,000 columns, and 19 MB files sent twenty at a time.
-// `/ready` is asked every 100 ms throughout and must always answer that the database is there. (Under a second
-// each time is not reached yet: PGlite is one session running on the API's event loop, and /ready's statement
-// queues behind the uploads' in the pool of four connections — the slowest answers are printed.)
+// `/ready` is asked every 100 ms throughout and must always answer that the database is there; during the wide
+// headers (refused by the reader within its first 64 KiB) each answer comes in under a second. Under the twenty 19 MB
+// uploads it does not yet (seconds): PGlite is one session running on the API's event loop, and /ready's statement
+// queues behind the uploads' in the pool of four connections — the slowest answers are printed.
 
 let dataDir: string;
 let database: Database;
@@ -70,7 +71,7 @@ function upload(content: Buffer) {
 }
 
 /** Checks /ready throughout `work`, then once more after it. */
-async function underLoad(work: () => Promise<unknown>) {
+async function underLoad(work: () => Promise<unknown>, { slowestMs }: { slowestMs?: number } = {}) {
   const poll = pollReady();
   try {
     await work();
@@ -80,6 +81,7 @@ async function underLoad(work: () => Promise<unknown>) {
     expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
     const slowest = Math.max(...answers.map((answer) => answer.ms));
     console.info(`/ready: ${answers.length} answers, the slowest in ${slowest} ms`);
+    if (slowestMs !== undefined) expect(slowest).toBeLessThan(slowestMs);
   }
   const after = await app.inject({ url: "/ready" });
   expect(after.json()).toEqual({ status: "ok", database: "ok" });
@@ -94,14 +96,16 @@ describe("the embedded database under hostile uploads", () => {
       .split("\r\n");
     const extra = Array.from({ length: 600_000 }, (_, index) => `c${index}`).join(";");
     const wide = Buffer.from(`${headerLine};${extra}\r\n${row}\r\n`);
-    await underLoad(async () => {
-      for (let i = 0; i < 20; i++) {
-        const response = await upload(wide);
-        // refused or analysed, but answered
-        expect(response.statusCode, response.body.slice(0, 200)).toBeLessThan(500);
-      }
-    });
-    // (about 10 s an upload while the CSV reader reads such a header whole; seconds once it refuses it early)
+    await underLoad(
+      async () => {
+        for (let i = 0; i < 20; i++) {
+          const response = await upload(wide);
+          // refused or analysed, but answered
+          expect(response.statusCode, response.body.slice(0, 200)).toBeLessThan(500);
+        }
+      },
+      { slowestMs: 1000 },
+    );
   }, 420_000);
 
   it("survives 20 concurrent uploads of 19 MB", async () => {

@@ -17,7 +17,7 @@ import type { z } from "zod";
 import { invalidCursor } from "../../lib/cursor.ts";
 import { AppError, conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import { PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../auth/scope.ts";
+import { createScope, PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../auth/scope.ts";
 import { markChanged } from "../directory/directory-changes.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.ts";
@@ -78,9 +78,15 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     if (updated.count === 0) throw new AppError(409, "CONFLICT", STALE);
   }
 
-  /** Whether the caller administers this structure: where delegates and connection accounts may be found. */
-  const reachableBy = (principal: Principal) => async (structureId: string) =>
-    structureAccess(principal, await scope.ancestry(structureId)) === "administer";
+  /**
+   * Whether the caller administers this structure: where delegates and connection accounts may be found. Inside a
+   * transaction, pass it: a query on another connection would wait for the transaction's end on the embedded
+   * database (one session taking turns), and the transaction for it.
+   */
+  const reachableBy =
+    (principal: Principal, via?: DbTx) =>
+    async (structureId: string): Promise<boolean> =>
+      structureAccess(principal, await (via ? createScope(via) : scope).ancestry(structureId)) === "administer";
 
   const emailInUse = (byAccount: boolean) =>
     validationFailed("Adresse déjà utilisée", [
@@ -247,7 +253,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
             tx,
             input,
             { id: null, email: input.email },
-            reachableBy(principal),
+            reachableBy(principal, tx),
           );
           const structure = await tx.structure.findUniqueOrThrow({ where: { id: structureId } });
           const columns = profileColumns(input, input.email);
@@ -303,7 +309,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
           tx,
           profile,
           { id: accountId, email: current.email },
-          reachableBy(principal),
+          reachableBy(principal, tx),
         );
         const typeChanged = profile.type !== current.type;
         if (typeChanged) {
