@@ -1,4 +1,4 @@
-import type { MailToSend } from "../mail/outbox.ts";
+import type { MailToSend } from "../mail/outbox.repository.ts";
 import { LINK_VALIDITY_HOURS } from "./account-tokens.ts";
 
 // The mails the accounts module sends, in French. Each has an idempotency key naming the event that causes it,

@@ -6,7 +6,7 @@ import {
   inactivityNoticeThreshold,
 } from "@medimail/domain/lifecycle";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 
 const SYSTEM_ACTOR = "Tâche nocturne";
 

@@ -4,6 +4,7 @@ import { type DbTx, Prisma } from "@medimail/db/client";
 import { foldForSearch } from "@medimail/domain/text";
 import { z } from "zod";
 import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
+import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
 
 export interface AccountSearch {
   /** the structure alone, or with every descendant */
@@ -64,19 +65,11 @@ type Row = {
 };
 
 export function createAccountsRepository(db: DbTx) {
+  const tree = createStructureTreeRepository(db);
   return {
     /** The structure and, when asked, all its descendants (one recursive query). */
-    async structureIds(structureId: string, withDaughters: boolean): Promise<string[]> {
-      if (!withDaughters) return [structureId];
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        WITH RECURSIVE down(id, depth) AS (
-          SELECT id, 0 FROM structure WHERE id = ${structureId}::uuid
-          UNION ALL
-          SELECT s.id, down.depth + 1 FROM structure s JOIN down ON s.parent_id = down.id WHERE down.depth < 100
-        )
-        SELECT id::text FROM down`;
-      return rows.map((row) => row.id);
-    },
+    structureIds: (structureId: string, withDaughters: boolean): Promise<string[]> =>
+      tree.subtreeIds(structureId, withDaughters),
 
     /**
      * One page of accounts, keyset-paged: the page after a cursor costs what the first one does. Every word of

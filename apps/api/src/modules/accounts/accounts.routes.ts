@@ -24,11 +24,11 @@ import {
 import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { AccountLinksService } from "./account-links.service.ts";
 import type { AccountsService } from "./accounts.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ["accounts"];
 const Version = z.object({ version: z.number().int() });
 
@@ -50,7 +50,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: AccountListResponse, ...errors },
       },
     },
-    async (request) => service.list(signedIn(request).principal, request.params.id, request.query),
+    async (request) => service.list(request.principal, request.params.id, request.query),
   );
 
   app.get(
@@ -64,7 +64,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: AccountCounts, ...errors },
       },
     },
-    async (request) => service.counts(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+    async (request) => service.counts(request.principal, request.params.id, request.query.daughters ?? false),
   );
 
   app.post(
@@ -79,9 +79,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(await service.create(signedIn(request).principal, request.params.id, request.body, actorOf(request))),
+      reply.code(201).send(await service.create(request.principal, request.params.id, request.body, request.actor)),
   );
 
   app.get(
@@ -95,7 +93,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: EmailChangeListResponse, ...errors },
       },
     },
-    async (request) => links.listEmailChanges(signedIn(request).principal, request.params.id, request.query),
+    async (request) => links.listEmailChanges(request.principal, request.params.id, request.query),
   );
 
   app.get(
@@ -108,7 +106,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: AccountDetail, ...errors },
       },
     },
-    async (request) => service.get(signedIn(request).principal, request.params.accountId),
+    async (request) => service.get(request.principal, request.params.accountId),
   );
 
   app.put(
@@ -122,8 +120,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: Version, ...errors },
       },
     },
-    async (request) =>
-      service.update(signedIn(request).principal, request.params.accountId, request.body, actorOf(request)),
+    async (request) => service.update(request.principal, request.params.accountId, request.body, request.actor),
   );
 
   for (const action of ["validate", "reject", "rehabilitate"] as const) {
@@ -139,13 +136,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         },
       },
       async (request) =>
-        service.act(
-          signedIn(request).principal,
-          request.params.accountId,
-          action,
-          request.body.version,
-          actorOf(request),
-        ),
+        service.act(request.principal, request.params.accountId, action, request.body.version, request.actor),
     );
   }
 
@@ -159,7 +150,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         response: { 200: z.object({ lastReminderAt: z.iso.datetime() }), ...errors },
       },
     },
-    async (request) => service.remind(signedIn(request).principal, request.params.accountId, actorOf(request)),
+    async (request) => service.remind(request.principal, request.params.accountId, request.actor),
   );
 
   app.put(
@@ -174,7 +165,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) =>
-      service.changeStructure(signedIn(request).principal, request.params.accountId, request.body, actorOf(request)),
+      service.changeStructure(request.principal, request.params.accountId, request.body, request.actor),
   );
 
   app.post(
@@ -188,7 +179,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.requestPasswordReset(signedIn(request).principal, request.params.accountId, actorOf(request));
+      await service.requestPasswordReset(request.principal, request.params.accountId, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -209,10 +200,10 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
         .code(201)
         .send(
           await links.requestEmailChange(
-            signedIn(request).principal,
+            request.principal,
             request.params.accountId,
             request.body.newEmail,
-            actorOf(request),
+            request.actor,
           ),
         ),
   );
@@ -229,12 +220,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await links.editEmailChange(
-        signedIn(request).principal,
-        request.params.requestId,
-        request.body.newEmail,
-        actorOf(request),
-      );
+      await links.editEmailChange(request.principal, request.params.requestId, request.body.newEmail, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -250,7 +236,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await links.cancelEmailChange(signedIn(request).principal, request.params.requestId, actorOf(request));
+      await links.cancelEmailChange(request.principal, request.params.requestId, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -294,14 +280,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
     async (request, reply) =>
       reply
         .code(201)
-        .send(
-          await links.addDelegate(
-            signedIn(request).principal,
-            request.params.accountId,
-            request.body.email,
-            actorOf(request),
-          ),
-        ),
+        .send(await links.addDelegate(request.principal, request.params.accountId, request.body.email, request.actor)),
   );
 
   app.delete(
@@ -316,10 +295,10 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       await links.removeDelegate(
-        signedIn(request).principal,
+        request.principal,
         request.params.accountId,
         request.params.delegationId,
-        actorOf(request),
+        request.actor,
       );
       return reply.code(204).send(null);
     },
@@ -338,11 +317,11 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       await links.updateLinkedMailbox(
-        signedIn(request).principal,
+        request.principal,
         request.params.accountId,
         request.params.mailboxId,
         request.body,
-        actorOf(request),
+        request.actor,
       );
       return reply.code(204).send(null);
     },

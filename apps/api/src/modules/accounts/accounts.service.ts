@@ -9,18 +9,19 @@ import type {
 } from "@medimail/contracts/accounts";
 import type { AuditAction } from "@medimail/contracts/audit";
 import type { AccountState } from "@medimail/contracts/enums";
-import { type Db, type DbTx, Prisma } from "@medimail/db/client";
+import type { Db, DbTx, Prisma } from "@medimail/db/client";
 import { decide, type Principal, privilegedAccountRefusal, structureAccess } from "@medimail/domain/access";
 import { type AccountAction, canRemind, initialState, transition } from "@medimail/domain/account-states";
 import { delegationWarning, TYPE_RULES } from "@medimail/domain/account-types";
 import type { z } from "zod";
 import { invalidCursor } from "../../lib/cursor.ts";
+import { isUniqueViolation } from "../../lib/database-errors.ts";
 import { AppError, conflict, notFound, validationFailed } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import { createScope, PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../auth/scope.ts";
-import { markChanged } from "../directory/directory-changes.ts";
+import { createScope, PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../../lib/scope.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import { markChanged } from "../directory/directory-changes.repository.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";
 import { checkProfileReferences, profileColumns, setConnectionAccounts } from "./account-profile.ts";
@@ -489,11 +490,6 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
   };
 }
 export type AccountsService = ReturnType<typeof createAccountsService>;
-
-/** The database refused a second row with the same unique value (here: an account's email). */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
 
 /**
  * A createdAt cursor holds a UTC timestamp to the millisecond, as the search writes it; a name or email cursor any

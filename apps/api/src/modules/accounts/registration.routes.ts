@@ -1,11 +1,11 @@
 import { SelfRegistrationRequest, SetPasswordRequest } from "@medimail/contracts/accounts";
-import { ErrorEnvelope } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AuditActor } from "../audit/audit.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
+import type { AuditActor } from "../audit/audit.repository.ts";
 import type { RegistrationService } from "./registration.service.ts";
 
-const errors = { 400: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope };
+const errors = errorResponses(400, 422, 429);
 
 /** Public: the sign-up form and the single-use links from mails. Rate-limited like the sign-in steps. */
 export const registrationRoutes: FastifyPluginAsyncZod<{

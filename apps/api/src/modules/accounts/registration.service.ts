@@ -7,13 +7,13 @@ import { hashPassword } from "@medimail/domain/password";
 import { weakPasswordReason } from "@medimail/domain/password-strength";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { z } from "zod";
+import { isUniqueViolation } from "../../lib/database-errors.ts";
 import { AppError, validationFailed } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 import { registrationToValidateMail, registrationWithExistingAddressMail } from "./account-mails.ts";
 import { consumeLinkToken, findLinkToken } from "./account-tokens.ts";
-import { isUniqueViolation } from "./accounts.service.ts";
 
 type Registration = z.output<typeof SelfRegistrationRequest>;
 

@@ -1,5 +1,6 @@
 import type { ActivityDay, MessageDirection } from "@medimail/contracts/activity";
 import { type DbTx, Prisma } from "@medimail/db/client";
+import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
 
 /** What selects the log lines: structures, then optional address, instants and direction. */
 export interface MessageFilter {
@@ -56,20 +57,11 @@ function conditions(filter: Omit<MessageFilter, "structureIds">): Prisma.Sql[] {
 const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`TRUE` : Prisma.join(parts, " AND "));
 
 export function createActivityRepository(db: DbTx) {
+  const tree = createStructureTreeRepository(db);
   return {
     /** The structure and, when asked, all its descendants (one recursive query), in tree order. */
-    async structureIds(structureId: string, withDaughters: boolean): Promise<string[]> {
-      if (!withDaughters) return [structureId];
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        WITH RECURSIVE down(id, depth, path) AS (
-          SELECT id, 0, ARRAY[name::text] FROM structure WHERE id = ${structureId}::uuid
-          UNION ALL
-          SELECT s.id, down.depth + 1, down.path || s.name::text
-            FROM structure s JOIN down ON s.parent_id = down.id WHERE down.depth < 100
-        )
-        SELECT id::text FROM down ORDER BY path`;
-      return rows.map((row) => row.id);
-    },
+    structureIds: (structureId: string, withDaughters: boolean): Promise<string[]> =>
+      tree.subtreeIds(structureId, withDaughters),
 
     async structureNames(ids: string[]): Promise<Map<string, string>> {
       const rows = await db.structure.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });

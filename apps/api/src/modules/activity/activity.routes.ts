@@ -8,10 +8,11 @@ import {
 } from "@medimail/contracts/activity";
 import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { sendStoredFile } from "../../lib/download.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { ActivityService } from "./activity.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ["activity"];
 
 /** "Activité structure": the message log's search and chart, the export requests and their files. */
@@ -27,7 +28,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
         response: { 200: ActivitySearchResponse, ...errors },
       },
     },
-    async (request) => service.search(signedIn(request).principal, request.params.id, request.query),
+    async (request) => service.search(request.principal, request.params.id, request.query),
   );
 
   app.get(
@@ -40,7 +41,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
         response: { 200: ActivityExportList, ...errors },
       },
     },
-    async (request) => service.listExports(signedIn(request).principal, request.params.id),
+    async (request) => service.listExports(request.principal, request.params.id),
   );
 
   app.post(
@@ -57,9 +58,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
     async (request, reply) =>
       reply
         .code(201)
-        .send(
-          await service.requestExport(signedIn(request).principal, actorOf(request), request.params.id, request.body),
-        ),
+        .send(await service.requestExport(request.principal, request.actor, request.params.id, request.body)),
   );
 
   app.get(
@@ -73,13 +72,8 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
       },
     },
     async (request, reply) => {
-      const file = await service.download(signedIn(request).principal, request.params.exportId);
-      return reply
-        .header("content-type", file.contentType)
-        .header("content-length", file.size)
-        .header("content-disposition", `attachment; filename="${file.fileName}"`)
-        .header("cache-control", "no-store")
-        .send(file.stream as never);
+      const file = await service.download(request.principal, request.params.exportId);
+      return sendStoredFile(reply, file);
     },
   );
 };

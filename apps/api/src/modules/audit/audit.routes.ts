@@ -1,7 +1,6 @@
 import { AuditPage, AuditQuery } from "@medimail/contracts/audit";
 import { ErrorEnvelope } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
 import type { AuditService } from "./audit.service.ts";
 
 export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService }> = async (app, { service }) => {
@@ -15,6 +14,6 @@ export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService }> = asy
         response: { 200: AuditPage, 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope },
       },
     },
-    async (request) => service.page(signedIn(request).principal, request.query),
+    async (request) => service.page(request.principal, request.query),
   );
 };

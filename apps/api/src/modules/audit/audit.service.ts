@@ -5,7 +5,7 @@ import { nextParisDay, parisDayStart } from "@medimail/domain/paris-time";
 import { indexParents, subtreeOf } from "@medimail/domain/structure-tree";
 import { z } from "zod";
 import { cursorParts, keysetCursor } from "../../lib/cursor.ts";
-import type { Scope } from "../auth/scope.ts";
+import type { Scope } from "../../lib/scope.ts";
 
 /** The audit log as the caller may read it: their scope's structures (operators: everything), newest first. */
 /** newest first: the id of the previous page's last event */

@@ -1,6 +1,7 @@
+import type { Principal } from "@medimail/domain/access";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.ts";
-import type { AuditActor } from "../audit/audit.ts";
+import type { AuditActor } from "../audit/audit.repository.ts";
 import { ANONYMOUS_CSRF_COOKIE, type AuthSettings, CSRF_HEADER, SESSION_COOKIE } from "./auth-settings.ts";
 import type { AuthContext, SessionRepository } from "./session.repository.ts";
 import { safeEqual } from "./tokens.ts";
@@ -16,6 +17,10 @@ declare module "fastify" {
   interface FastifyRequest {
     /** the signed-in caller; null for anonymous requests */
     auth: AuthContext | null;
+    /** the signed-in caller's rights (a 401 when read on an anonymous request) */
+    readonly principal: Principal;
+    /** the signed-in caller as the audit log records them (a 401 when read on an anonymous request) */
+    readonly actor: AuditActor;
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
@@ -50,6 +55,16 @@ export function installAuthHooks(
   }: { sessions: SessionRepository; settings: AuthSettings; now?: () => Date },
 ): void {
   app.decorateRequest("auth", null);
+  app.decorateRequest("principal", {
+    getter(this: FastifyRequest) {
+      return signedIn(this).principal;
+    },
+  });
+  app.decorateRequest("actor", {
+    getter(this: FastifyRequest) {
+      return actorOf(this);
+    },
+  });
 
   app.addHook("onRoute", (route) => {
     if (route.config?.access === "outside-api" && /^\/api(\/|$)/i.test(route.url ?? "")) {
@@ -121,8 +136,8 @@ export function signedIn(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
-/** The signed-in caller as the audit log records them. */
-export function actorOf(request: FastifyRequest): AuditActor {
+/** The signed-in caller as the audit log records them (read it as `request.actor`). */
+function actorOf(request: FastifyRequest): AuditActor {
   const auth = signedIn(request);
   return { id: auth.user.id, label: auth.user.email, ip: request.ip ?? null, requestId: request.id };
 }

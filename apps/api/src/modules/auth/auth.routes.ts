@@ -10,6 +10,7 @@ import { ErrorEnvelope } from "@medimail/contracts/common";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { errorResponses } from "../../lib/route-schema.ts";
 import { sessionCookieOptions, signedIn } from "./auth.hooks.ts";
 import {
   ANONYMOUS_CSRF_COOKIE,
@@ -46,7 +47,7 @@ export interface AuthRoutesOptions {
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { login, psc, settings }) => {
   const limited = { max: settings.loginAttemptsPerMinute, timeWindow: 60_000 };
-  const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 429: ErrorEnvelope };
+  const errors = errorResponses(400, 401, 403, 429);
 
   function sessionResponse(request: FastifyRequest, reply: FastifyReply, opened?: SessionOpened): SessionResponse {
     let csrfToken = opened?.csrfToken ?? request.auth?.csrfToken;

@@ -3,9 +3,9 @@ import type { Db, DbTx } from "@medimail/db/client";
 import { hasConsoleAccess } from "@medimail/domain/access";
 import { hashPassword, verifyPassword } from "@medimail/domain/password";
 import { AppError } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 import {
   type AuthSettings,
   CODE_MAILS_PER_QUARTER,

@@ -8,18 +8,18 @@ import {
   TotpConfirmRequest,
   TotpSetupResponse,
 } from "@medimail/contracts/auth";
-import { ErrorEnvelope } from "@medimail/contracts/common";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError, notFound } from "../../lib/errors.ts";
-import { actorOf, sessionCookieOptions, signedIn } from "./auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
+import { sessionCookieOptions, signedIn } from "./auth.hooks.ts";
 import { loginCookieOptions } from "./auth.routes.ts";
 import { type AuthSettings, LOGIN_COOKIE, SESSION_COOKIE } from "./auth-settings.ts";
 import type { MeCaller, MeService } from "./me.service.ts";
 import type { PscService } from "./psc.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 /** "Mon compte": the signed-in user's own second factors and Pro Santé Connect link. */
 export const meRoutes: FastifyPluginAsyncZod<{
@@ -29,7 +29,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
 }> = async (app, { me, psc, settings }) => {
   const callerOf = (request: FastifyRequest): MeCaller => {
     const auth = signedIn(request);
-    return { sessionId: auth.sessionId, accountId: auth.user.id, actor: actorOf(request) };
+    return { sessionId: auth.sessionId, accountId: auth.user.id, actor: request.actor };
   };
   /** Runs a factor-checking action; when it ended the session (too many wrong entries), the cookie goes too. */
   const guarded = async <T>(reply: FastifyReply, action: () => Promise<T>): Promise<T> => {
@@ -142,7 +142,7 @@ export const meRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       if (!psc) throw notFound("Pro Santé Connect n'est pas configuré");
-      const actor = actorOf(request);
+      const actor = request.actor;
       await psc.unlink(signedIn(request).user.id, { label: actor.label, ip: actor.ip, requestId: actor.requestId });
       return reply.code(204).send(null);
     },

@@ -3,7 +3,7 @@ import type { Db } from "@medimail/db/client";
 import { verifyPassword } from "@medimail/domain/password";
 import QRCode from "qrcode";
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import {
   type AuthSettings,
   FACTOR_FAILURES_PER_ACCOUNT_HOUR,

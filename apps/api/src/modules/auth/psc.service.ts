@@ -1,6 +1,6 @@
 import type { Db } from "@medimail/db/client";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit.ts";
+import { recordAudit } from "../audit/audit.repository.ts";
 import { CODE_VALIDITY_MINUTES } from "./auth-settings.ts";
 import type { LoginService, RequestOrigin } from "./login.service.ts";
 import { type PscClient, PscError } from "./psc/psc-client.ts";

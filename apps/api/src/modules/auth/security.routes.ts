@@ -4,9 +4,8 @@ import type { Db } from "@medimail/db/client";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { notFound } from "../../lib/errors.ts";
-import { recordAudit } from "../audit/audit.ts";
-import { actorOf, signedIn } from "./auth.hooks.ts";
-import { requirePlatform } from "./scope.ts";
+import { requirePlatform } from "../../lib/scope.ts";
+import { recordAudit } from "../audit/audit.repository.ts";
 
 /** Accounts locked after too many wrong passwords, and the operator's "Déverrouiller". */
 export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -22,7 +21,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       },
     },
     async (request) => {
-      requirePlatform(signedIn(request).principal, "accounts.unlock");
+      requirePlatform(request.principal, "accounts.unlock");
       // temporary locks still running, and the older permanent ones
       const rows = await db.account.findMany({
         where: { OR: [{ lockedAt: { not: null } }, { lockedUntil: { gt: new Date() } }] },
@@ -60,7 +59,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       },
     },
     async (request, reply) => {
-      requirePlatform(signedIn(request).principal, "accounts.unlock");
+      requirePlatform(request.principal, "accounts.unlock");
       const { id } = request.params;
       await db.$transaction(async (tx) => {
         const before = await tx.account.findUnique({
@@ -75,7 +74,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
           where: { id },
           data: { lockedAt: null, lockedUntil: null, failedLoginCount: 0, lockCount: 0 },
         });
-        await recordAudit(tx, actorOf(request), {
+        await recordAudit(tx, request.actor, {
           action: "auth.account-unlocked",
           entityType: "account",
           entityId: id,

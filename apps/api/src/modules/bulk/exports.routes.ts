@@ -1,11 +1,11 @@
 import { BulkScopeQuery } from "@medimail/contracts/bulk";
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
+import { sendDownload } from "../../lib/download.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { ExportsService } from "./exports.service.ts";
-import { sendDownload } from "./exports.writers.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ["bulk"];
 
 /** The Actions menu's exports, streamed (`?daughters=true`: the structure and its daughters). */
@@ -24,7 +24,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ service: ExportsService }> =
       },
       async (request, reply) => {
         const download = await service.users(
-          signedIn(request).principal,
+          request.principal,
           request.params.id,
           request.query.daughters ?? false,
           format,
@@ -49,7 +49,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ service: ExportsService }> =
       sendDownload(
         request,
         reply,
-        await service.inactive(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+        await service.inactive(request.principal, request.params.id, request.query.daughters ?? false),
       ),
   );
 
@@ -68,7 +68,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ service: ExportsService }> =
       sendDownload(
         request,
         reply,
-        await service.lastReminder(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+        await service.lastReminder(request.principal, request.params.id, request.query.daughters ?? false),
       ),
   );
 };

@@ -3,21 +3,19 @@ import { accountToRow, LOADUSER_COLUMNS } from "@medimail/contracts/loaduser";
 import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { INACTIVITY_MONTHS, inactivityDeletionDate, monthsBefore } from "@medimail/domain/lifecycle";
+import { CSV_TYPE, type Download, XLSX_TYPE } from "../../lib/download.ts";
+import type { Scope } from "../../lib/scope.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
-import type { Scope } from "../auth/scope.ts";
 import { createExportsRepository } from "./exports.repository.ts";
 import {
   batches,
   type CellValue,
-  CSV_TYPE,
-  type Download,
   EXPORT_BATCH,
   exportFilename,
   parisWallClock,
   type SheetColumn,
   streamedWorkbook,
   writeCsv,
-  XLSX_TYPE,
 } from "./exports.writers.ts";
 import { createRemindersRepository } from "./reminders.repository.ts";
 

@@ -13,9 +13,9 @@ import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
+import { createScope } from "../../lib/scope.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { requester, seedWorld, type World } from "../accounts/accounts.test-support.ts";
-import { createScope } from "../auth/scope.ts";
 import { createExportsService } from "./exports.service.ts";
 import { csvField, parisWallClock } from "./exports.writers.ts";
 

@@ -2,63 +2,15 @@
 // batch by batch into the HTTP response. Nothing holds the whole file: each batch waits for the client to take the
 // previous one (backpressure), and a client that goes away stops the reading at the next batch.
 import { once } from "node:events";
-import { PassThrough, type Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { neutraliseCell } from "@medimail/contracts/loaduser";
 import { foldForSearch } from "@medimail/domain/text";
 import type ExcelJS from "exceljs";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import { drained } from "../../lib/download.ts";
 import { loadExcelJs } from "../../lib/exceljs.ts";
-
-export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-export const CSV_TYPE = "text/csv; charset=utf-8";
 
 /** Rows read from the database per query, and written per step. */
 export const EXPORT_BATCH = 5000;
-
-export interface Download {
-  filename: string;
-  contentType: string;
-  /** writes the whole file into `output` and ends it; stops (rejects) when `signal` aborts */
-  write(output: Writable, signal: AbortSignal): Promise<void>;
-}
-
-/**
- * Answers a download: headers first, then the body as it is produced. Call it only once every check that may
- * refuse the request (scope, 404) has passed: after this, an error can only cut the download short.
- */
-export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download): FastifyReply {
-  const output = new PassThrough();
-  const abort = new AbortController();
-  // the client went away (closed tab, cancelled download) before the end: stop reading the database
-  reply.raw.on("close", () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  });
-  output.on("close", () => {
-    if (!output.readableEnded) abort.abort();
-  });
-  reply
-    .header("content-type", download.contentType)
-    .header("content-disposition", contentDisposition(download.filename))
-    .header("cache-control", "no-store")
-    .send(output);
-  download.write(output, abort.signal).catch((error: unknown) => {
-    if (abort.signal.aborted) request.log.info({ file: download.filename }, "download abandoned by the client");
-    else request.log.error({ err: error, file: download.filename }, "download failed while streaming");
-    output.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
-  return reply;
-}
-
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
-
-/** Waits until the client has taken what was written (the stream's buffer is below its high-water mark). */
-export async function drained(output: Writable, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  if (output.writableNeedDrain) await once(output, "drain", { signal });
-}
 
 /** Rejects when the signal aborts (to race a step that cannot be interrupted otherwise). */
 function aborted(signal: AbortSignal): Promise<never> {

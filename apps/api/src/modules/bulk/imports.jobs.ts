@@ -11,7 +11,7 @@ import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { setConnectionAccounts } from "../accounts/account-profile.ts";
 import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
-import type { AuditActor } from "../audit/audit.ts";
+import type { AuditActor } from "../audit/audit.repository.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
 import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports.files.ts";
 import {

@@ -1,4 +1,4 @@
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import {
   ApplyImportRequest,
   IMPORT_LIMITS,
@@ -12,18 +12,11 @@ import type { FastifyError } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
+import { signedIn } from "../auth/auth.hooks.ts";
 import { fileTooLarge, type ImportsService } from "./imports.service.ts";
 
-const errors = {
-  400: ErrorEnvelope,
-  401: ErrorEnvelope,
-  403: ErrorEnvelope,
-  404: ErrorEnvelope,
-  409: ErrorEnvelope,
-  413: ErrorEnvelope,
-  415: ErrorEnvelope,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 413, 415);
 const tags = ["accounts"];
 
 /**
@@ -94,7 +87,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ service: ImportsService }> =
         response: { 200: ImportSummary, ...errors },
       },
     },
-    async (request) => service.get(signedIn(request).principal, request.params.id, request.params.importId),
+    async (request) => service.get(request.principal, request.params.id, request.params.importId),
   );
 
   app.get(
@@ -108,8 +101,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ service: ImportsService }> =
         response: { 200: ImportErrorsPage, ...errors },
       },
     },
-    async (request) =>
-      service.errors(signedIn(request).principal, request.params.id, request.params.importId, request.query),
+    async (request) => service.errors(request.principal, request.params.id, request.params.importId, request.query),
   );
 
   app.get(
@@ -125,7 +117,7 @@ export const importsRoutes: FastifyPluginAsyncZod<{ service: ImportsService }> =
     },
     async (request, reply) => {
       const file = await service.errorFile(
-        signedIn(request).principal,
+        request.principal,
         request.params.id,
         request.params.importId,
         request.query.atApply ?? false,
@@ -156,11 +148,11 @@ export const importsRoutes: FastifyPluginAsyncZod<{ service: ImportsService }> =
         .code(202)
         .send(
           await service.apply(
-            signedIn(request).principal,
+            request.principal,
             request.params.id,
             request.params.importId,
             request.body.notifyUsers,
-            actorOf(request),
+            request.actor,
           ),
         ),
   );

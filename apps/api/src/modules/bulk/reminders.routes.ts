@@ -1,10 +1,10 @@
 import { BulkScopeQuery, LastReminder, RemindAllRequest, RemindAllResult } from "@medimail/contracts/bulk";
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { RemindersService } from "./reminders.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ["bulk"];
 
 /** "Relancer vos utilisateurs préinscrits" and the last reminder's date shown in the Actions menu. */
@@ -21,8 +21,7 @@ export const remindersRoutes: FastifyPluginAsyncZod<{ service: RemindersService 
         response: { 200: RemindAllResult, ...errors },
       },
     },
-    async (request) =>
-      service.remindAll(signedIn(request).principal, request.params.id, request.body.daughters, actorOf(request)),
+    async (request) => service.remindAll(request.principal, request.params.id, request.body.daughters, request.actor),
   );
 
   app.get(
@@ -36,6 +35,6 @@ export const remindersRoutes: FastifyPluginAsyncZod<{ service: RemindersService 
         response: { 200: LastReminder, ...errors },
       },
     },
-    async (request) => service.last(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+    async (request) => service.last(request.principal, request.params.id, request.query.daughters ?? false),
   );
 };

@@ -3,13 +3,13 @@ import type { LastReminder } from "@medimail/contracts/bulk";
 import type { Db, DbTx } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import { conflict } from "../../lib/errors.ts";
+import type { Scope } from "../../lib/scope.ts";
 import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { issueLinkToken } from "../accounts/account-tokens.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import type { Scope } from "../auth/scope.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 import { createRemindersRepository } from "./reminders.repository.ts";
 
 export interface RemindersServiceDeps {

@@ -5,9 +5,9 @@ import { createAccount, createAccounts, createStructure } from "@medimail/db/see
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
+import { createScope } from "../../lib/scope.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { mailsTo, requester, seedWorld, tokenInMail, type World } from "../accounts/accounts.test-support.ts";
-import { createScope } from "../auth/scope.ts";
 import { parisWallClock } from "./exports.writers.ts";
 import { createRemindersService } from "./reminders.service.ts";
 

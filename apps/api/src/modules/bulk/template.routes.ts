@@ -1,11 +1,11 @@
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
-import type { Scope } from "../auth/scope.ts";
-import { sendDownload, XLSX_TYPE } from "./exports.writers.ts";
+import { sendDownload, XLSX_TYPE } from "../../lib/download.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
+import type { Scope } from "../../lib/scope.ts";
 import { buildLoaduserTemplate, TEMPLATE_FILENAME } from "./template.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404);
 
 /** "Télécharger la dernière version du modèle loaduser" (from a structure's accounts section). */
 export const templateRoutes: FastifyPluginAsyncZod<{ scope: Scope }> = async (app, { scope }) => {
@@ -20,7 +20,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ scope: Scope }> = async (ap
       },
     },
     async (request, reply) => {
-      await scope.require(signedIn(request).principal, "read", request.params.id);
+      await scope.require(request.principal, "read", request.params.id);
       const file = await buildLoaduserTemplate();
       return sendDownload(request, reply, {
         filename: TEMPLATE_FILENAME,

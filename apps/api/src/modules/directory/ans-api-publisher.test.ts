@@ -6,7 +6,7 @@ import { useTestDb } from "../../../test/test-app.ts";
 import { createAnsApiPublisher } from "./ans-api-publisher.ts";
 import { ANS, type Carrier } from "./ans-fhir.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
-import { deleteCorrespondence, markChanged } from "./directory-changes.ts";
+import { deleteCorrespondence, markChanged } from "./directory-changes.repository.ts";
 import type { DirectoryPublisher } from "./directory-publisher.ts";
 import { validateDirectoryResource } from "./standin/ans-validator.ts";
 import { carrierResource, type DirectoryStandin, startDirectoryStandin } from "./standin/directory-standin.ts";

@@ -8,7 +8,7 @@ import { fakeClock, jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
 import { ANS } from "./ans-fhir.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
-import { deleteCorrespondence, markChanged } from "./directory-changes.ts";
+import { deleteCorrespondence, markChanged } from "./directory-changes.repository.ts";
 import type { DirectoryPublisher, FeedBatch } from "./directory-publisher.ts";
 import { createFhirFilePublisher } from "./fhir-file-publisher.ts";
 

@@ -3,8 +3,7 @@ import { DirectoryPublicationsResponse } from "@medimail/contracts/directory";
 import type { FeedCode } from "@medimail/contracts/feed-report";
 import type { Db } from "@medimail/db/client";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
-import { requirePlatform } from "../auth/scope.ts";
+import { requirePlatform } from "../../lib/scope.ts";
 import { rejectedEntriesOf } from "./directory.repository.ts";
 
 const RECENT_RUNS = 30;
@@ -74,7 +73,7 @@ export const directoryRoutes: FastifyPluginAsyncZod<{ service: DirectoryService 
     },
     async (request) => {
       // the operations' screens: operators, and support in reading
-      requirePlatform(signedIn(request).principal, "jobs.read");
+      requirePlatform(request.principal, "jobs.read");
       return service.publications();
     },
   );

@@ -1,8 +1,8 @@
 import { accountSearchText } from "@medimail/domain/text";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
 import { emailChangedMail } from "../accounts/account-mails.ts";
-import { markChanged } from "../directory/directory-changes.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { markChanged } from "../directory/directory-changes.repository.ts";
+import { queueMail } from "../mail/outbox.repository.ts";
 
 /**
  * Nightly: applies the pending email change requests. One transaction per request, guarded by its

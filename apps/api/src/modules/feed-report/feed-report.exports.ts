@@ -2,17 +2,16 @@
 // paginated with its header repeated and "Page n / N" in the footer). Both are written into the HTTP response as
 // they are produced: the PDF waits for the client after each page, the XLSX after each thousand rows.
 import { once } from "node:events";
-import { PassThrough, type Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { FEED_SEVERITY_LABELS } from "@medimail/contracts/feed-report";
 import { neutraliseCell } from "@medimail/contracts/loaduser";
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { foldForSearch } from "@medimail/domain/text";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import { type Download, drained, PDF_TYPE, XLSX_TYPE } from "../../lib/download.ts";
 import { loadExcelJs } from "../../lib/exceljs.ts";
 import { countsByCode, type FeedEvaluation, type FeedIssue } from "./feed-report.service.ts";
 
 export const REPORT_TITLE = "Rapport d'alimentation de l'annuaire MSSanté";
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const parisDateTime = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
@@ -39,41 +38,6 @@ export function reportFilename(evaluation: FeedEvaluation, extension: "pdf" | "x
       .slice(0, 60)
       .replace(/-+$/, "") || "structure";
   return `rapport-alimentation-${slug}-${parisDay.format(evaluation.generatedAt)}.${extension}`;
-}
-
-export interface Download {
-  filename: string;
-  contentType: string;
-  write(output: Writable, signal: AbortSignal): Promise<void>;
-}
-
-/** Headers first, then the body as it is written; a client that goes away stops the writing. */
-export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download): FastifyReply {
-  const output = new PassThrough();
-  const abort = new AbortController();
-  reply.raw.on("close", () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  });
-  const ascii = download.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  reply
-    .header("content-type", download.contentType)
-    .header(
-      "content-disposition",
-      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(download.filename)}`,
-    )
-    .header("cache-control", "no-store")
-    .send(output);
-  download.write(output, abort.signal).catch((error: unknown) => {
-    if (abort.signal.aborted) request.log.info({ file: download.filename }, "download abandoned by the client");
-    else request.log.error({ err: error, file: download.filename }, "download failed while streaming");
-    output.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
-  return reply;
-}
-
-async function drained(output: Writable, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  if (output.writableNeedDrain) await once(output, "drain", { signal });
 }
 
 const cell = (value: string) => neutraliseCell(value);
@@ -215,7 +179,7 @@ type TableLine = { heading: string; severity: "BLOCKING" | "WARNING" } | FeedIss
 export function feedReportPdf(evaluation: FeedEvaluation): Download {
   return {
     filename: reportFilename(evaluation, "pdf"),
-    contentType: "application/pdf",
+    contentType: PDF_TYPE,
     async write(output, signal) {
       // loaded on first use: pdfkit and its fonts are about 6 MB of heap that only this download needs
       const { default: PDFDocument } = await import("pdfkit");

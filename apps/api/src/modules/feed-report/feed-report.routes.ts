@@ -1,11 +1,12 @@
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import { FeedReport, FeedReportQuery } from "@medimail/contracts/feed-report";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
-import { feedReportPdf, feedReportXlsx, sendDownload } from "./feed-report.exports.ts";
+import { sendDownload } from "../../lib/download.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
+import { feedReportPdf, feedReportXlsx } from "./feed-report.exports.ts";
 import type { FeedReportService } from "./feed-report.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ["mssante"];
 
 /** "Rapport d'alimentation" of a structure (`?daughters=true`: with its daughters), and its XLSX and PDF exports. */
@@ -22,7 +23,7 @@ export const feedReportRoutes: FastifyPluginAsyncZod<{ service: FeedReportServic
         response: { 200: FeedReport, ...errors },
       },
     },
-    async (request) => service.report(signedIn(request).principal, request.params.id, request.query.daughters ?? false),
+    async (request) => service.report(request.principal, request.params.id, request.query.daughters ?? false),
   );
 
   for (const format of ["xlsx", "pdf"] as const) {
@@ -39,7 +40,7 @@ export const feedReportRoutes: FastifyPluginAsyncZod<{ service: FeedReportServic
       },
       async (request, reply) => {
         const evaluation = await service.evaluate(
-          signedIn(request).principal,
+          request.principal,
           request.params.id,
           request.query.daughters ?? false,
         );

@@ -18,7 +18,7 @@ import {
   type ReferentialFacts,
   type TransmittedStructure,
 } from "@medimail/domain/feed-rules";
-import type { Scope } from "../auth/scope.ts";
+import type { Scope } from "../../lib/scope.ts";
 import {
   createFeedReportRepository,
   FEED_BATCH,

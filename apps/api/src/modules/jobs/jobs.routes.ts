@@ -1,8 +1,7 @@
 import { ErrorEnvelope } from "@medimail/contracts/common";
 import { JobListResponse, JobNameParams, JobRunSummary, JobRunsResponse } from "@medimail/contracts/jobs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
-import { requirePlatform } from "../auth/scope.ts";
+import { requirePlatform } from "../../lib/scope.ts";
 import type { JobsService } from "./jobs.service.ts";
 
 const denied = { 401: ErrorEnvelope, 403: ErrorEnvelope };
@@ -18,7 +17,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
       },
     },
     async (request) => {
-      requirePlatform(signedIn(request).principal, "jobs.read");
+      requirePlatform(request.principal, "jobs.read");
       return { items: await service.list() };
     },
   );
@@ -34,7 +33,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
       },
     },
     async (request) => {
-      requirePlatform(signedIn(request).principal, "jobs.read");
+      requirePlatform(request.principal, "jobs.read");
       return { items: await service.runs(request.params.name) };
     },
   );
@@ -50,8 +49,8 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async
       },
     },
     async (request, reply) => {
-      requirePlatform(signedIn(request).principal, "jobs.run");
-      return reply.code(202).send(await service.runNow(request.params.name, actorOf(request)));
+      requirePlatform(request.principal, "jobs.run");
+      return reply.code(202).send(await service.runNow(request.params.name, request.actor));
     },
   );
 };

@@ -4,7 +4,7 @@ import { recordJobRun } from "../../jobs/enqueue.ts";
 import type { Clock, JobDefinition } from "../../jobs/job-definition.ts";
 import { nextOccurrence } from "../../jobs/scheduler.ts";
 import { notFound } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 
 const toSummary = (run: JobRun): JobRunSummary => ({
   id: run.id,

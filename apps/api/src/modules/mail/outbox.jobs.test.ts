@@ -4,7 +4,7 @@ import { useTestDb } from "../../../test/test-app.ts";
 import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { createSmtpMailer } from "./mailer.ts";
 import { createOutboxDeliveryJob } from "./outbox.jobs.ts";
-import { queueMail } from "./outbox.ts";
+import { queueMail } from "./outbox.repository.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./smtp-catcher.ts";
 
 const t = useTestDb();

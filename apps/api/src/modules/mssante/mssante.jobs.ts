@@ -1,8 +1,9 @@
 import type { Prisma } from "@medimail/db/client";
 import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
 import { AppError } from "../../lib/errors.ts";
-import { recordAudit } from "../audit/audit.ts";
-import { markChanged } from "../directory/directory-changes.ts";
+import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
+import { recordAudit } from "../audit/audit.repository.ts";
+import { markChanged } from "../directory/directory-changes.repository.ts";
 import { planAddress } from "./mss-planning.ts";
 import { requireQuota } from "./mss-quota.ts";
 
@@ -26,15 +27,10 @@ export async function runMssActivations({ db, clock, batchSize }: JobContext): P
     });
     if (!activation) break;
     await db.mssActivation.update({ where: { id: activation.id }, data: { status: "RUNNING" } });
-    const structureIds = activation.daughters
-      ? (
-          await db.$queryRaw<{ id: string }[]>`
-            WITH RECURSIVE down(id) AS (
-              SELECT id FROM structure WHERE id = ${activation.structureId}::uuid
-              UNION ALL SELECT s.id FROM structure s JOIN down ON s.parent_id = down.id
-            ) SELECT id::text FROM down`
-        ).map((row) => row.id)
-      : [activation.structureId];
+    const structureIds = await createStructureTreeRepository(db).subtreeIds(
+      activation.structureId,
+      activation.daughters,
+    );
     const failures = new Map(
       (activation.failures as Failure[]).map((failure) => [failure.accountId, failure] as const),
     );

@@ -1,5 +1,5 @@
 import { AccountParams } from "@medimail/contracts/accounts";
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import {
   MssActivation,
   MssActivationParams,
@@ -13,10 +13,10 @@ import {
 } from "@medimail/contracts/mssante";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { MssanteService } from "./mssante.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ["mssante"];
 
 /** "Gestion des utilisateurs MSSanté": counters, lists, correspondences, activation of every compatible account. */
@@ -31,7 +31,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
         response: { 200: MssOverview, ...errors },
       },
     },
-    async (request) => service.overview(signedIn(request).principal, request.params.id),
+    async (request) => service.overview(request.principal, request.params.id),
   );
 
   app.get(
@@ -45,7 +45,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
         response: { 200: MssListResponse, ...errors },
       },
     },
-    async (request) => service.list(signedIn(request).principal, request.params.id, request.query),
+    async (request) => service.list(request.principal, request.params.id, request.query),
   );
 
   app.post(
@@ -59,8 +59,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
         response: { 200: MssActivationPreview, ...errors },
       },
     },
-    async (request) =>
-      service.previewActivation(signedIn(request).principal, request.params.id, request.body.daughters),
+    async (request) => service.previewActivation(request.principal, request.params.id, request.body.daughters),
   );
 
   app.post(
@@ -78,12 +77,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
       reply
         .code(202)
         .send(
-          await service.requestActivation(
-            signedIn(request).principal,
-            request.params.id,
-            request.body.daughters,
-            actorOf(request),
-          ),
+          await service.requestActivation(request.principal, request.params.id, request.body.daughters, request.actor),
         ),
   );
 
@@ -97,8 +91,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
         response: { 200: MssActivation, ...errors },
       },
     },
-    async (request) =>
-      service.getActivation(signedIn(request).principal, request.params.id, request.params.activationId),
+    async (request) => service.getActivation(request.principal, request.params.id, request.params.activationId),
   );
 
   app.get(
@@ -111,7 +104,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
         response: { 200: MssAddressDetail, ...errors },
       },
     },
-    async (request) => service.getAddress(signedIn(request).principal, request.params.accountId),
+    async (request) => service.getAddress(request.principal, request.params.accountId),
   );
 
   app.put(
@@ -126,7 +119,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
       },
     },
     async (request, reply) => {
-      await service.putAddress(signedIn(request).principal, request.params.accountId, request.body, actorOf(request));
+      await service.putAddress(request.principal, request.params.accountId, request.body, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -142,7 +135,7 @@ export const mssanteRoutes: FastifyPluginAsyncZod<{ service: MssanteService }> =
       },
     },
     async (request, reply) => {
-      await service.deleteAddress(signedIn(request).principal, request.params.accountId, actorOf(request));
+      await service.deleteAddress(request.principal, request.params.accountId, request.actor);
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import {
   EnrolmentRuleInput,
   EnrolmentRuleParams,
@@ -9,10 +9,10 @@ import {
 } from "@medimail/contracts/structure-settings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { StructureOptionsService } from "./structure-options.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureOptionsService }> = async (
   app,
@@ -30,7 +30,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
       },
     },
     async (request, reply) => {
-      await service.updateLocation(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      await service.updateLocation(request.principal, request.params.id, request.body, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -47,7 +47,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
       },
     },
     async (request, reply) => {
-      await service.updateNotifications(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      await service.updateNotifications(request.principal, request.params.id, request.body, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -64,12 +64,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
       },
     },
     async (request, reply) => {
-      await service.updateOffice365(
-        signedIn(request).principal,
-        request.params.id,
-        request.body.office365Quota,
-        actorOf(request),
-      );
+      await service.updateOffice365(request.principal, request.params.id, request.body.office365Quota, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -84,7 +79,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
         response: { 200: EnrolmentRulesResponse, ...errors },
       },
     },
-    async (request) => ({ items: await service.enrolmentRules(signedIn(request).principal, request.params.id) }),
+    async (request) => ({ items: await service.enrolmentRules(request.principal, request.params.id) }),
   );
 
   app.post(
@@ -101,14 +96,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
     async (request, reply) =>
       reply
         .code(201)
-        .send(
-          await service.addEnrolmentRule(
-            signedIn(request).principal,
-            request.params.id,
-            request.body,
-            actorOf(request),
-          ),
-        ),
+        .send(await service.addEnrolmentRule(request.principal, request.params.id, request.body, request.actor)),
   );
 
   app.delete(
@@ -122,12 +110,7 @@ export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureO
       },
     },
     async (request, reply) => {
-      await service.removeEnrolmentRule(
-        signedIn(request).principal,
-        request.params.id,
-        request.params.ruleId,
-        actorOf(request),
-      );
+      await service.removeEnrolmentRule(request.principal, request.params.id, request.params.ruleId, request.actor);
       return reply.code(204).send(null);
     },
   );

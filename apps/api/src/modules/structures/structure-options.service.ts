@@ -8,8 +8,8 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import type { z } from "zod";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import { requirePlatform, type Scope } from "../auth/scope.ts";
+import { requirePlatform, type Scope } from "../../lib/scope.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
 
 type NotificationsOutput = z.output<typeof StructureNotificationsInput>;

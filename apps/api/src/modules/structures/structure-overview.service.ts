@@ -1,7 +1,7 @@
 import type { StructureOverview } from "@medimail/contracts/structure-overview";
 import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
-import type { Scope } from "../auth/scope.ts";
+import type { Scope } from "../../lib/scope.ts";
 import type { FeedReportService } from "../feed-report/feed-report.service.ts";
 import { mssQuotaUsage } from "./structures.repository.ts";
 

@@ -1,4 +1,4 @@
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import { StructureOverview } from "@medimail/contracts/structure-overview";
 import {
   AddAdminRequest,
@@ -15,11 +15,11 @@ import {
 } from "@medimail/contracts/structure-settings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, signedIn } from "../auth/auth.hooks.ts";
+import { errorResponses } from "../../lib/route-schema.ts";
 import type { StructureOverviewService } from "./structure-overview.service.ts";
 import type { StructureSettingsService } from "./structure-settings.service.ts";
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope };
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 /** "Paramétrage de la structure": each block is read with the settings and saved on its own. */
 export const structureSettingsRoutes: FastifyPluginAsyncZod<{
@@ -36,7 +36,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
         response: { 200: StructureOverview, ...errors },
       },
     },
-    async (request) => overview.get(signedIn(request).principal, request.params.id),
+    async (request) => overview.get(request.principal, request.params.id),
   );
 
   app.post(
@@ -50,7 +50,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.create(signedIn(request).principal, request.body, actorOf(request))),
+      reply.code(201).send(await service.create(request.principal, request.body, request.actor)),
   );
 
   app.put(
@@ -65,7 +65,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.move(signedIn(request).principal, request.params.id, request.body.parentId, actorOf(request));
+      await service.move(request.principal, request.params.id, request.body.parentId, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -80,7 +80,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
         response: { 200: StructureSettings, ...errors },
       },
     },
-    async (request) => service.get(signedIn(request).principal, request.params.id),
+    async (request) => service.get(request.principal, request.params.id),
   );
 
   app.put(
@@ -95,7 +95,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.updateIdentity(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      await service.updateIdentity(request.principal, request.params.id, request.body, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -112,7 +112,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.updateMssante(signedIn(request).principal, request.params.id, request.body, actorOf(request));
+      await service.updateMssante(request.principal, request.params.id, request.body, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -127,7 +127,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
         response: { 200: StructureAdminsResponse, ...errors },
       },
     },
-    async (request) => service.admins(signedIn(request).principal, request.params.id),
+    async (request) => service.admins(request.principal, request.params.id),
   );
 
   app.get(
@@ -142,7 +142,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) =>
-      service.adminCandidates(signedIn(request).principal, request.params.id, request.query.q, request.query.page),
+      service.adminCandidates(request.principal, request.params.id, request.query.q, request.query.page),
   );
 
   app.post(
@@ -157,7 +157,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.addAdmin(signedIn(request).principal, request.params.id, request.body.accountId, actorOf(request));
+      await service.addAdmin(request.principal, request.params.id, request.body.accountId, request.actor);
       return reply.code(204).send(null);
     },
   );
@@ -173,12 +173,7 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      await service.removeAdmin(
-        signedIn(request).principal,
-        request.params.id,
-        request.params.accountId,
-        actorOf(request),
-      );
+      await service.removeAdmin(request.principal, request.params.id, request.params.accountId, request.actor);
       return reply.code(204).send(null);
     },
   );

@@ -11,8 +11,8 @@ import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree"
 import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.ts";
-import { requirePlatform, type Scope } from "../auth/scope.ts";
+import { requirePlatform, type Scope } from "../../lib/scope.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
 import { mssQuotaUsage } from "./structures.repository.ts";
 

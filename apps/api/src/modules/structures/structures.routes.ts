@@ -1,7 +1,6 @@
 import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
 import { StructureDetail, StructureListResponse } from "@medimail/contracts/structures";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signedIn } from "../auth/auth.hooks.ts";
 import type { StructuresService } from "./structures.service.ts";
 
 export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresService }> = async (app, { service }) => {
@@ -14,7 +13,7 @@ export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresServic
         response: { 200: StructureListResponse, 401: ErrorEnvelope },
       },
     },
-    async (request) => ({ items: await service.list(signedIn(request).principal) }),
+    async (request) => ({ items: await service.list(request.principal) }),
   );
 
   app.get(
@@ -27,6 +26,6 @@ export const structuresRoutes: FastifyPluginAsyncZod<{ service: StructuresServic
         response: { 200: StructureDetail, 401: ErrorEnvelope, 404: ErrorEnvelope },
       },
     },
-    async (request) => service.get(signedIn(request).principal, request.params.id),
+    async (request) => service.get(request.principal, request.params.id),
   );
 };

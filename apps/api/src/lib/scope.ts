@@ -5,29 +5,21 @@ import {
   decide,
   type Need,
   type PlatformAction,
-  type PlatformRole,
   type Principal,
   privilegedAccountRefusal,
 } from "@medimail/domain/access";
-import { forbidden, notFound } from "../../lib/errors.ts";
+import { forbidden, notFound } from "./errors.ts";
+import { createStructureTreeRepository } from "./structure-tree.repository.ts";
 
 /**
  * The permission layer's database side: the ancestry of a structure (one recursive query), then the pure rule
  * from packages/domain decides. Every route that touches a structure's object goes through `require`.
  */
 export function createScope(db: DbTx) {
+  const tree = createStructureTreeRepository(db);
   return {
     /** The structure itself first, then its parent, up to the root; [] when it does not exist. */
-    async ancestry(structureId: string): Promise<string[]> {
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        WITH RECURSIVE up(id, parent_id, depth) AS (
-          SELECT id, parent_id, 0 FROM structure WHERE id = ${structureId}::uuid
-          UNION ALL
-          SELECT s.id, s.parent_id, up.depth + 1 FROM structure s JOIN up ON s.id = up.parent_id WHERE up.depth < 100
-        )
-        SELECT id::text FROM up ORDER BY depth`;
-      return rows.map((row) => row.id);
-    },
+    ancestry: (structureId: string): Promise<string[]> => tree.ancestry(structureId),
 
     /** Throws 404 when the structure is outside the caller's scope (or absent), 403 for a read-only write. */
     async require(
@@ -43,13 +35,7 @@ export function createScope(db: DbTx) {
 
     /** What an account may do beyond its mailbox: platform role, support grants, administered structures. */
     async accountRights(accountId: string): Promise<AccountRights> {
-      const [row] = await db.$queryRaw<
-        { platformRole: PlatformRole | null; administered: string[]; support: boolean }[]
-      >`
-        SELECT a.platform_role::text AS "platformRole",
-               ARRAY(SELECT structure_id::text FROM structure_admin WHERE account_id = a.id) AS administered,
-               EXISTS (SELECT 1 FROM support_grant WHERE account_id = a.id) AS support
-          FROM account a WHERE a.id = ${accountId}::uuid`;
+      const row = await tree.accountPowers(accountId);
       if (!row) return { platformRole: null, administeredAncestries: [], hasSupportGrants: false };
       return {
         platformRole: row.platformRole,
