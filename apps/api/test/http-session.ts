@@ -11,9 +11,13 @@ export class HttpSession {
   private readonly cookies = new Map<string, string>();
   csrfToken = "";
 
-  constructor(
-    readonly baseUrl: string,
-    private readonly extraHeaders: Record<string, string> = {},
+  readonly baseUrl: string;
+  private readonly extraHeaders: Record<string, string>;
+
+  constructor(baseUrl: string, extraHeaders: Record<string, string> = {}) {
+    this.baseUrl = baseUrl;
+    this.extraHeaders = extraHeaders;
+  },
   ) {}
 
   async request(method: string, pathname: string, body?: unknown): Promise<HttpAnswer> {
