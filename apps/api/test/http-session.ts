@@ -17,8 +17,7 @@ export class HttpSession {
   constructor(baseUrl: string, extraHeaders: Record<string, string> = {}) {
     this.baseUrl = baseUrl;
     this.extraHeaders = extraHeaders;
-  },
-  ) {}
+  }
 
   async request(method: string, pathname: string, body?: unknown): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...this.extraHeaders };
