@@ -45,6 +45,8 @@ import { createRemindersService } from "./modules/bulk/reminders.service.ts";
 import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
+import { directoryVisibilityRoutes } from "./modules/directory-visibility/directory-visibility.routes.ts";
+import { createDirectoryVisibilityService } from "./modules/directory-visibility/directory-visibility.service.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
 import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
@@ -264,6 +266,7 @@ export async function buildApp({
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       await api.register(directoryRoutes, { service: createDirectoryService(db) });
+      await api.register(directoryVisibilityRoutes, { service: createDirectoryVisibilityService({ db, scope }) });
       if (background) {
         const jobs = createJobsService({
           db,
