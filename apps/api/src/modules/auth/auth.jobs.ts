@@ -1,5 +1,5 @@
 import type { Db } from "@medimail/db/client";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 
 /** Ended sessions are kept this long (who was signed in from where, for an investigation), then deleted. */
 export const ENDED_SESSION_RETENTION_DAYS = 30;
@@ -39,4 +39,19 @@ export async function purgeSignInLeftovers({ db, clock, batchSize }: JobContext)
     }
   }
   return { processed, failed: 0 };
+}
+
+export const AUTH_JOB_NAMES = { signInCleanup: "auth.cleanup" } as const;
+
+export function createAuthJobDefinitions(): JobDefinition[] {
+  return [
+    {
+      name: AUTH_JOB_NAMES.signInCleanup,
+      label: "Nettoyage des connexions",
+      description:
+        "Efface les tentatives de connexion terminées, les compteurs anti-rejeu expirés et les sessions closes depuis 30 jours.",
+      cron: "30 4 * * *",
+      handler: purgeSignInLeftovers,
+    },
+  ];
 }

@@ -4,7 +4,7 @@ import { hasConsoleAccess } from "@medimail/domain/access";
 import { hashPassword, verifyPassword } from "@medimail/domain/password";
 import { AppError } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import {
   type AuthSettings,

@@ -1,6 +1,7 @@
 import type { Db } from "@medimail/db/client";
 import { nextOutboxAttempt } from "@medimail/domain/lifecycle";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
+import type { StartJobSoon } from "../../jobs/job-triggers.ts";
 import type { Mailer } from "./mailer.ts";
 
 /** What a delivered or abandoned mail keeps of its body: nothing. */
@@ -87,4 +88,21 @@ async function claimBatch(db: Db, runId: string, now: Date, limit: number): Prom
                    ORDER BY next_attempt_at, created_at
                    LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING id, "to", subject, text, html, attempts`;
+}
+
+export const OUTBOX_JOB_NAMES = { outbox: "mail.outbox" } as const;
+
+/** Asks for the outbox to be delivered now rather than at its next minute (sign-in codes must arrive at once). */
+export type DeliverMailSoon = StartJobSoon;
+
+export function createOutboxJobDefinitions({ mailer, domain }: { mailer: Mailer; domain: string }): JobDefinition[] {
+  return [
+    {
+      name: OUTBOX_JOB_NAMES.outbox,
+      label: "Envoi des e-mails",
+      description: "Envoie les e-mails en attente, avec nouvelles tentatives espacées en cas d'échec du serveur SMTP.",
+      cron: "* * * * *",
+      handler: createOutboxDeliveryJob({ mailer, domain }),
+    },
+  ];
 }
