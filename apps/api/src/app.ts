@@ -34,6 +34,7 @@ import { createPscClient } from "./modules/auth/psc/psc-client.ts";
 import { createPscService } from "./modules/auth/psc.service.ts";
 import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
+import { createSecurityService } from "./modules/auth/security.service.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
 import { exportsRoutes } from "./modules/bulk/exports.routes.ts";
 import { createExportsService } from "./modules/bulk/exports.service.ts";
@@ -183,7 +184,7 @@ export async function buildApp({
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });
       await api.register(meRoutes, { me: createMeService({ db, settings }), psc, settings });
-      await api.register(securityRoutes, { db });
+      await api.register(securityRoutes, { service: createSecurityService({ db }) });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
       await api.register(structureSettingsRoutes, {
