@@ -1,7 +1,7 @@
 import { isValidRpps } from "@medimail/domain/identifiers";
 import { inactivityDeletionThreshold, inactivityNoticeThreshold } from "@medimail/domain/lifecycle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../client.ts";
+import { createDb, type Db, type Prisma } from "../client.ts";
 import { createTestDatabase, type TestDatabase } from "../testing.ts";
 import { DEMO_LOGINS, isEmpty, seedDemo } from "./demo.ts";
 
@@ -58,7 +58,11 @@ describe("demo data", () => {
     // dates agree with the clock at load time: no traffic in the future (the home chart would count it), and the
     // nightly inactivity job finds nothing to mail or delete at the first start
     expect(await db.message.count({ where: { sentAt: { gt: loadedAt } } })).toBe(0);
-    const expiring = { state: "VALIDATED", type: { in: ["MED", "PER", "INT"] }, platformRole: null } as const;
+    const expiring: Prisma.AccountWhereInput = {
+      state: "VALIDATED",
+      type: { in: ["MED", "PER", "INT"] },
+      platformRole: null,
+    };
     expect(
       await db.account.count({
         where: { ...expiring, inactivityNoticeAt: null, lastActivityAt: { lt: inactivityNoticeThreshold(loadedAt) } },
