@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { sendDownload, XLSX_TYPE } from "../../lib/download.ts";
 import { errorResponses } from "../../lib/route-schema.ts";
 import type { Scope } from "../../lib/scope.ts";
-import { buildLoaduserTemplate, TEMPLATE_FILENAME } from "./template.ts";
+import { buildLoaduserTemplate, TEMPLATE_FILENAME } from "./template-workbook.ts";
 
 const errors = errorResponses(400, 401, 403, 404);
 

@@ -15,10 +15,10 @@ import { JOB_NAMES } from "../../jobs/registry.ts";
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import type { Scope } from "../../lib/scope.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import { checkXlsxZip, detectFile, type FileKind, ImportFileRefused } from "./imports.files.ts";
-import { loadTarget, newMemory, planRows, type RowError } from "./imports.plan.ts";
 import { insertRowErrors, storeFile } from "./imports.repository.ts";
-import { type FileRow, openRows } from "./imports.rows.ts";
+import { checkXlsxZip, detectFile, type FileKind, ImportFileRefused } from "./imports-files.ts";
+import { loadTarget, newMemory, planRows, type RowError } from "./imports-plan.ts";
+import { type FileRow, openRows } from "./imports-rows.ts";
 
 export interface ImportsServiceDeps {
   db: Db;

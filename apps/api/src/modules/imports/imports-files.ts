@@ -4,7 +4,7 @@ import { createInflateRaw } from "node:zlib";
 import { IMPORT_LIMITS } from "@medimail/contracts/imports";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
-import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports.limits.ts";
+import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports-limits.ts";
 import {
   bytesInMemory,
   bytesOf,
@@ -13,7 +13,7 @@ import {
   XlsxLimitError,
   type ZipBytes,
   type ZipPart,
-} from "./imports.xlsx.ts";
+} from "./imports-xlsx.ts";
 
 /** Thrown when an import's stored file is emptied (purged) while it is read. */
 export class StoredFileGone extends Error {}

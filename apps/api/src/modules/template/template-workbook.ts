@@ -5,7 +5,7 @@ import { type AccountType, accountTypeLabels } from "@medimail/contracts/enums";
 import { LOADUSER_COLUMNS, type LoaduserColumn } from "@medimail/contracts/loaduser";
 import type ExcelJS from "exceljs";
 import { loadExcelJs } from "../../lib/exceljs.ts";
-import { LOADUSER_WIDTHS } from "./exports.service.ts";
+import { LOADUSER_WIDTHS } from "../exports/exports.service.ts";
 
 export const TEMPLATE_FILENAME = "modele-loaduser-medimail.xlsx";
 export const USERS_SHEET = "Utilisateurs";

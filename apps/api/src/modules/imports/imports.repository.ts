@@ -3,8 +3,8 @@
 // the database does.
 import type { AccountState, AccountType } from "@medimail/contracts/enums";
 import { type Db, type DbTx, Prisma, poolOf } from "@medimail/db/client";
-import { StoredFileGone } from "./imports.files.ts";
-import type { ZipBytes } from "./imports.xlsx.ts";
+import { StoredFileGone } from "./imports-files.ts";
+import type { ZipBytes } from "./imports-xlsx.ts";
 
 /** An account as the import compares and updates it. */
 export interface ExistingAccount {

@@ -3,7 +3,7 @@
 import { ACCOUNT_LIMITS } from "@medimail/contracts/accounts";
 import { LOADUSER_COLUMNS, type LoaduserKey } from "@medimail/contracts/loaduser";
 import { foldForSearch } from "@medimail/domain/text";
-import { type Cell, type FileKind, type FileRecord, ImportFileRefused, readRecords } from "./imports.files.ts";
+import { type Cell, type FileKind, type FileRecord, ImportFileRefused, readRecords } from "./imports-files.ts";
 
 /** Headers every file must have: those every type of BAL requires. The others may be left out. */
 export const REQUIRED_KEYS: readonly LoaduserKey[] = LOADUSER_COLUMNS.filter(

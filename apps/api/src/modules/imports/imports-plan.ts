@@ -27,7 +27,7 @@ import {
   privilegedBeyond,
   requestedEmails,
 } from "./imports.repository.ts";
-import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
+import { CELL_LIMITS, type FileRow, headerOf } from "./imports-rows.ts";
 
 export type { ExistingAccount };
 

@@ -6,6 +6,7 @@ import { INACTIVITY_MONTHS, inactivityDeletionDate, monthsBefore } from "@medima
 import { CSV_TYPE, type Download, XLSX_TYPE } from "../../lib/download.ts";
 import type { Scope } from "../../lib/scope.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
+import { createRemindersRepository } from "../reminders/reminders.repository.ts";
 import { createExportsRepository } from "./exports.repository.ts";
 import {
   batches,
@@ -16,8 +17,7 @@ import {
   type SheetColumn,
   streamedWorkbook,
   writeCsv,
-} from "./exports.writers.ts";
-import { createRemindersRepository } from "./reminders.repository.ts";
+} from "./exports-writers.ts";
 
 export interface ExportsServiceDeps {
   db: Db;

@@ -5,6 +5,7 @@ import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
 import { seedWorld, type World } from "../accounts/accounts.test-support.ts";
+import { buildLoaduserTemplate } from "../template/template-workbook.ts";
 import {
   counts,
   csvOf,
@@ -18,7 +19,6 @@ import {
   type ZipPart,
   zipOf,
 } from "./imports.test-support.ts";
-import { buildLoaduserTemplate } from "./template.ts";
 
 // The files an import meets: every separator and encoding a spreadsheet writes, columns in any order, and the bad
 // ones — a zip bomb, a web page renamed .xlsx, an Excel 97-2003 file, an empty file, missing headers, duplicates,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CsvEncoding, type FileRecord, readCsvInSlices } from "./imports.files.ts";
-import { cellText } from "./imports.rows.ts";
+import { type CsvEncoding, type FileRecord, readCsvInSlices } from "./imports-files.ts";
+import { cellText } from "./imports-rows.ts";
 
 // The CSV reader decodes and parses a file a slice of bytes at a time. Whatever the slice size — down to a few
 // bytes, cutting characters, line breaks and quoted cells in two — it must read the same records as one pass.

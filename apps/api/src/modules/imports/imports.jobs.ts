@@ -13,7 +13,19 @@ import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
 import type { AuditActor } from "../audit/audit.repository.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
-import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports.files.ts";
+import {
+  type AuditRow,
+  accountKinds,
+  type ImportedAccount,
+  insertAccounts,
+  insertAuditEvents,
+  insertConnectionAccounts,
+  insertRowErrors,
+  readStoredFile,
+  storedFile,
+} from "./imports.repository.ts";
+import type { ImportReport } from "./imports.service.ts";
+import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports-files.ts";
 import {
   type CreationCheck,
   checkAsCreation,
@@ -26,20 +38,8 @@ import {
   planRows,
   type RowError,
   type RowPlan,
-} from "./imports.plan.ts";
-import {
-  type AuditRow,
-  accountKinds,
-  type ImportedAccount,
-  insertAccounts,
-  insertAuditEvents,
-  insertConnectionAccounts,
-  insertRowErrors,
-  readStoredFile,
-  storedFile,
-} from "./imports.repository.ts";
-import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports.rows.ts";
-import type { ImportReport } from "./imports.service.ts";
+} from "./imports-plan.ts";
+import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports-rows.ts";
 
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
 export const IMPORT_KEEP_DAYS = 7;
