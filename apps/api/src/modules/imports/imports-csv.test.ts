@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CsvEncoding, type FileRecord, readCsvInSlices } from "./imports-files.ts";
+import { type CsvEncoding, readCsvInSlices } from "./imports-files.ts";
+import type { FileRecord } from "./imports-records.ts";
 import { cellText } from "./imports-rows.ts";
 
 // The CSV reader decodes and parses a file a slice of bytes at a time. Whatever the slice size — down to a few

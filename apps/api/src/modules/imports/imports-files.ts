@@ -5,6 +5,7 @@ import { IMPORT_LIMITS } from "@medimail/contracts/imports";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
 import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports-limits.ts";
+import type { FileRecord } from "./imports-records.ts";
 import {
   bytesInMemory,
   bytesOf,
@@ -301,19 +302,6 @@ function inflatedSize(data: Buffer, stopAbove: number): Promise<number> {
 }
 
 // --- readers ----------------------------------------------------------------------------------------------------
-
-/** A cell as read: text, or for XLSX a number or a boolean (the column decides how to write it as text). */
-export type Cell = string | number | boolean | null;
-
-export interface FileRecord {
-  /** the worksheet's position in the workbook (0 for a CSV) */
-  sheet: number;
-  /** the row as a spreadsheet numbers it */
-  line: number;
-  cells: Cell[];
-  /** set by the CSV parser when the row's quotes are not closed */
-  quoteError?: boolean;
-}
 
 /** Every row of every sheet, in order. Memory stays bounded by the batch, not by the file. */
 export function readRecords(content: Buffer, kind: FileKind): AsyncGenerator<FileRecord> {

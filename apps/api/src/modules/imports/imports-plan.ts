@@ -17,6 +17,7 @@ import { AppError } from "../../lib/errors.ts";
 import { profileColumns } from "../accounts/account-profile.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
+import { headerOf } from "../template/template-columns.ts";
 import {
   accountKinds,
   accountsByEmail,
@@ -27,7 +28,7 @@ import {
   privilegedBeyond,
   requestedEmails,
 } from "./imports.repository.ts";
-import { CELL_LIMITS, type FileRow, headerOf } from "./imports-rows.ts";
+import { CELL_LIMITS, type FileRow } from "./imports-rows.ts";
 
 export type { ExistingAccount };
 

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { deflated, zipOf } from "./imports.test-support.ts";
 import {
   detectFile,
-  type FileRecord,
   readRecords,
   readStoredXlsx,
   StoredFileGone,
   storedXlsxParts,
   xlsxParts,
 } from "./imports-files.ts";
+import type { FileRecord } from "./imports-records.ts";
 import { decodeXmlText, type ZipBytes } from "./imports-xlsx.ts";
 
 // The XLSX reader on workbooks as other programs write them (Excel, LibreOffice, Google Sheets, the OpenXML SDK):

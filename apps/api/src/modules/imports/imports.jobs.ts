@@ -13,6 +13,7 @@ import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
 import type { AuditActor } from "../audit/audit.repository.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
+import { headerOf } from "../template/template-columns.ts";
 import {
   type AuditRow,
   accountKinds,
@@ -39,7 +40,7 @@ import {
   type RowError,
   type RowPlan,
 } from "./imports-plan.ts";
-import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports-rows.ts";
+import { type FileRow, type OpenedFile, openRecords, openRows } from "./imports-rows.ts";
 
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
 export const IMPORT_KEEP_DAYS = 7;
