@@ -63,6 +63,7 @@ import { createStructuresRepository } from "./modules/structures/structures.repo
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
 import { templateRoutes } from "./modules/template/template.routes.ts";
+import { createTemplateService } from "./modules/template/template.service.ts";
 import { registerErrorHandling } from "./plugins/errors.ts";
 import { registerInputGuard } from "./plugins/input-guard.ts";
 import { registerSwagger } from "./plugins/swagger.ts";
@@ -220,7 +221,7 @@ export async function buildApp({
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       // bulk work of the accounts section: template, exports, reminders to every pre-registered user
-      await api.register(templateRoutes, { scope });
+      await api.register(templateRoutes, { service: createTemplateService({ scope }) });
       await api.register(exportsRoutes, {
         service: createExportsService({ db, scope, accounts: accountsRepository }),
       });
