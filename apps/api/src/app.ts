@@ -36,30 +36,29 @@ import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
 import { createSecurityService } from "./modules/auth/security.service.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
-import { exportsRoutes } from "./modules/bulk/exports.routes.ts";
-import { createExportsService } from "./modules/bulk/exports.service.ts";
-import { IMPORTS_JOB_NAMES } from "./modules/bulk/imports.jobs.ts";
-import { importsRoutes } from "./modules/bulk/imports.routes.ts";
-import { createImportsService } from "./modules/bulk/imports.service.ts";
-import { remindersRoutes } from "./modules/bulk/reminders.routes.ts";
-import { createRemindersService } from "./modules/bulk/reminders.service.ts";
-import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
 import { directoryVisibilityRoutes } from "./modules/directory-visibility/directory-visibility.routes.ts";
 import { createDirectoryVisibilityService } from "./modules/directory-visibility/directory-visibility.service.ts";
+import { exportsRoutes } from "./modules/exports/exports.routes.ts";
+import { createExportsService } from "./modules/exports/exports.service.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
 import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
 import { createHealthRepository } from "./modules/health/health.repository.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { IMPORTS_JOB_NAMES } from "./modules/imports/imports.jobs.ts";
+import { importsRoutes } from "./modules/imports/imports.routes.ts";
+import { createImportsService } from "./modules/imports/imports.service.ts";
 import { jobRunsRoutes } from "./modules/job-runs/job-runs.routes.ts";
 import { createJobRunsService } from "./modules/job-runs/job-runs.service.ts";
 import { OUTBOX_JOB_NAMES } from "./modules/mail/outbox.jobs.ts";
 import { MSSANTE_JOB_NAMES } from "./modules/mssante/mssante.jobs.ts";
 import { mssanteRoutes } from "./modules/mssante/mssante.routes.ts";
 import { createMssanteService } from "./modules/mssante/mssante.service.ts";
+import { remindersRoutes } from "./modules/reminders/reminders.routes.ts";
+import { createRemindersService } from "./modules/reminders/reminders.service.ts";
 import { structureOptionsRoutes } from "./modules/structures/structure-options.routes.ts";
 import { createStructureOptionsService } from "./modules/structures/structure-options.service.ts";
 import { createStructureOverviewService } from "./modules/structures/structure-overview.service.ts";
@@ -68,6 +67,8 @@ import { createStructureSettingsService } from "./modules/structures/structure-s
 import { createStructuresRepository } from "./modules/structures/structures.repository.ts";
 import { structuresRoutes } from "./modules/structures/structures.routes.ts";
 import { createStructuresService } from "./modules/structures/structures.service.ts";
+import { templateRoutes } from "./modules/template/template.routes.ts";
+import { createTemplateService } from "./modules/template/template.service.ts";
 import { registerErrorHandling } from "./plugins/errors.ts";
 import { registerInputGuard } from "./plugins/input-guard.ts";
 import { registerSwagger } from "./plugins/swagger.ts";
@@ -221,7 +222,7 @@ export async function buildApp({
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       // bulk work of the accounts section: template, exports, reminders to every pre-registered user
-      await api.register(templateRoutes, { scope });
+      await api.register(templateRoutes, { service: createTemplateService({ scope }) });
       await api.register(exportsRoutes, {
         service: createExportsService({ db, scope, accounts: accountsRepository }),
       });

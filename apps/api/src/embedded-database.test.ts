@@ -7,7 +7,7 @@ import { createConsoleUser, type SignedIn, signInAs } from "../test/auth.ts";
 import { type App, buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./database.ts";
-import { csvOf, validRow } from "./modules/bulk/imports.test-support.ts";
+import { csvOf, validRow } from "./modules/imports/imports.test-support.ts";
 
 // The API on its embedded database (no DATABASE_URL: PGlite behind our wire server, in a data folder) under the
 // uploads that froze it: files whose header line has 600,000 columns, and 19 MB files sent twenty at a time.

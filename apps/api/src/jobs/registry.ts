@@ -3,7 +3,6 @@ import path from "node:path";
 import { ACCOUNTS_JOB_NAMES, createAccountsJobDefinitions } from "../modules/accounts/accounts.jobs.ts";
 import { ACTIVITY_JOB_NAMES, createActivityJobDefinitions } from "../modules/activity/activity.jobs.ts";
 import { AUTH_JOB_NAMES, createAuthJobDefinitions } from "../modules/auth/auth.jobs.ts";
-import { createImportsJobDefinitions, IMPORTS_JOB_NAMES } from "../modules/bulk/imports.jobs.ts";
 import { createDirectoryJobDefinitions, DIRECTORY_JOB_NAMES } from "../modules/directory/directory.jobs.ts";
 import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
@@ -11,6 +10,7 @@ import {
   createEmailChangesJobDefinitions,
   EMAIL_CHANGES_JOB_NAMES,
 } from "../modules/email-changes/email-changes.jobs.ts";
+import { createImportsJobDefinitions, IMPORTS_JOB_NAMES } from "../modules/imports/imports.jobs.ts";
 import type { Mailer } from "../modules/mail/mailer.ts";
 import { createOutboxJobDefinitions, OUTBOX_JOB_NAMES } from "../modules/mail/outbox.jobs.ts";
 import { createMssanteJobDefinitions, MSSANTE_JOB_NAMES } from "../modules/mssante/mssante.jobs.ts";

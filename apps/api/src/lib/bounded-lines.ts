@@ -1,7 +1,7 @@
 // The lines of a text file read as a stream, with a bound on what a line may hold: a file of 10 MB (or 10 GB)
 // without a line break never becomes one string. Every text file an administrator or an operator hands to the
 // console is read through a bound like this one (the CSV of an import, whose quoted cells may span lines, has its
-// own reader with the same bound: imports.files.ts).
+// own reader with the same bound: imports-files.ts).
 
 /** The longest line read, in characters (line break excluded): far above any real file's line. */
 export const LINE_LIMIT = 65_536;

@@ -5,8 +5,8 @@ import { withRppsKey } from "@medimail/domain/identifiers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../test/browser.ts";
 import { useTestApp } from "../../../test/test-app.ts";
-import { csvOf, importsApi, runImportsJob, validRow } from "../bulk/imports.test-support.ts";
 import { applyEmailChanges } from "../email-changes/email-changes.jobs.ts";
+import { csvOf, importsApi, runImportsJob, validRow } from "../imports/imports.test-support.ts";
 import {
   auditOf,
   editBody,

@@ -1,10 +1,13 @@
 // The files of "Importer une liste d'utilisateurs": what a file is (decided by its first bytes, never by its name),
 // the checks made before parsing it (zip bombs), and readers that stream its rows with bounded memory.
+import { isUtf8 as isUtf8Slice } from "node:buffer";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { createInflateRaw } from "node:zlib";
 import { IMPORT_LIMITS } from "@medimail/contracts/imports";
 import Papa from "papaparse";
 import { AppError } from "../../lib/errors.ts";
-import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports.limits.ts";
+import { filledCells, lineTooLongMessage, PARSER_LIMITS, tooManyCellsMessage } from "./imports-limits.ts";
+import type { FileRecord } from "./imports-records.ts";
 import {
   bytesInMemory,
   bytesOf,
@@ -13,7 +16,7 @@ import {
   XlsxLimitError,
   type ZipBytes,
   type ZipPart,
-} from "./imports.xlsx.ts";
+} from "./imports-xlsx.ts";
 
 /** Thrown when an import's stored file is emptied (purged) while it is read. */
 export class StoredFileGone extends Error {}
@@ -33,7 +36,7 @@ const SAVE_AS = "Ouvrez-le dans Excel (ou LibreOffice) et enregistrez-le au form
 const startsWith = (content: Buffer, bytes: number[]) => bytes.every((byte, index) => content[index] === byte);
 
 /** Bytes that Windows-1252 leaves undefined: a file holding them is neither UTF-8 nor Windows-1252. */
-const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+const UNDEFINED_IN_1252 = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
 
 /**
  * What the file is, from its first bytes: an XLSX (a zip), or text read as CSV (UTF-8 with or without BOM,
@@ -66,7 +69,7 @@ export function detectFile(content: Buffer): FileKind {
       throw new ImportFileRefused(`Ce fichier n'est ni un CSV ni un classeur XLSX (contenu binaire). ${SAVE_AS}`);
     }
     encoding = isUtf8(content) ? "utf-8" : "windows-1252";
-    if (encoding === "windows-1252" && content.some((byte) => UNDEFINED_IN_1252.has(byte))) {
+    if (encoding === "windows-1252" && UNDEFINED_IN_1252.some((byte) => content.includes(byte))) {
       throw new ImportFileRefused(
         "Ce fichier texte n'est ni en UTF-8 ni en Windows-1252 (il contient des octets invalides dans ces deux " +
           "encodages). Dans Excel, enregistrez-le au format « CSV UTF-8 (délimité par des virgules) ».",
@@ -85,19 +88,29 @@ export function detectFile(content: Buffer): FileKind {
   return { format: "CSV", encoding };
 }
 
-/** Valid UTF-8 from end to end (a BOM is fine), checked in slices so as not to build the whole text. */
-function isUtf8(content: Buffer): boolean {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    const slice = 1024 * 1024;
-    for (let offset = 0; offset < content.length; offset += slice) {
-      decoder.decode(content.subarray(offset, offset + slice), { stream: offset + slice < content.length });
+/** Bytes of a file read (and checked) at a time: bounds each step the event loop waits for. */
+const SLICE_BYTES = 256 * 1024;
+
+/**
+ * Valid UTF-8 from end to end (a BOM is fine), checked a slice at a time without building any text. Each slice ends
+ * where a character starts (never on a continuation byte), so a character is never split between two slices: the
+ * file is valid if and only if every slice is.
+ */
+export function isUtf8(content: Buffer, sliceBytes = SLICE_BYTES): boolean {
+  let start = 0;
+  while (start < content.length) {
+    let end = Math.min(start + sliceBytes, content.length);
+    // back to the start of the character `end` falls in (at most 3 continuation bytes; more is invalid anyway)
+    for (let back = 0; back < 3 && end < content.length && end > start + 1 && isContinuation(content[end]); back++) {
+      end--;
     }
-    return true;
-  } catch {
-    return false;
+    if (!isUtf8Slice(content.subarray(start, end))) return false;
+    start = end;
   }
+  return true;
 }
+
+const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
 // --- XLSX: the zip's structure, checked before anything inflates it ---------------------------------------------
 
@@ -302,19 +315,6 @@ function inflatedSize(data: Buffer, stopAbove: number): Promise<number> {
 
 // --- readers ----------------------------------------------------------------------------------------------------
 
-/** A cell as read: text, or for XLSX a number or a boolean (the column decides how to write it as text). */
-export type Cell = string | number | boolean | null;
-
-export interface FileRecord {
-  /** the worksheet's position in the workbook (0 for a CSV) */
-  sheet: number;
-  /** the row as a spreadsheet numbers it */
-  line: number;
-  cells: Cell[];
-  /** set by the CSV parser when the row's quotes are not closed */
-  quoteError?: boolean;
-}
-
 /** Every row of every sheet, in order. Memory stays bounded by the batch, not by the file. */
 export function readRecords(content: Buffer, kind: FileKind): AsyncGenerator<FileRecord> {
   return kind.format === "XLSX"
@@ -356,8 +356,11 @@ function detectNewline(text: string): "\r\n" | "\n" | "\r" {
   return text.startsWith("\r\n", firstBreak) ? "\r\n" : (text[firstBreak] as "\n" | "\r");
 }
 
-/** Bytes of a CSV decoded and parsed at a time: bounds the rows waiting in memory (about 6,000 loaduser rows). */
-const CSV_SLICE = 1024 * 1024;
+/**
+ * Bytes of a CSV decoded and parsed at a time: bounds the rows waiting in memory (about 1,500 loaduser rows) and the
+ * time the event loop waits for each step (other requests are served between two slices).
+ */
+const CSV_SLICE = SLICE_BYTES;
 
 /**
  * Papaparse's own parser, under its streaming wrappers: `parse(text, 0, true)` hands each complete row of the text to
@@ -397,7 +400,19 @@ export async function* readCsvSlices(
   let pending = "";
   let line = 0;
   const source = (async function* () {
-    yield* slices;
+    let sinceTurn = 0;
+    for await (const slice of slices) {
+      for (let offset = 0; offset < slice.length; offset += CSV_SLICE) {
+        const part = offset === 0 && slice.length <= CSV_SLICE ? slice : slice.subarray(offset, offset + CSV_SLICE);
+        // decoding and parsing is all CPU: let the event loop serve others between two slices' worth of work
+        sinceTurn += part.length;
+        if (sinceTurn >= CSV_SLICE) {
+          sinceTurn = 0;
+          await nextTurn();
+        }
+        yield part;
+      }
+    }
   })();
   let next = await source.next();
   while (true) {

@@ -6,6 +6,8 @@ import { INACTIVITY_MONTHS, inactivityDeletionDate, monthsBefore } from "@medima
 import { CSV_TYPE, type Download, XLSX_TYPE } from "../../lib/download.ts";
 import type { Scope } from "../../lib/scope.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
+import { createRemindersRepository } from "../reminders/reminders.repository.ts";
+import { LOADUSER_WIDTHS } from "../template/template-columns.ts";
 import { createExportsRepository } from "./exports.repository.ts";
 import {
   batches,
@@ -16,8 +18,7 @@ import {
   type SheetColumn,
   streamedWorkbook,
   writeCsv,
-} from "./exports.writers.ts";
-import { createRemindersRepository } from "./reminders.repository.ts";
+} from "./exports-writers.ts";
 
 export interface ExportsServiceDeps {
   db: Db;
@@ -27,30 +28,6 @@ export interface ExportsServiceDeps {
   batchSize?: number;
 }
 
-/** The loaduser columns' widths in the files (the template's too). */
-export const LOADUSER_WIDTHS: Record<string, number> = {
-  type: 12,
-  email: 36,
-  lastName: 20,
-  firstName: 18,
-  profession: 28,
-  regionCode: 28,
-  nationalId: 16,
-  finessSite: 18,
-  phone: 16,
-  addressLine: 30,
-  postcode: 12,
-  city: 20,
-  connectionAccounts: 40,
-  description: 32,
-  responsibleLastName: 20,
-  responsibleFirstName: 20,
-  responsibleProfession: 28,
-  responsibleId: 22,
-  returnAddress: 36,
-  unlisted: 12,
-  dematerialisation: 16,
-};
 const USER_COLUMNS: SheetColumn[] = LOADUSER_COLUMNS.map((column) => ({
   header: column.header,
   width: LOADUSER_WIDTHS[column.key] ?? 20,

@@ -1,16 +1,16 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
+import { deflated, zipOf } from "./imports.test-support.ts";
 import {
   detectFile,
-  type FileRecord,
   readRecords,
   readStoredXlsx,
   StoredFileGone,
   storedXlsxParts,
   xlsxParts,
-} from "./imports.files.ts";
-import { deflated, zipOf } from "./imports.test-support.ts";
-import { decodeXmlText, type ZipBytes } from "./imports.xlsx.ts";
+} from "./imports-files.ts";
+import type { FileRecord } from "./imports-records.ts";
+import { decodeXmlText, type ZipBytes } from "./imports-xlsx.ts";
 
 // The XLSX reader on workbooks as other programs write them (Excel, LibreOffice, Google Sheets, the OpenXML SDK):
 // sheet order from the workbook, shared and inline strings, rich text, escapes, prefixed elements, missing

@@ -10,7 +10,7 @@ import type { AccountsRepository } from "../accounts/accounts.repository.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
-import { createRemindersRepository } from "./reminders.repository.ts";
+import { createRemindersRepository, REMINDER_BATCH_ENTITY } from "./reminders.repository.ts";
 
 export interface RemindersServiceDeps {
   db: Db;
@@ -29,7 +29,6 @@ export const DOUBLE_SEND_WINDOW_MS = 60_000;
 export const STALLED_AFTER_MS = 15_000;
 /** How long an interrupted batch may be resumed (with its id, without reminding its accounts again). */
 export const RESUME_WINDOW_MS = 3_600_000;
-const BATCH_ENTITY = "reminder-batch";
 
 const time = new Intl.DateTimeFormat("fr-FR", { timeStyle: "medium", timeZone: "Europe/Paris" });
 
@@ -86,26 +85,14 @@ export function createRemindersService({
         sentById: actor.id,
         sentAt: now,
       }));
-      await tx.reminder.createMany({ data: reminders });
+      await repository.insertReminders(reminders);
       for (const [index, account] of claimed.entries()) {
         const reminderId = reminders[index]?.id ?? randomUUID();
         const token = await issueLinkToken(tx, account.id, "REGISTRATION", now);
         const structureName = batch.names.get(account.structureId) ?? "";
         await queueMail(tx, preRegistrationMail(account, registrationLink(token), structureName, reminderId, true));
       }
-      await tx.auditEvent.createMany({
-        data: claimed.map((account) => ({
-          actorId: actor.id,
-          actorLabel: actor.label.slice(0, 254),
-          action: "account.reminded",
-          entityType: "account",
-          entityId: account.id,
-          structureId: account.structureId,
-          after: { batchId: batch.id },
-          ip: actor.ip,
-          requestId: actor.requestId,
-        })),
-      });
+      await repository.auditReminded(claimed, batch.id, actor);
     }
     const finished = ids.length < chunkSize;
     let count = 0;
@@ -114,7 +101,7 @@ export function createRemindersService({
       if (count > 0) {
         await recordAudit(tx, actor, {
           action: "account.reminded-all",
-          entityType: BATCH_ENTITY,
+          entityType: REMINDER_BATCH_ENTITY,
           entityId: batch.id,
           structureId: batch.structureId,
           after: { daughters: batch.daughters, count, startedAt: batch.startedAt.toISOString() },
@@ -133,27 +120,20 @@ export function createRemindersService({
     ): Promise<{ count: number; batchId: string | null }> {
       await scope.require(principal, "administer", structureId);
       const structureIds = await accounts.structureIds(structureId, daughters);
-      const names = new Map(
-        (await db.structure.findMany({ where: { id: { in: structureIds } }, select: { id: true, name: true } })).map(
-          (structure) => [structure.id, structure.name],
-        ),
-      );
+      const names = await createRemindersRepository(db).structureNames(structureIds);
 
       // Decide under the structure's lock, and send the first chunk before letting a second request decide.
       let batch: Batch | undefined;
       let step = await db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`reminders:${structureId}`}))`;
         const repository = createRemindersRepository(tx);
+        await repository.lockStructure(structureId);
         const now = new Date();
         const recent = await repository.recentBatch(structureIds, new Date(now.getTime() - RESUME_WINDOW_MS));
         let resumed: { id: string; startedAt: Date } | null = null;
         if (recent) {
           const [state, finished] = await Promise.all([
             repository.batch(recent, structureIds),
-            tx.auditEvent.findFirst({
-              where: { entityType: BATCH_ENTITY, entityId: recent, action: "account.reminded-all" },
-              select: { id: true },
-            }),
+            repository.batchFinished(recent),
           ]);
           const startedAt = state.startedAt ?? now;
           const lastAt = state.lastAt ?? now;

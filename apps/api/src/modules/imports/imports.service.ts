@@ -13,10 +13,14 @@ import type { StartJobWithChange } from "../../jobs/job-triggers.ts";
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import type { Scope } from "../../lib/scope.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import { checkXlsxZip, detectFile, type FileKind, ImportFileRefused } from "./imports.files.ts";
-import { loadTarget, newMemory, planRows, type RowError } from "./imports.plan.ts";
-import { insertRowErrors, storeFile } from "./imports.repository.ts";
-import { type FileRow, openRows } from "./imports.rows.ts";
+import {
+  createImportFilesRepository,
+  createImportJobsRepository,
+  type ImportReport,
+} from "./import-jobs.repository.ts";
+import { checkXlsxZip, detectFile, ImportFileRefused } from "./imports-files.ts";
+import { loadTarget, newMemory, planRows, type RowError } from "./imports-plan.ts";
+import { type FileRow, openRows } from "./imports-rows.ts";
 
 export interface ImportsServiceDeps {
   db: Db;
@@ -46,36 +50,11 @@ const tooManyRows = () =>
     `Le fichier compte plus de ${numberFr.format(IMPORT_LIMITS.rows)} lignes d'utilisateurs : découpez-le en plusieurs fichiers.`,
   );
 
-/** What the dry run leaves in the import's `report`. */
-export interface ImportReport {
-  dryRun: ImportCounts;
-  warnings: string[];
-  /** the file as the upload read it: the apply reads a CSV again without detecting its encoding on the whole file */
-  kind?: FileKind;
-}
-
-const SUMMARY_SELECT = {
-  id: true,
-  structureId: true,
-  fileName: true,
-  fileSize: true,
-  format: true,
-  status: true,
-  createdAt: true,
-  totalRows: true,
-  notifyUsers: true,
-  appliedRows: true,
-  created: true,
-  updated: true,
-  unchanged: true,
-  rejected: true,
-  appliedAt: true,
-  error: true,
-  report: true,
-} as const;
-
 /** "Importer une liste d'utilisateurs": upload and dry run, follow-up, rejected rows, apply. */
 export function createImportsService({ db, scope, startImport, log }: ImportsServiceDeps) {
+  const imports = createImportJobsRepository(db);
+  const files = createImportFilesRepository(db);
+
   async function requireImport(
     principal: Principal,
     structureId: string,
@@ -83,14 +62,12 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
     need: "read" | "administer",
   ) {
     await scope.require(principal, need, structureId);
-    const found = await db.importJob.findFirst({ where: { id: importId, structureId }, select: SUMMARY_SELECT });
+    const found = await imports.find(importId, structureId);
     if (!found) throw notFound(IMPORT_NOT_FOUND);
     return found;
   }
 
   async function summary(found: Awaited<ReturnType<typeof requireImport>>): Promise<ImportSummary> {
-    const [kept] = await db.$queryRaw<{ kept: boolean }[]>`
-      SELECT content IS NOT NULL AS kept FROM import_job WHERE id = ${found.id}::uuid`;
     const report = (found.report ?? null) as ImportReport | null;
     return {
       id: found.id,
@@ -108,7 +85,7 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
       applied: { created: found.created, updated: found.updated, unchanged: found.unchanged, rejected: found.rejected },
       appliedAt: found.appliedAt?.toISOString() ?? null,
       error: found.error,
-      fileKept: kept?.kept ?? false,
+      fileKept: await imports.fileKept(found.id),
     };
   }
 
@@ -165,18 +142,15 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
         throw new ImportFileRefused("Le fichier ne contient que la ligne d'en-tête : aucun utilisateur à importer.");
       }
       const target = await loadTarget(db, structureId);
-      const { id } = await db.importJob.create({
-        data: {
-          structureId,
-          requestedById: requesterId,
-          fileName,
-          fileSize: content.length,
-          format: kind.format,
-        },
-        select: { id: true },
+      const id = await imports.create({
+        structureId,
+        requestedById: requesterId,
+        fileName,
+        fileSize: content.length,
+        format: kind.format,
       });
       try {
-        await storeFile(db, id, content);
+        await files.storeFile(id, content);
         const counts: ImportCounts = { create: 0, update: 0, unchanged: 0, rejected: 0 };
         const memory = newMemory();
         const { rows } = await openRows(content, kind);
@@ -195,7 +169,7 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
               errors.push(...plan.errors);
             }
           }
-          await insertRowErrors(db, id, false, errors);
+          await imports.insertRowErrors(id, false, errors);
         };
         for await (const row of rows) {
           if (row.blank) continue;
@@ -205,14 +179,10 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
         }
         if (batch.length > 0) await flush();
         const report: ImportReport = { dryRun: counts, warnings, kind };
-        // (updateMany and deleteMany: update and delete would answer the whole row, the stored file included)
-        await db.importJob.updateMany({
-          where: { id },
-          data: { status: "DRY_RUN_DONE", totalRows: total, report: report as object },
-        });
+        await imports.markDryRunDone(id, total, report);
       } catch (error) {
         // nothing of a refused or interrupted analysis stays (its rejected rows go with it)
-        await db.importJob.deleteMany({ where: { id } }).catch((cleanup: Error) => {
+        await imports.delete(id).catch((cleanup: Error) => {
           log.warn({ err: cleanup, importId: id }, "could not delete an interrupted import");
         });
         throw error;
@@ -231,18 +201,7 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
       query: { atApply?: boolean; page: number; limit: number },
     ): Promise<ImportErrorsPage> {
       await requireImport(principal, structureId, importId, "read");
-      const where = { importId, atApply: query.atApply ?? false };
-      const [items, total] = await Promise.all([
-        db.importRowError.findMany({
-          where,
-          orderBy: { id: "asc" },
-          skip: (query.page - 1) * query.limit,
-          take: query.limit,
-          select: { line: true, column: true, value: true, reason: true },
-        }),
-        db.importRowError.count({ where }),
-      ]);
-      return { items, total };
+      return imports.rowErrorsPage(importId, query.atApply ?? false, query);
     },
 
     /**
@@ -257,11 +216,7 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
         yield "\uFEFFLigne;Colonne;Valeur;Motif\r\n";
         let after = 0n;
         while (true) {
-          const slice = await db.importRowError.findMany({
-            where: { importId, atApply, id: { gt: after } },
-            orderBy: { id: "asc" },
-            take: 5_000,
-          });
+          const slice = await imports.rowErrorsAfter(importId, atApply, after, 5_000);
           if (slice.length === 0) return;
           yield slice
             .map((error) =>
@@ -284,17 +239,11 @@ export function createImportsService({ db, scope, startImport, log }: ImportsSer
       actor: AuditActor,
     ): Promise<ImportSummary> {
       const found = await requireImport(principal, structureId, importId, "administer");
-      const [kept] = await db.$queryRaw<{ kept: boolean }[]>`
-        SELECT content IS NOT NULL AS kept FROM import_job WHERE id = ${importId}::uuid`;
-      if (!kept?.kept) {
+      if (!(await imports.fileKept(importId))) {
         throw conflict("Le fichier de cet import a été effacé (ils sont gardés 7 jours) : déposez-le à nouveau.");
       }
       const run = await db.$transaction(async (tx) => {
-        const claimed = await tx.importJob.updateMany({
-          where: { id: importId, status: "DRY_RUN_DONE" },
-          data: { status: "APPLYING", notifyUsers, appliedById: actor.id },
-        });
-        if (claimed.count === 0) {
+        if (!(await createImportJobsRepository(tx).claimForApply(importId, notifyUsers, actor.id))) {
           throw conflict(
             found.status === "APPLIED"
               ? "Cet import a déjà été appliqué. Pour importer à nouveau ce fichier, déposez-le une nouvelle fois."

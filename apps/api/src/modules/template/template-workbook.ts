@@ -1,11 +1,11 @@
 // "Télécharger la dernière version du modèle loaduser": the users sheet the import reads (headers of
 // LOADUSER_COLUMNS, drop-down lists, one example row), its "Consignes" and a hidden sheet holding the long lists.
 // A small file built in memory (unlike the exports, it holds no data).
-import { type AccountType, accountTypeLabels } from "@medimail/contracts/enums";
+import { accountTypeLabels } from "@medimail/contracts/enums";
 import { LOADUSER_COLUMNS, type LoaduserColumn } from "@medimail/contracts/loaduser";
 import type ExcelJS from "exceljs";
 import { loadExcelJs } from "../../lib/exceljs.ts";
-import { LOADUSER_WIDTHS } from "./exports.service.ts";
+import { ALL_TYPES, LOADUSER_WIDTHS } from "./template-columns.ts";
 
 export const TEMPLATE_FILENAME = "modele-loaduser-medimail.xlsx";
 export const USERS_SHEET = "Utilisateurs";
@@ -18,8 +18,6 @@ const INLINE_LIST_MAX = 255;
 
 /** exceljs has the worksheet's data validations, but not in its type declarations */
 type WithValidations = { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } };
-
-const ALL_TYPES: readonly AccountType[] = ["MED", "PER", "INT", "ORG", "APP"];
 
 const HOW_TO = [
   "Une ligne par compte, sur l'onglet « Utilisateurs » : gardez la ligne d'en-têtes telle quelle (l'import reconnaît les colonnes par leur titre, dans n'importe quel ordre).",

@@ -9,7 +9,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createInflateRaw } from "node:zlib";
-import type { Cell, FileRecord } from "./imports.files.ts";
 import {
   cellTooLongMessage,
   filledCells,
@@ -19,7 +18,8 @@ import {
   sharedStringTooLongMessage,
   sharedStringXmlTooLargeMessage,
   tooManyCellsMessage,
-} from "./imports.limits.ts";
+} from "./imports-limits.ts";
+import type { Cell, FileRecord } from "./imports-records.ts";
 
 /** An entry of the zip, where its data starts, as listed (and checked) by the central directory. */
 export interface ZipPart {

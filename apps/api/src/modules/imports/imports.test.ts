@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
 import { auditable } from "../accounts/accounts.service.ts";
 import { FINESS, seedWorld, type World } from "../accounts/accounts.test-support.ts";
-import { accountsByEmail } from "./imports.repository.ts";
+import { createImportsRepository } from "./imports.repository.ts";
 import { csvOf, importsApi, type Row, run, runImportsJob, validRow, xlsxOf } from "./imports.test-support.ts";
 
 // "Importer une liste d'utilisateurs" through the HTTP API on a real database: the dry run's counts and reasons,
@@ -305,7 +305,7 @@ describe("apply", () => {
     const exported: LoaduserRow[] = [];
     for (const id of ids) {
       const { email } = await t.db.account.findUniqueOrThrow({ where: { id }, select: { email: true } });
-      const [account] = await accountsByEmail(t.db, [email]);
+      const [account] = await createImportsRepository(t.db).accountsByEmail([email]);
       if (!account) throw new Error(`no account ${email}`);
       const links = await t.db.connectionAccount.findMany({
         where: { mailboxId: id },

@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
 import { seedWorld, type World } from "../accounts/accounts.test-support.ts";
-import { type FileRecord, readCsvInSlices, readRecords } from "./imports.files.ts";
-import { PARSER_LIMITS } from "./imports.limits.ts";
 import {
   cellsOf,
   csvOf,
@@ -13,6 +11,9 @@ import {
   validRow,
   zipOf,
 } from "./imports.test-support.ts";
+import { readCsvInSlices, readRecords } from "./imports-files.ts";
+import { PARSER_LIMITS } from "./imports-limits.ts";
+import type { FileRecord } from "./imports-records.ts";
 
 // The readers' bounds at their edges: a line, a row's filled cells, a cell, the shared strings table exactly at the
 // bound are read; one character more is refused, naming the line — whatever the slices the file is read in.

@@ -8,7 +8,7 @@ import { useTestApp } from "../../../test/test-app.ts";
 import { createScope } from "../../lib/scope.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { mailsTo, requester, seedWorld, tokenInMail, type World } from "../accounts/accounts.test-support.ts";
-import { parisWallClock } from "./exports.writers.ts";
+import { parisWallClock } from "../exports/exports-writers.ts";
 import { createRemindersService } from "./reminders.service.ts";
 
 // "Relancer vos utilisateurs préinscrits" on a real database: who is reminded, the mails and links, the batch id,

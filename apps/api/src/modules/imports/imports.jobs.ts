@@ -11,9 +11,16 @@ import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { setConnectionAccounts } from "../accounts/account-profile.ts";
 import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
 import { auditable } from "../accounts/accounts.service.ts";
-import type { AuditActor } from "../audit/audit.repository.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import { hashToken, randomToken } from "../auth/tokens.ts";
-import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports.files.ts";
+import { headerOf } from "../template/template-columns.ts";
+import {
+  createImportFilesRepository,
+  createImportJobsRepository,
+  type ImportReport,
+} from "./import-jobs.repository.ts";
+import { type AuditRow, createImportsRepository, type ImportedAccount } from "./imports.repository.ts";
+import { detectFile, ImportFileRefused, readCsvSlices, readStoredXlsx, StoredFileGone } from "./imports-files.ts";
 import {
   type CreationCheck,
   checkAsCreation,
@@ -26,20 +33,8 @@ import {
   planRows,
   type RowError,
   type RowPlan,
-} from "./imports.plan.ts";
-import {
-  type AuditRow,
-  accountKinds,
-  type ImportedAccount,
-  insertAccounts,
-  insertAuditEvents,
-  insertConnectionAccounts,
-  insertRowErrors,
-  readStoredFile,
-  storedFile,
-} from "./imports.repository.ts";
-import { type FileRow, headerOf, type OpenedFile, openRecords, openRows } from "./imports.rows.ts";
-import type { ImportReport } from "./imports.service.ts";
+} from "./imports-plan.ts";
+import { type FileRow, type OpenedFile, openRecords, openRows } from "./imports-rows.ts";
 
 /** Uploaded files are emptied after this many days (the import's record and its error rows stay). */
 export const IMPORT_KEEP_DAYS = 7;
@@ -60,23 +55,13 @@ export interface ImportsJobOptions {
 export function createImportsJob(options: ImportsJobOptions) {
   return async function applyImports({ db, clock, log, batchSize }: JobContext): Promise<JobResult> {
     const now = clock.now();
-    const purged = await db.importJob.updateMany({
-      where: {
-        createdAt: { lt: new Date(now.getTime() - IMPORT_KEEP_DAYS * 86_400_000) },
-        status: { not: "APPLYING" },
-        content: { not: null },
-      },
-      data: { content: null },
-    });
-    if (purged.count > 0) log.info({ purged: purged.count }, "old import files emptied");
-    const waiting = await db.importJob.findMany({
-      where: { status: "APPLYING" },
-      orderBy: { createdAt: "asc" },
-      select: { id: true },
-    });
+    const imports = createImportJobsRepository(db);
+    const purged = await imports.purgeFilesBefore(new Date(now.getTime() - IMPORT_KEEP_DAYS * 86_400_000));
+    if (purged > 0) log.info({ purged }, "old import files emptied");
+    const waiting = await imports.applying();
     let processed = 0;
     let failed = 0;
-    for (const { id } of waiting) {
+    for (const id of waiting) {
       try {
         processed += await applyImport(db, id, {
           ...options,
@@ -87,10 +72,7 @@ export function createImportsJob(options: ImportsJobOptions) {
         // a file that can no longer be read will not be read at the next attempt either; anything else is retried
         if (!(error instanceof ImportFileRefused)) throw error;
         failed++;
-        await db.importJob.updateMany({
-          where: { id, status: "APPLYING" },
-          data: { status: "FAILED", error: error.message },
-        });
+        await imports.markFailed(id, error.message);
       }
     }
     return { processed, failed };
@@ -104,55 +86,41 @@ export async function applyImport(
   options: ImportsJobOptions & { now: () => Date },
 ): Promise<number> {
   const batchRows = options.batchRows ?? 200;
-  const job = await db.importJob.findUnique({
-    where: { id: importId },
-    select: {
-      status: true,
-      structureId: true,
-      appliedRows: true,
-      notifyUsers: true,
-      appliedById: true,
-      fileName: true,
-      report: true,
-    },
-  });
+  const imports = createImportJobsRepository(db);
+  const files = createImportFilesRepository(db);
+  const job = await imports.forApply(importId);
   if (job?.status !== "APPLYING") return 0;
   const fileGone = async () => {
-    await db.importJob.updateMany({
-      where: { id: importId, status: "APPLYING" },
-      data: {
-        status: "FAILED",
-        error: "Le fichier de cet import a été effacé avant la fin de l'import : déposez-le à nouveau.",
-      },
-    });
+    await imports.markFailed(
+      importId,
+      "Le fichier de cet import a été effacé avant la fin de l'import : déposez-le à nouveau.",
+    );
     return 0;
   };
   const uploaded = (job.report as ImportReport | null)?.kind;
   let opened: OpenedFile;
   if (uploaded?.format === "CSV") {
     // read from the database a slice at a time as the rows are applied, never whole; the upload found its encoding
-    const stored = await storedFile(db, importId);
+    const stored = await files.storedFile(importId);
     if (!stored) return fileGone();
     opened = await openRecords(readCsvSlices(stored.slices(), uploaded.encoding), "CSV");
   } else if (uploaded?.format === "XLSX") {
     // read from the database a range at a time: its directory, then each part as the reader gets to it (the zip's
     // parts were inflated and measured at the upload, not again here)
-    const stored = await storedFile(db, importId);
+    const stored = await files.storedFile(importId);
     if (!stored) return fileGone();
     opened = await openRecords(readStoredXlsx(stored), "XLSX");
   } else {
     // an import uploaded before its file's kind was recorded: read whole
-    const content = await readStoredFile(db, importId);
+    const content = await files.readStoredFile(importId);
     if (!content) return fileGone();
     opened = await openRows(content, detectFile(content));
   }
   const target = await loadTarget(db, job.structureId);
-  const applier = job.appliedById
-    ? await db.account.findUnique({ where: { id: job.appliedById }, select: { email: true } })
-    : null;
+  const applier = job.appliedById ? await createImportsRepository(db).emailOf(job.appliedById) : null;
   const actor: AuditActor = {
     id: job.appliedById,
-    label: applier?.email ?? "Import d'utilisateurs",
+    label: applier ?? "Import d'utilisateurs",
     ip: null,
     requestId: null,
   };
@@ -217,23 +185,14 @@ export async function applyImport(
   }
 
   await db.$transaction(async (tx) => {
-    const finished = await tx.importJob.updateManyAndReturn({
-      where: { id: importId, status: "APPLYING", appliedRows: start },
-      data: { status: "APPLIED", appliedAt: options.now() },
-      select: { created: true, updated: true, unchanged: true, rejected: true, totalRows: true },
-    });
-    const counts = finished[0];
+    const counts = await createImportJobsRepository(tx).finish(importId, start, options.now());
     if (!counts) return;
-    await tx.auditEvent.create({
-      data: {
-        actorId: actor.id,
-        actorLabel: actor.label.slice(0, 254),
-        action: "account.import-applied",
-        entityType: "import",
-        entityId: importId,
-        structureId: target.structureId,
-        after: { fileName: job.fileName, ...counts },
-      },
+    await recordAudit(tx, actor, {
+      action: "account.import-applied",
+      entityType: "import",
+      entityId: importId,
+      structureId: target.structureId,
+      after: { fileName: job.fileName, ...counts },
     });
   });
   return handled;
@@ -267,23 +226,13 @@ async function applyBatch(
 ): Promise<{ created: number } | null> {
   return db.$transaction(
     async (tx) => {
-      const [current] = await tx.$queryRaw<{ status: string; applied_rows: number }[]>`
-        SELECT status::text AS status, applied_rows FROM import_job WHERE id = ${context.importId}::uuid FOR UPDATE`;
-      if (current?.status !== "APPLYING" || current.applied_rows !== start) return null;
+      const imports = createImportJobsRepository(tx);
+      const current = await imports.lockProgress(context.importId);
+      if (current?.status !== "APPLYING" || current.appliedRows !== start) return null;
       memory.planned.clear(); // earlier batches are in the database now
       const plans = await planRows(tx, batch.rows, context.target, memory, batch.checked);
       const outcome = await writePlans(tx, plans, context);
-      // updateMany: an update would answer the whole row, the stored file included, at every batch
-      await tx.importJob.updateMany({
-        where: { id: context.importId },
-        data: {
-          appliedRows: start + batch.rows.length,
-          created: { increment: outcome.created },
-          updated: { increment: outcome.updated },
-          unchanged: { increment: outcome.unchanged },
-          rejected: { increment: outcome.rejected },
-        },
-      });
+      await imports.advance(context.importId, start + batch.rows.length, outcome);
       return { created: outcome.created };
     },
     { maxWait: 30_000, timeout: 10 * 60_000 },
@@ -296,6 +245,7 @@ const STALE_ROW =
 /** Makes a batch's plans: creations in one statement, updates one by one, then links, mails, audit, errors. */
 async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteContext) {
   const { target } = context;
+  const accounts = createImportsRepository(tx);
   const errors: RowError[] = [];
   const audit: AuditRow[] = [];
   const event = (entry: Omit<AuditRow, "actorId" | "actorLabel">) =>
@@ -325,8 +275,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     return [{ plan, account }];
   });
   // with their "account.created" events
-  await insertAccounts(
-    tx,
+  await accounts.insertAccounts(
     created.map(({ account }) => account),
     { actor: context.actor, importId: context.importId },
   );
@@ -340,11 +289,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     }
     if (plan.kind !== "update") continue;
     const { account, columns, profile } = plan;
-    const result = await tx.account.updateMany({
-      where: { id: account.id, version: account.version },
-      data: { ...columns, version: { increment: 1 } },
-    });
-    if (result.count === 0) {
+    if (!(await accounts.updateAccount(account.id, account.version, columns))) {
       rejected++;
       errors.push({ line: plan.line, column: headerOf("email"), value: plan.email, reason: STALE_ROW });
       continue;
@@ -352,11 +297,8 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
     updated++;
     if (plan.typeChanged) {
       // the account is no longer what it was: links that only fit the old type go (as the account form does)
-      if (!TYPE_RULES[profile.type].sharedMailbox)
-        await tx.connectionAccount.deleteMany({ where: { mailboxId: account.id } });
-      if (profile.type === "ORG" || profile.type === "APP") {
-        await tx.connectionAccount.deleteMany({ where: { accountId: account.id } });
-      }
+      if (!TYPE_RULES[profile.type].sharedMailbox) await accounts.unlinkConnectionAccounts(account.id);
+      if (profile.type === "ORG" || profile.type === "APP") await accounts.unlinkFromMailboxes(account.id);
     }
     if (plan.setsConnections && (profile.type === "ORG" || profile.type === "APP")) {
       sharedMailboxes.push({ mailboxId: account.id, emails: profile.connectionAccounts, created: false });
@@ -372,11 +314,11 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
   }
 
   if (sharedMailboxes.length > 0) {
-    const accounts = await accountKinds(tx, [...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))]);
+    const kinds = await accounts.accountKinds([...new Set(sharedMailboxes.flatMap((mailbox) => mailbox.emails))]);
     const links: { mailboxId: string; accountId: string }[] = [];
     for (const { mailboxId, emails, created } of sharedMailboxes) {
       const accountIds = emails.flatMap((email) => {
-        const id = accounts.get(email)?.id;
+        const id = kinds.get(email)?.id;
         return id && id !== mailboxId ? [id] : [];
       });
       // a new mailbox's links all go in one statement for the batch; an updated one keeps the settings of those
@@ -384,7 +326,7 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
       if (created) links.push(...accountIds.map((accountId) => ({ mailboxId, accountId })));
       else await setConnectionAccounts(tx, mailboxId, accountIds);
     }
-    await insertConnectionAccounts(tx, links);
+    await accounts.insertConnectionAccounts(links);
   }
 
   // "Notifier les utilisateurs": the pre-registration mail (and its single-use link) to new MED, PER, INT accounts
@@ -394,17 +336,17 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
       .map(({ plan, account }) => ({ plan, account, id: randomUUID(), secret: randomToken() }));
     if (invited.length > 0) {
       const expiresAt = new Date(context.now.getTime() + LINK_VALIDITY_HOURS.REGISTRATION * 3_600_000);
-      await tx.oneTimeCode.createMany({
-        data: invited.map(({ id, account, secret }) => ({
+      await accounts.insertOneTimeCodes(
+        invited.map(({ id, account, secret }) => ({
           id,
           accountId: account.id,
           purpose: "REGISTRATION" as const,
           codeHash: hashToken(secret),
           expiresAt,
         })),
-      });
-      await tx.outboxMail.createMany({
-        data: invited.map(({ id, secret, account, plan }) => {
+      );
+      await accounts.queueMails(
+        invited.map(({ id, secret, account, plan }) => {
           const link = `${context.publicUrl}/inscription/finaliser?jeton=${encodeURIComponent(`${id}.${secret}`)}`;
           const mail = preRegistrationMail(
             account,
@@ -415,13 +357,12 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
           );
           return { ...mail, html: null };
         }),
-        skipDuplicates: true,
-      });
+      );
     }
   }
 
-  await insertAuditEvents(tx, audit);
-  await insertRowErrors(tx, context.importId, true, errors);
+  await accounts.insertAuditEvents(audit);
+  await createImportJobsRepository(tx).insertRowErrors(context.importId, true, errors);
   return { created: created.length, updated, unchanged, rejected };
 }
 

@@ -3,12 +3,9 @@
 import { ACCOUNT_LIMITS } from "@medimail/contracts/accounts";
 import { LOADUSER_COLUMNS, type LoaduserKey } from "@medimail/contracts/loaduser";
 import { foldForSearch } from "@medimail/domain/text";
-import { type Cell, type FileKind, type FileRecord, ImportFileRefused, readRecords } from "./imports.files.ts";
-
-/** Headers every file must have: those every type of BAL requires. The others may be left out. */
-export const REQUIRED_KEYS: readonly LoaduserKey[] = LOADUSER_COLUMNS.filter(
-  (column) => column.requiredFor.length === 5,
-).map((column) => column.key);
+import { headerOf, REQUIRED_KEYS } from "../template/template-columns.ts";
+import { type FileKind, ImportFileRefused, readRecords } from "./imports-files.ts";
+import type { Cell, FileRecord } from "./imports-records.ts";
 
 /** A header as compared: folded, without the "*" of required columns or a trailing colon. */
 const foldHeader = (text: string) =>
@@ -30,8 +27,6 @@ for (const column of LOADUSER_COLUMNS) {
   KEY_BY_HEADER.set(foldHeader(column.header), column.key);
   for (const alias of ALIASES[column.key] ?? []) KEY_BY_HEADER.set(foldHeader(alias), column.key);
 }
-const HEADER_OF = new Map(LOADUSER_COLUMNS.map((column) => [column.key, column.header]));
-export const headerOf = (key: LoaduserKey) => HEADER_OF.get(key) ?? key;
 
 /** The longest text each column takes before the row is refused (the form's limits, or a generous bound). */
 export const CELL_LIMITS: Record<LoaduserKey, number> = {

@@ -17,17 +17,9 @@ import { AppError } from "../../lib/errors.ts";
 import { profileColumns } from "../accounts/account-profile.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
-import {
-  accountKinds,
-  accountsByEmail,
-  connectionEmails,
-  type ExistingAccount,
-  mssAddressesOf,
-  mssAddressOwners,
-  privilegedBeyond,
-  requestedEmails,
-} from "./imports.repository.ts";
-import { CELL_LIMITS, type FileRow, headerOf } from "./imports.rows.ts";
+import { headerOf } from "../template/template-columns.ts";
+import { createImportsRepository, type ExistingAccount } from "./imports.repository.ts";
+import { CELL_LIMITS, type FileRow } from "./imports-rows.ts";
 
 export type { ExistingAccount };
 
@@ -43,18 +35,7 @@ export interface ImportTarget {
 }
 
 export async function loadTarget(db: DbTx, structureId: string): Promise<ImportTarget> {
-  const structure = await db.structure.findUniqueOrThrow({
-    where: { id: structureId },
-    select: {
-      name: true,
-      addressLine: true,
-      postcode: true,
-      city: true,
-      notifyOnReception: true,
-      notifyDailyDigest: true,
-      notifyOnOpening: true,
-    },
-  });
+  const structure = await createImportsRepository(db).importStructure(structureId);
   const scope = new Set(await createAccountsRepository(db).structureIds(structureId, true));
   return {
     structureId,
@@ -175,6 +156,7 @@ export async function planRows(
   memory: PlanMemory,
   checkedAhead?: ReadonlyMap<FileRow, CreationCheck>,
 ): Promise<RowPlan[]> {
+  const repository = createImportsRepository(tx);
   const plans: (RowPlan | null)[] = rows.map(() => null);
   const candidates: { index: number; row: FileRow; email: string | null }[] = [];
 
@@ -225,17 +207,13 @@ export async function planRows(
 
   // what the database knows of these addresses
   const emails = candidates.flatMap((candidate) => (candidate.email ? [candidate.email] : []));
-  const existing = await accountsByEmail(tx, emails);
-  const pendingEmails = await requestedEmails(tx, emails);
+  const existing = await repository.accountsByEmail(emails);
+  const pendingEmails = await repository.requestedEmails(emails);
   const byEmail = new Map(existing.map((account) => [account.email, account]));
   const sharedIds = existing.filter((account) => TYPE_RULES[account.type].sharedMailbox).map((account) => account.id);
-  const connectionsOf = await connectionEmails(tx, sharedIds);
-  const mssOf = await mssAddressesOf(
-    tx,
-    existing.map((account) => account.id),
-  );
-  const privileged = await privilegedBeyond(
-    tx,
+  const connectionsOf = await repository.connectionEmails(sharedIds);
+  const mssOf = await repository.mssAddressesOf(existing.map((account) => account.id));
+  const privileged = await repository.privilegedBeyond(
     existing.map((account) => account.id),
     target.scope,
   );
@@ -323,8 +301,8 @@ export async function planRows(
       for (const email of profile.connectionAccounts) referenced.add(email);
     if (profile.type === "APP") returnAddresses.add(profile.returnAddress);
   }
-  const knownAccounts = await accountKinds(tx, [...referenced]);
-  const ownerOf = await mssAddressOwners(tx, [...returnAddresses]);
+  const knownAccounts = await repository.accountKinds([...referenced]);
+  const ownerOf = await repository.mssAddressOwners([...returnAddresses]);
 
   for (const { index, row, email, account, profile } of valid) {
     const errors: RowError[] = [];

@@ -17,7 +17,7 @@ import { createScope } from "../../lib/scope.ts";
 import { createAccountsRepository } from "../accounts/accounts.repository.ts";
 import { requester, seedWorld, type World } from "../accounts/accounts.test-support.ts";
 import { createExportsService } from "./exports.service.ts";
-import { csvField, parisWallClock } from "./exports.writers.ts";
+import { csvField, parisWallClock } from "./exports-writers.ts";
 
 // The users exports (XLSX and CSV, the loaduser columns), the inactive accounts export, on a real database: content
 // against the accounts, formula injection, CSV details (BOM, ";", quotes), scope, keyset reading across batches,

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { IdParams } from "@medimail/contracts/common";
 import {
   ApplyImportRequest,
@@ -8,13 +9,14 @@ import {
   ImportSummary,
   UploadImportQuery,
 } from "@medimail/contracts/imports";
-import type { FastifyError } from "fastify";
+import type { FastifyError, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { errorResponses } from "../../lib/route-schema.ts";
 import { signedIn } from "../auth/auth.hooks.ts";
 import { fileTooLarge, type ImportsService } from "./imports.service.ts";
+import { readBody } from "./imports-body.ts";
 
 const errors = errorResponses(400, 401, 403, 404, 409, 413, 415);
 const tags = ["accounts"];
@@ -25,11 +27,9 @@ const tags = ["accounts"];
  * is required as for every change. The body limit (20 MB) is this route's only.
  */
 export const importsRoutes: FastifyPluginAsyncZod<{ service: ImportsService }> = async (app, { service }) => {
-  // in this plugin only: raw bytes as a Buffer, within the file limit
-  app.addContentTypeParser(
-    "application/octet-stream",
-    { parseAs: "buffer", bodyLimit: IMPORT_LIMITS.fileBytes },
-    (_request, body, done) => done(null, body),
+  // in this plugin only: raw bytes as a Buffer, within the file limit, copied a megabyte at a time
+  app.addContentTypeParser("application/octet-stream", async (request: FastifyRequest, payload: Readable) =>
+    readBody(request, payload, IMPORT_LIMITS.fileBytes),
   );
   // Fastify's own refusals of the body, in French (the parent handler writes the envelope)
   app.setErrorHandler((error: FastifyError, _request, _reply) => {

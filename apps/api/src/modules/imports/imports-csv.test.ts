@@ -1,6 +1,8 @@
+import { isUtf8 as isUtf8Whole } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { type CsvEncoding, type FileRecord, readCsvInSlices } from "./imports.files.ts";
-import { cellText } from "./imports.rows.ts";
+import { type CsvEncoding, isUtf8, readCsvInSlices } from "./imports-files.ts";
+import type { FileRecord } from "./imports-records.ts";
+import { cellText } from "./imports-rows.ts";
 
 // The CSV reader decodes and parses a file a slice of bytes at a time. Whatever the slice size — down to a few
 // bytes, cutting characters, line breaks and quoted cells in two — it must read the same records as one pass.
@@ -74,5 +76,26 @@ describe("a cell's text", () => {
     expect(cellText("lastName", "Du\u0000pont\uD800")).toBe("Dupont\uFFFD");
     expect(cellText("firstName", "\uDC00Zoë")).toBe("\uFFFDZoë");
     expect(cellText("lastName", "Émoji 😀 gardé")).toBe("Émoji 😀 gardé"); // a whole pair stays
+  });
+});
+
+describe("the UTF-8 check in slices", () => {
+  it("answers as a check of the whole file, characters of 2, 3 and 4 bytes cut between slices or not", () => {
+    const valid = Buffer.from("Élodie Lœuvre — 東京 🏥 Zoë\r\n".repeat(5), "utf8");
+    const broken = [
+      Buffer.concat([valid, Buffer.from([0xc3])]), // a character cut short at the end
+      Buffer.concat([valid.subarray(0, 7), Buffer.from([0x80, 0x80, 0x80, 0x80]), valid.subarray(7)]), // stray bytes
+      Buffer.concat([Buffer.from([0xe2, 0x82]), valid]), // a character cut short at the start
+      Buffer.from([0x41, 0xed, 0xa0, 0x80, 0x41]), // a surrogate
+      Buffer.from([0x41, 0xc0, 0xaf, 0x41]), // an overlong encoding
+      Buffer.from("Zo\u00eb", "latin1"), // Windows-1252
+    ];
+    for (const sliceBytes of [4, 5, 6, 7, 16, 64, 256 * 1024]) {
+      expect(isUtf8(valid, sliceBytes), `valid, slices of ${sliceBytes} bytes`).toBe(true);
+      for (const [index, content] of broken.entries()) {
+        expect(isUtf8Whole(content)).toBe(false);
+        expect(isUtf8(content, sliceBytes), `broken ${index}, slices of ${sliceBytes} bytes`).toBe(false);
+      }
+    }
   });
 });

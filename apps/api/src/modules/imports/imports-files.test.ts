@@ -1,10 +1,12 @@
+import { Readable } from "node:stream";
 import { createDeflateRaw } from "node:zlib";
-import { IMPORT_LIMITS } from "@medimail/contracts/imports";
+import { IMPORT_LIMITS, ImportSummary } from "@medimail/contracts/imports";
 import { LOADUSER_COLUMNS, type LoaduserKey } from "@medimail/contracts/loaduser";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../../../test/test-app.ts";
 import { seedWorld, type World } from "../accounts/accounts.test-support.ts";
+import { buildLoaduserTemplate } from "../template/template-workbook.ts";
 import {
   counts,
   csvOf,
@@ -18,7 +20,6 @@ import {
   type ZipPart,
   zipOf,
 } from "./imports.test-support.ts";
-import { buildLoaduserTemplate } from "./template.ts";
 
 // The files an import meets: every separator and encoding a spreadsheet writes, columns in any order, and the bad
 // ones — a zip bomb, a web page renamed .xlsx, an Excel 97-2003 file, an empty file, missing headers, duplicates,
@@ -349,6 +350,45 @@ describe("what is refused, changing nothing", () => {
       "Fichier trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.",
     );
     expect(body.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("a file over 20 MB sent without its size (413), as soon as it goes past the limit", async () => {
+    const before = await counts(t.db);
+    const megabyte = Buffer.alloc(1024 * 1024, 0x41);
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/structures/${w.chu}/imports?fileName=a.csv`,
+      headers: { ...w.admin.headers, "content-type": "application/octet-stream" },
+      payload: Readable.from(Array.from({ length: 21 }, () => megabyte)),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().message).toBe("Fichier trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.");
+    await expectNothingChanged(t.db, before);
+  });
+
+  it("a file of several megabytes sent in pieces without its size, read as the same bytes", async () => {
+    const keys = ["type", "email", "lastName", "firstName", "profession", "regionCode"] as const;
+    const padding = "x".repeat(40_000);
+    const rows = Array.from({ length: 100 }, (_, index) => ({ ...validRow("MED"), lastName: `Lourd${index}é` }));
+    const lines = csvOf(rows, { keys }).trimEnd().split("\r\n");
+    const file = Buffer.from(
+      `${lines.map((line, index) => `${line};${index === 0 ? "Commentaire" : padding}`).join("\r\n")}\r\n`,
+    );
+    expect(file.length).toBeGreaterThan(3 * 1024 * 1024);
+    const pieces = Array.from({ length: Math.ceil(file.length / 65_521) }, (_, index) =>
+      file.subarray(index * 65_521, (index + 1) * 65_521),
+    );
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/structures/${w.chu}/imports?fileName=lourd.csv`,
+      headers: { ...w.admin.headers, "content-type": "application/octet-stream" },
+      payload: Readable.from(pieces),
+    });
+    expect(response.statusCode, response.body.slice(0, 200)).toBe(201);
+    const summary = ImportSummary.parse(response.json());
+    expect(summary.fileSize).toBe(file.length);
+    expect(summary.totalRows).toBe(100);
+    expect(summary.dryRun).toEqual({ create: 100, update: 0, unchanged: 0, rejected: 0 });
   });
 
   it(`more than ${IMPORT_LIMITS.rows} user rows`, { timeout: 60_000 }, async () => {

@@ -1,14 +1,13 @@
 import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { sendDownload, XLSX_TYPE } from "../../lib/download.ts";
+import { sendDownload } from "../../lib/download.ts";
 import { errorResponses } from "../../lib/route-schema.ts";
-import type { Scope } from "../../lib/scope.ts";
-import { buildLoaduserTemplate, TEMPLATE_FILENAME } from "./template.ts";
+import type { TemplateService } from "./template.service.ts";
 
 const errors = errorResponses(400, 401, 403, 404);
 
 /** "Télécharger la dernière version du modèle loaduser" (from a structure's accounts section). */
-export const templateRoutes: FastifyPluginAsyncZod<{ scope: Scope }> = async (app, { scope }) => {
+export const templateRoutes: FastifyPluginAsyncZod<{ service: TemplateService }> = async (app, { service }) => {
   app.get(
     "/structures/:id/loaduser-template.xlsx",
     {
@@ -19,14 +18,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ scope: Scope }> = async (ap
         response: errors,
       },
     },
-    async (request, reply) => {
-      await scope.require(request.principal, "read", request.params.id);
-      const file = await buildLoaduserTemplate();
-      return sendDownload(request, reply, {
-        filename: TEMPLATE_FILENAME,
-        contentType: XLSX_TYPE,
-        write: async (output) => void output.end(file),
-      });
-    },
+    async (request, reply) =>
+      sendDownload(request, reply, await service.loaduserTemplate(request.principal, request.params.id)),
   );
 };

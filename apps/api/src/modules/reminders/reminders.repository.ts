@@ -1,4 +1,8 @@
 import { type DbTx, Prisma } from "@medimail/db/client";
+import type { AuditActor } from "../audit/audit.repository.ts";
+
+/** The audit events of a "relancer tous" batch are about this entity (its id: the batch's). */
+export const REMINDER_BATCH_ENTITY = "reminder-batch";
 
 /** A reminder as the Actions menu and the export see it: a batch ("relancer tous"), or one account's. */
 export interface ReminderRef {
@@ -28,6 +32,57 @@ export function createRemindersRepository(db: DbTx) {
 
   return {
     batch,
+
+    /** The names of these structures, by id. */
+    async structureNames(structureIds: string[]): Promise<Map<string, string>> {
+      const structures = await db.structure.findMany({
+        where: { id: { in: structureIds } },
+        select: { id: true, name: true },
+      });
+      return new Map(structures.map((structure) => [structure.id, structure.name]));
+    },
+
+    /** Takes the structure's reminders lock until the end of the transaction: one batch decides at a time. */
+    async lockStructure(structureId: string): Promise<void> {
+      await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`reminders:${structureId}`}))`;
+    },
+
+    /** Whether the batch was recorded as finished (its "account.reminded-all" event). */
+    async batchFinished(batchId: string): Promise<boolean> {
+      const finished = await db.auditEvent.findFirst({
+        where: { entityType: REMINDER_BATCH_ENTITY, entityId: batchId, action: "account.reminded-all" },
+        select: { id: true },
+      });
+      return finished !== null;
+    },
+
+    /** Records reminders, in one statement. */
+    async insertReminders(
+      reminders: readonly { id: string; accountId: string; batchId: string; sentById: string | null; sentAt: Date }[],
+    ): Promise<void> {
+      await db.reminder.createMany({ data: [...reminders] });
+    },
+
+    /** The "account.reminded" audit events of the accounts a batch reminded, in one statement. */
+    async auditReminded(
+      accounts: readonly { id: string; structureId: string }[],
+      batchId: string,
+      actor: AuditActor,
+    ): Promise<void> {
+      await db.auditEvent.createMany({
+        data: accounts.map((account) => ({
+          actorId: actor.id,
+          actorLabel: actor.label.slice(0, 254),
+          action: "account.reminded",
+          entityType: "account",
+          entityId: account.id,
+          structureId: account.structureId,
+          after: { batchId },
+          ip: actor.ip,
+          requestId: actor.requestId,
+        })),
+      });
+    },
 
     /** The latest reminder sent to an account of these structures, batch or single; null when none. */
     async last(structureIds: string[]): Promise<ReminderRef | null> {
