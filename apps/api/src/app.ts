@@ -45,6 +45,8 @@ import { createRemindersService } from "./modules/bulk/reminders.service.ts";
 import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
+import { emailChangesRoutes } from "./modules/email-changes/email-changes.routes.ts";
+import { createEmailChangesService } from "./modules/email-changes/email-changes.service.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
 import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
@@ -209,14 +211,10 @@ export async function buildApp({
       const accounts = createAccountsService({ db, scope, repository: accountsRepository, deliverMailSoon, publicUrl });
       await api.register(accountsRoutes, {
         service: accounts,
-        links: createAccountLinksService({
-          db,
-          scope,
-          repository: accountsRepository,
-          accounts,
-          deliverMailSoon,
-          publicUrl,
-        }),
+        links: createAccountLinksService({ db, repository: accountsRepository, accounts }),
+      });
+      await api.register(emailChangesRoutes, {
+        service: createEmailChangesService({ db, scope, accounts, deliverMailSoon, publicUrl }),
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       // bulk work of the accounts section: template, exports, reminders to every pre-registered user
