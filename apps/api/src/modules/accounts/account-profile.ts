@@ -37,11 +37,6 @@ export const PROFILE_COLUMNS = [
 ] as const satisfies readonly (keyof Account)[];
 export type ProfileColumn = (typeof PROFILE_COLUMNS)[number];
 
-/** A Prisma `select` of the profile columns. */
-export const PROFILE_SELECT = Object.fromEntries(PROFILE_COLUMNS.map((column) => [column, true])) as {
-  [K in ProfileColumn]: true;
-};
-
 /** What the audit log keeps of an account: its profile, never credentials. */
 export function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {
   return Object.fromEntries(
@@ -83,6 +78,39 @@ export function profileColumns(profile: AccountProfile, email: string) {
     ...columns,
     sortName: accountSortName(columns),
     searchText: accountSearchText({ ...columns, email }),
+  };
+}
+
+/** The other way: an account's profile columns as its page shows them (the responsible person of ORG/APP only). */
+export function profileOf(account: Pick<Account, ProfileColumn>) {
+  const shared = account.type === "ORG" || account.type === "APP";
+  return {
+    lastName: account.lastName,
+    firstName: account.firstName,
+    profession: account.profession,
+    regionCode: account.regionCode,
+    phone: account.phone,
+    addressLine: account.addressLine,
+    postcode: account.postcode,
+    city: account.city,
+    rpps: account.rpps,
+    adeli: account.adeli,
+    finessSite: account.finessSite,
+    responsible: shared
+      ? {
+          lastName: account.responsibleLastName,
+          firstName: account.responsibleFirstName,
+          profession: account.responsibleProfession,
+          rpps: account.responsibleNationalId,
+        }
+      : null,
+    description: account.description,
+    returnAddress: account.returnAddress,
+    unlisted: account.unlisted,
+    dematerialisation: account.dematerialisation,
+    notifyOnReception: account.notifyOnReception,
+    notifyDailyDigest: account.notifyDailyDigest,
+    notifyOnOpening: account.notifyOnOpening,
   };
 }
 

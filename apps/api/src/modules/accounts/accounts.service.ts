@@ -24,7 +24,13 @@ import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";
-import { auditable, checkProfileReferences, profileColumns, setConnectionAccounts } from "./account-profile.ts";
+import {
+  auditable,
+  checkProfileReferences,
+  profileColumns,
+  profileOf,
+  setConnectionAccounts,
+} from "./account-profile.ts";
 import { issueLinkToken } from "./account-tokens.ts";
 import {
   type AccountsRepository,
@@ -149,7 +155,6 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         delegates,
         pendingEmailChange: pending,
       } = await repository.detailLinks(account);
-      const shared = account.type === "ORG" || account.type === "APP";
       const refusal = privilegedAccountRefusal(principal, rights);
       return {
         id: account.id,
@@ -159,32 +164,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         state: account.state,
         previousState: account.previousState,
         structure,
-        lastName: account.lastName,
-        firstName: account.firstName,
-        profession: account.profession,
-        regionCode: account.regionCode,
-        phone: account.phone,
-        addressLine: account.addressLine,
-        postcode: account.postcode,
-        city: account.city,
-        rpps: account.rpps,
-        adeli: account.adeli,
-        finessSite: account.finessSite,
-        responsible: shared
-          ? {
-              lastName: account.responsibleLastName,
-              firstName: account.responsibleFirstName,
-              profession: account.responsibleProfession,
-              rpps: account.responsibleNationalId,
-            }
-          : null,
-        description: account.description,
-        returnAddress: account.returnAddress,
-        unlisted: account.unlisted,
-        dematerialisation: account.dematerialisation,
-        notifyOnReception: account.notifyOnReception,
-        notifyDailyDigest: account.notifyDailyDigest,
-        notifyOnOpening: account.notifyOnOpening,
+        ...profileOf(account),
         mssAddress: mss?.address ?? null,
         connectionAccounts: connections.map(({ account: a }) => ({
           accountId: a.id,
