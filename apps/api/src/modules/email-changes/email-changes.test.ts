@@ -6,7 +6,7 @@ import { auditOf, mailsTo, uniqueEmail, useAccountsWorld } from "../accounts/acc
 import { applyEmailChanges } from "./email-changes.jobs.ts";
 
 // An account's email change requests through the HTTP API on a real database, and the nightly job that applies
-// them. (Moved from accounts/account-links.test.ts with the module's service and routes.)
+// them.
 
 const { t, send, w, detail, counts } = useAccountsWorld();
 const emailChanges = async (structureId: string, query = "") => {
