@@ -40,6 +40,8 @@ import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
 import { directoryVisibilityRoutes } from "./modules/directory-visibility/directory-visibility.routes.ts";
 import { createDirectoryVisibilityService } from "./modules/directory-visibility/directory-visibility.service.ts";
+import { emailChangesRoutes } from "./modules/email-changes/email-changes.routes.ts";
+import { createEmailChangesService } from "./modules/email-changes/email-changes.service.ts";
 import { exportsRoutes } from "./modules/exports/exports.routes.ts";
 import { createExportsService } from "./modules/exports/exports.service.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
@@ -211,14 +213,10 @@ export async function buildApp({
       const accounts = createAccountsService({ db, scope, repository: accountsRepository, deliverMailSoon, publicUrl });
       await api.register(accountsRoutes, {
         service: accounts,
-        links: createAccountLinksService({
-          db,
-          scope,
-          repository: accountsRepository,
-          accounts,
-          deliverMailSoon,
-          publicUrl,
-        }),
+        links: createAccountLinksService({ db, repository: accountsRepository, accounts }),
+      });
+      await api.register(emailChangesRoutes, {
+        service: createEmailChangesService({ db, scope, accounts, deliverMailSoon, publicUrl }),
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       // bulk work of the accounts section: template, exports, reminders to every pre-registered user

@@ -4,14 +4,14 @@ import { LINK_VALIDITY_HOURS } from "./account-tokens.ts";
 // The mails the accounts module sends, in French. Each has an idempotency key naming the event that causes it,
 // so a retried request never mails twice.
 
-interface Holder {
+export interface Holder {
   id: string;
   email: string;
   firstName: string;
   lastName: string;
 }
 
-const signature = "\n\n--\nMedimail — messagerie sécurisée de santé\nCe message est envoyé automatiquement.";
+export const signature = "\n\n--\nMedimail — messagerie sécurisée de santé\nCe message est envoyé automatiquement.";
 
 export function preRegistrationMail(
   holder: Holder,
@@ -91,41 +91,4 @@ export function registrationWithExistingAddressMail(email: string, eventId: stri
       `à l'administrateur de votre structure. Sinon, ignorez ce message.` +
       signature,
   };
-}
-
-/**
- * To the address an email change will replace: the change is announced before the night applies it, with a link
- * that cancels it (a takeover changes the address first, then resets the password through the new one).
- */
-export function emailChangeRequestedMail(
-  holder: Holder,
-  change: { newEmail: string; cancelLink: string },
-  eventId: string,
-): MailToSend {
-  return {
-    idempotencyKey: `email-change-requested:${eventId}`,
-    to: [holder.email],
-    subject: "Changement de votre identifiant Medimail demandé",
-    text:
-      `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
-      `Un administrateur a demandé que votre identifiant de connexion Medimail ${holder.email} soit remplacé par ` +
-      `${change.newEmail}. Le changement sera appliqué la nuit prochaine.\n\n` +
-      `Si vous n'êtes pas à l'origine de cette demande, annulez-la en suivant ce lien (utilisable une fois, tant que ` +
-      `le changement n'est pas appliqué), puis prévenez l'administrateur de votre structure :\n\n${change.cancelLink}\n` +
-      signature,
-  };
-}
-
-/** To the former address, once the nightly job has applied the change. */
-export function emailChangedMail(holder: Holder, change: { oldEmail: string; newEmail: string }, eventId: string) {
-  return {
-    idempotencyKey: `email-change-applied-old:${eventId}`,
-    to: [change.oldEmail],
-    subject: "Votre identifiant Medimail a changé",
-    text:
-      `Bonjour ${holder.firstName} ${holder.lastName},\n\n` +
-      `Votre identifiant de connexion Medimail n'est plus ${change.oldEmail} : il est désormais ${change.newEmail}.\n` +
-      `Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre l'administrateur de votre structure.` +
-      signature,
-  } satisfies MailToSend;
 }

@@ -1,9 +1,48 @@
 import type { AccountProfile } from "@medimail/contracts/accounts";
 import type { AccountType } from "@medimail/contracts/enums";
-import type { DbTx } from "@medimail/db/client";
+import type { Account, DbTx, Prisma } from "@medimail/db/client";
 import { canBeConnectionAccount, canOwnReturnAddress, classifyNationalId } from "@medimail/domain/account-types";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import { validationFailed } from "../../lib/errors.ts";
+import { createAccountsRepository } from "./accounts.repository.ts";
+
+/**
+ * The 23 columns of an account's profile: what the edit form sets, the audit log keeps and an import compares.
+ * Listed here once; `profileColumns` must fill each of them.
+ */
+export const PROFILE_COLUMNS = [
+  "type",
+  "lastName",
+  "firstName",
+  "profession",
+  "regionCode",
+  "phone",
+  "addressLine",
+  "postcode",
+  "city",
+  "rpps",
+  "adeli",
+  "finessSite",
+  "responsibleLastName",
+  "responsibleFirstName",
+  "responsibleProfession",
+  "responsibleNationalId",
+  "description",
+  "returnAddress",
+  "unlisted",
+  "dematerialisation",
+  "notifyOnReception",
+  "notifyDailyDigest",
+  "notifyOnOpening",
+] as const satisfies readonly (keyof Account)[];
+export type ProfileColumn = (typeof PROFILE_COLUMNS)[number];
+
+/** What the audit log keeps of an account: its profile, never credentials. */
+export function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {
+  return Object.fromEntries(
+    PROFILE_COLUMNS.map((column) => [column, (account[column] ?? null) as Prisma.InputJsonValue]),
+  );
+}
 
 /** The columns a profile sets. Fields foreign to the type are cleared, so a type change leaves nothing stale. */
 export function profileColumns(profile: AccountProfile, email: string) {
@@ -34,11 +73,44 @@ export function profileColumns(profile: AccountProfile, email: string) {
     responsibleNationalId: shared?.responsible.rpps ?? null,
     description: shared?.description ?? null,
     returnAddress: profile.type === "APP" ? profile.returnAddress : null,
-  };
+  } satisfies Record<ProfileColumn, unknown>;
   return {
     ...columns,
     sortName: accountSortName(columns),
     searchText: accountSearchText({ ...columns, email }),
+  };
+}
+
+/** The other way: an account's profile columns as its page shows them (the responsible person of ORG/APP only). */
+export function profileOf(account: Pick<Account, ProfileColumn>) {
+  const shared = account.type === "ORG" || account.type === "APP";
+  return {
+    lastName: account.lastName,
+    firstName: account.firstName,
+    profession: account.profession,
+    regionCode: account.regionCode,
+    phone: account.phone,
+    addressLine: account.addressLine,
+    postcode: account.postcode,
+    city: account.city,
+    rpps: account.rpps,
+    adeli: account.adeli,
+    finessSite: account.finessSite,
+    responsible: shared
+      ? {
+          lastName: account.responsibleLastName,
+          firstName: account.responsibleFirstName,
+          profession: account.responsibleProfession,
+          rpps: account.responsibleNationalId,
+        }
+      : null,
+    description: account.description,
+    returnAddress: account.returnAddress,
+    unlisted: account.unlisted,
+    dematerialisation: account.dematerialisation,
+    notifyOnReception: account.notifyOnReception,
+    notifyDailyDigest: account.notifyDailyDigest,
+    notifyOnOpening: account.notifyOnOpening,
   };
 }
 
@@ -55,20 +127,12 @@ export async function checkProfileReferences(
   self: { id: string | null; email: string },
   reachable: (structureId: string) => Promise<boolean>,
 ): Promise<string[]> {
+  const accounts = createAccountsRepository(tx);
   const errors: { path: string; message: string }[] = [];
   let connectionIds: string[] = [];
   if (profile.type === "ORG" || profile.type === "APP") {
-    const candidates = await tx.account.findMany({
-      where: { email: { in: profile.connectionAccounts } },
-      select: { id: true, email: true, type: true, state: true, structureId: true },
-    });
-    const linked = self.id
-      ? new Set(
-          (await tx.connectionAccount.findMany({ where: { mailboxId: self.id }, select: { accountId: true } })).map(
-            (link) => link.accountId,
-          ),
-        )
-      : new Set<string>();
+    const candidates = await accounts.connectionCandidates(profile.connectionAccounts);
+    const linked = new Set(self.id ? await accounts.connectedAccountIds(self.id) : []);
     const found: typeof candidates = [];
     for (const account of candidates) {
       if (linked.has(account.id) || (await reachable(account.structureId))) found.push(account);
@@ -88,10 +152,7 @@ export async function checkProfileReferences(
     connectionIds = found.filter((account) => account.id !== self.id).map((account) => account.id);
   }
   if (profile.type === "APP") {
-    const owner = await tx.mssAddress.findUnique({
-      where: { address: profile.returnAddress },
-      select: { account: { select: { type: true } } },
-    });
+    const owner = await accounts.mssAddressOwner(profile.returnAddress);
     if (!owner || !canOwnReturnAddress(owner.account.type as AccountType)) {
       errors.push({
         path: "body.returnAddress",
@@ -107,9 +168,5 @@ export async function checkProfileReferences(
 
 /** Replaces an ORG/APP mailbox's connection accounts, keeping the settings of those that stay. */
 export async function setConnectionAccounts(tx: DbTx, mailboxId: string, accountIds: string[]): Promise<void> {
-  await tx.connectionAccount.deleteMany({ where: { mailboxId, accountId: { notIn: accountIds } } });
-  await tx.connectionAccount.createMany({
-    data: accountIds.map((accountId) => ({ mailboxId, accountId })),
-    skipDuplicates: true,
-  });
+  await createAccountsRepository(tx).setConnectionAccounts(mailboxId, accountIds);
 }

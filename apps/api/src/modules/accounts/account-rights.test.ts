@@ -1,33 +1,16 @@
-import { AccountDetail } from "@medimail/contracts/accounts";
 import { StructureListResponse } from "@medimail/contracts/structures";
 import { createAccount } from "@medimail/db/seed/factories";
 import { withRppsKey } from "@medimail/domain/identifiers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../test/browser.ts";
-import { useTestApp } from "../../../test/test-app.ts";
 import { applyEmailChanges } from "../email-changes/email-changes.jobs.ts";
 import { csvOf, importsApi, runImportsJob, validRow } from "../imports/imports.test-support.ts";
-import {
-  auditOf,
-  editBody,
-  mailsTo,
-  newAccount,
-  requester,
-  seedWorld,
-  uniqueEmail,
-  type World,
-} from "./accounts.test-support.ts";
+import { auditOf, editBody, mailsTo, newAccount, uniqueEmail, useAccountsWorld } from "./accounts.test-support.ts";
 
 // Security issue, items 1, 5 and 9, as an attacker would run them: through HTTP on the built app, with the
 // session of an administrator whose scope does not cover what he tries to reach.
 
-const t = useTestApp();
-const send = requester(t);
-let w: World;
-
-beforeAll(async () => {
-  w = await seedWorld(t.db);
-});
+const { t, send, w, detail } = useAccountsWorld();
 
 const FORBIDDEN_BEYOND_SCOPE =
   "Ce compte administre une structure hors de votre périmètre : seul un opérateur, ou un administrateur de toutes les structures qu'il administre, peut le modifier.";
@@ -40,12 +23,6 @@ async function administratorElsewhere(home: string, administered: string) {
   await t.db.structureAdmin.create({ data: { structureId: administered, accountId: account.id } });
   return account;
 }
-
-const detail = async (id: string, who = w.admin) => {
-  const response = await send(who, "GET", `/api/accounts/${id}`);
-  expect(response.statusCode, response.body).toBe(200);
-  return AccountDetail.parse(response.json());
-};
 
 describe("item 1: an administrator of X cannot take over an X-homed administrator of Y", () => {
   it("refuses every change of the account to Purpan's administrator; nothing is written, nothing mailed", async () => {

@@ -1,5 +1,6 @@
 import type { DbTx } from "@medimail/db/client";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
+import { createAccountTokensRepository } from "./account-tokens.repository.ts";
 
 /** What a mailed link lets its holder do, once: finish a pre-registration, or choose a new password. */
 export type LinkPurpose = "REGISTRATION" | "PASSWORD_RESET";
@@ -19,16 +20,13 @@ export const LINK_VALIDITY_HOURS: Record<LinkPurpose, number> = {
  */
 export async function issueLinkToken(tx: DbTx, accountId: string, purpose: LinkPurpose, now: Date): Promise<string> {
   const secret = randomToken();
-  const row = await tx.oneTimeCode.create({
-    data: {
-      accountId,
-      purpose,
-      codeHash: hashToken(secret),
-      expiresAt: new Date(now.getTime() + LINK_VALIDITY_HOURS[purpose] * 3_600_000),
-    },
-    select: { id: true },
+  const id = await createAccountTokensRepository(tx).insert({
+    accountId,
+    purpose,
+    codeHash: hashToken(secret),
+    expiresAt: new Date(now.getTime() + LINK_VALIDITY_HOURS[purpose] * 3_600_000),
   });
-  return `${row.id}.${secret}`;
+  return `${id}.${secret}`;
 }
 
 export type LinkLookup =
@@ -39,7 +37,7 @@ export type LinkLookup =
 export async function findLinkToken(tx: DbTx, token: string, now: Date): Promise<LinkLookup> {
   const [id, secret] = token.split(".");
   if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, reason: "unknown" };
-  const row = await tx.oneTimeCode.findUnique({ where: { id } });
+  const row = await createAccountTokensRepository(tx).findById(id);
   if (!row || (row.purpose !== "REGISTRATION" && row.purpose !== "PASSWORD_RESET")) {
     return { ok: false, reason: "unknown" };
   }
@@ -55,14 +53,8 @@ export async function findLinkToken(tx: DbTx, token: string, now: Date): Promise
  * reminder, an earlier reset) must not set it again.
  */
 export async function consumeLinkToken(tx: DbTx, link: { id: string; accountId: string }, now: Date): Promise<boolean> {
-  const claimed = await tx.oneTimeCode.updateMany({
-    where: { id: link.id, consumedAt: null },
-    data: { consumedAt: now },
-  });
-  if (claimed.count !== 1) return false;
-  await tx.oneTimeCode.updateMany({
-    where: { accountId: link.accountId, purpose: { in: LINK_PURPOSES }, consumedAt: null },
-    data: { consumedAt: now },
-  });
+  const codes = createAccountTokensRepository(tx);
+  if (!(await codes.claim(link.id, now))) return false;
+  await codes.consumeOpen(link.accountId, LINK_PURPOSES, now);
   return true;
 }

@@ -1,4 +1,5 @@
-import type { Account, AccountState, DeletionReason, MssAddress, Prisma } from "@medimail/db/client";
+import type { AuditAction } from "@medimail/contracts/audit";
+import type { Account, AccountState, DbTx, DeletionReason, MssAddress, Prisma } from "@medimail/db/client";
 import {
   definitiveRejectionThreshold,
   inactivityDeletionDate,
@@ -6,16 +7,14 @@ import {
   inactivityNoticeThreshold,
 } from "@medimail/domain/lifecycle";
 import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
+import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
+import { createAccountLifecycleRepository } from "./account-lifecycle.repository.ts";
 
-const SYSTEM_ACTOR = "Tâche nocturne";
+/** Where it is defined now; still exported here for its importers. */
+export { EXPIRING } from "./account-lifecycle.repository.ts";
 
-/** Only people's own mailboxes expire; ORG/APP mailboxes and console staff accounts do not. */
-export const EXPIRING: Prisma.AccountWhereInput = {
-  state: "VALIDATED",
-  type: { in: ["MED", "PER", "INT"] },
-  platformRole: null,
-};
+const SYSTEM_ACTOR: AuditActor = { id: null, label: "Tâche nocturne", ip: null, requestId: null };
 
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
 
@@ -26,34 +25,20 @@ const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZon
  */
 export async function processInactiveAccounts({ db, clock, batchSize }: JobContext): Promise<JobResult> {
   const now = clock.now();
+  const lifecycle = createAccountLifecycleRepository(db);
   let processed = 0;
 
   // 1. Active again since the notice: forget the notice.
-  const cleared = await db.$executeRaw`
-    UPDATE account SET inactivity_notice_at = NULL
-     WHERE inactivity_notice_at IS NOT NULL AND last_activity_at > inactivity_notice_at`;
-  processed += cleared;
+  processed += await lifecycle.clearNoticesOfReturned();
 
   // 2. Notices.
   const noticeBefore = inactivityNoticeThreshold(now);
   for (;;) {
-    const batch = await db.account.findMany({
-      where: {
-        ...EXPIRING,
-        inactivityNoticeAt: null,
-        OR: [{ lastActivityAt: { lt: noticeBefore } }, { lastActivityAt: null, createdAt: { lt: noticeBefore } }],
-      },
-      orderBy: { id: "asc" },
-      take: batchSize,
-    });
+    const batch = await lifecycle.toNotify(noticeBefore, batchSize);
     if (batch.length === 0) break;
     for (const account of batch) {
       await db.$transaction(async (tx) => {
-        const marked = await tx.account.updateMany({
-          where: { id: account.id, inactivityNoticeAt: null },
-          data: { inactivityNoticeAt: now },
-        });
-        if (marked.count === 0) return;
+        if (!(await createAccountLifecycleRepository(tx).markNotified(account.id, now))) return;
         const lastSeen = account.lastActivityAt ?? account.createdAt;
         await queueMail(tx, {
           idempotencyKey: `inactivity-notice:${account.id}:${lastSeen.toISOString()}`,
@@ -61,14 +46,11 @@ export async function processInactiveAccounts({ db, clock, batchSize }: JobConte
           subject: "Votre compte Medimail va être supprimé",
           text: `Bonjour ${account.firstName} ${account.lastName},\n\nVotre compte Medimail ${account.email} n'a pas été utilisé depuis le ${dateFormat.format(lastSeen)}.\nSans connexion de votre part d'ici le ${dateFormat.format(inactivityDeletionDate(now))}, il sera supprimé.\n`,
         });
-        await tx.auditEvent.create({
-          data: {
-            actorLabel: SYSTEM_ACTOR,
-            action: "account.inactivity-notice",
-            entityType: "account",
-            entityId: account.id,
-            structureId: account.structureId,
-          },
+        await recordAudit(tx, SYSTEM_ACTOR, {
+          action: "account.inactivity-notice",
+          entityType: "account",
+          entityId: account.id,
+          structureId: account.structureId,
         });
       });
       processed++;
@@ -79,16 +61,7 @@ export async function processInactiveAccounts({ db, clock, batchSize }: JobConte
   const notifiedBefore = inactivityDeletionThreshold(now);
   for (;;) {
     // not used since the notice (never used at all counts as not used)
-    const stillInactive = await db.account.findMany({
-      where: {
-        ...EXPIRING,
-        inactivityNoticeAt: { lt: notifiedBefore },
-        OR: [{ lastActivityAt: null }, { lastActivityAt: { lte: db.account.fields.inactivityNoticeAt } }],
-      },
-      include: { mssAddress: true },
-      orderBy: { id: "asc" },
-      take: batchSize,
-    });
+    const stillInactive = await lifecycle.stillInactive(notifiedBefore, batchSize);
     if (stillInactive.length === 0) break;
     for (const account of stillInactive) {
       const removed = await db.$transaction((tx) =>
@@ -115,14 +88,10 @@ export async function processInactiveAccounts({ db, clock, batchSize }: JobConte
 export async function purgeDefinitiveRejections({ db, clock, batchSize }: JobContext): Promise<JobResult> {
   const now = clock.now();
   const rejectedBefore = definitiveRejectionThreshold(now);
+  const lifecycle = createAccountLifecycleRepository(db);
   let processed = 0;
   for (;;) {
-    const batch = await db.account.findMany({
-      where: { state: "REJECTED", rejectedAt: { lt: rejectedBefore } },
-      include: { mssAddress: true },
-      orderBy: { id: "asc" },
-      take: batchSize,
-    });
+    const batch = await lifecycle.rejectedBefore(rejectedBefore, batchSize);
     if (batch.length === 0) break;
     for (const account of batch) {
       const removed = await db.$transaction((tx) =>
@@ -147,43 +116,35 @@ export async function purgeDefinitiveRejections({ db, clock, batchSize }: JobCon
  * account was already gone (or no longer in `onlyIfState`): then nothing is written.
  */
 async function removeAccount(
-  tx: Prisma.TransactionClient,
+  tx: DbTx,
   account: Account & { mssAddress: MssAddress | null },
   options: {
     reason: DeletionReason;
-    action: string;
+    action: AuditAction;
     now: Date;
     personal: { email: string; lastName: string; firstName: string } | null;
     before: Prisma.InputJsonObject;
     onlyIfState?: AccountState;
   },
 ): Promise<boolean> {
-  const deleted = await tx.account.deleteMany({
-    where: { id: account.id, ...(options.onlyIfState ? { state: options.onlyIfState } : {}) },
+  const lifecycle = createAccountLifecycleRepository(tx);
+  if (!(await lifecycle.delete(account.id, options.onlyIfState))) return false;
+  await lifecycle.recordDeletion({
+    id: account.id,
+    reason: options.reason,
+    structureId: account.structureId,
+    type: account.type,
+    ...options.personal,
+    lastActivityAt: options.personal ? account.lastActivityAt : null,
+    mssAddress: account.mssAddress?.publishedAddress ?? (options.personal ? account.mssAddress?.address : null) ?? null,
+    deletedAt: options.now,
   });
-  if (deleted.count === 0) return false;
-  await tx.deletedAccount.create({
-    data: {
-      id: account.id,
-      reason: options.reason,
-      structureId: account.structureId,
-      type: account.type,
-      ...options.personal,
-      lastActivityAt: options.personal ? account.lastActivityAt : null,
-      mssAddress:
-        account.mssAddress?.publishedAddress ?? (options.personal ? account.mssAddress?.address : null) ?? null,
-      deletedAt: options.now,
-    },
-  });
-  await tx.auditEvent.create({
-    data: {
-      actorLabel: SYSTEM_ACTOR,
-      action: options.action,
-      entityType: "account",
-      entityId: account.id,
-      structureId: account.structureId,
-      before: options.before,
-    },
+  await recordAudit(tx, SYSTEM_ACTOR, {
+    action: options.action,
+    entityType: "account",
+    entityId: account.id,
+    structureId: account.structureId,
+    before: options.before,
   });
   return true;
 }

@@ -180,6 +180,125 @@ export function createAccountsRepository(db: DbTx) {
         emailChanges: changes?.count ?? 0,
       };
     },
+
+    findById: (id: string) => db.account.findUnique({ where: { id } }),
+    /** The account, which must exist (else Prisma's not-found error). */
+    getById: (id: string) => db.account.findUniqueOrThrow({ where: { id } }),
+    findByEmail: (email: string) => db.account.findUnique({ where: { email } }),
+
+    /** Waits for, then holds until the transaction's end, the account's row: changes of one account queue on it. */
+    async lock(id: string): Promise<void> {
+      await db.$queryRaw`SELECT id FROM account WHERE id = ${id}::uuid FOR UPDATE`;
+    },
+
+    /** Who already uses an address: an account's login, or a pending change request (other than `exceptRequestId`). */
+    async addressInUse(email: string, exceptRequestId: string | null = null): Promise<"account" | "request" | null> {
+      const holder = await db.account.findUnique({ where: { email }, select: { id: true } });
+      if (holder) return "account";
+      const pending = await db.emailChangeRequest.findFirst({
+        where: { newEmail: email, status: "PENDING", ...(exceptRequestId ? { id: { not: exceptRequestId } } : {}) },
+        select: { id: true },
+      });
+      return pending ? "request" : null;
+    },
+
+    insert: (data: Prisma.AccountUncheckedCreateInput) => db.account.create({ data }),
+
+    /** One guarded update: false when the row changed since `version` (or is gone). */
+    async updateAtVersion(
+      id: string,
+      version: number,
+      data: Prisma.AccountUpdateManyMutationInput & { structureId?: string },
+    ): Promise<boolean> {
+      const updated = await db.account.updateMany({
+        where: { id, version },
+        data: { ...data, version: { increment: 1 } },
+      });
+      return updated.count > 0;
+    },
+
+    structure: (id: string) => db.structure.findUniqueOrThrow({ where: { id } }),
+    structureMssDomain: async (id: string) =>
+      (await db.structure.findUniqueOrThrow({ where: { id }, select: { mssDomain: true } })).mssDomain,
+
+    mssAddressOf: (accountId: string) => db.mssAddress.findUnique({ where: { accountId } }),
+    /** Who owns an MSSanté address (an APP's return address must be a PER, ORG or INT one). */
+    mssAddressOwner: (address: string) =>
+      db.mssAddress.findUnique({ where: { address }, select: { account: { select: { type: true } } } }),
+
+    /** What the account's page shows beside the account itself. */
+    async detailLinks(account: { id: string; structureId: string }) {
+      const person = { select: { id: true, email: true, lastName: true, firstName: true, type: true } } as const;
+      const [structure, mss, connections, mailboxes, delegates, pendingEmailChange] = await Promise.all([
+        db.structure.findUniqueOrThrow({ where: { id: account.structureId }, select: { id: true, name: true } }),
+        db.mssAddress.findUnique({ where: { accountId: account.id }, select: { address: true } }),
+        db.connectionAccount.findMany({
+          where: { mailboxId: account.id },
+          include: { account: person },
+          orderBy: { createdAt: "asc" },
+        }),
+        db.connectionAccount.findMany({
+          where: { accountId: account.id },
+          include: { mailbox: person },
+          orderBy: { createdAt: "asc" },
+        }),
+        db.delegation.findMany({
+          where: { accountId: account.id },
+          include: { delegate: person },
+          orderBy: { createdAt: "asc" },
+        }),
+        db.emailChangeRequest.findFirst({ where: { accountId: account.id, status: "PENDING" } }),
+      ]);
+      return { structure, mss, connections, mailboxes, delegates, pendingEmailChange };
+    },
+
+    /** The accounts an ORG/APP form names as connection accounts. */
+    connectionCandidates: (emails: string[]) =>
+      db.account.findMany({
+        where: { email: { in: emails } },
+        select: { id: true, email: true, type: true, state: true, structureId: true },
+      }),
+    /** The accounts connected to an ORG/APP mailbox. */
+    connectedAccountIds: async (mailboxId: string) =>
+      (await db.connectionAccount.findMany({ where: { mailboxId }, select: { accountId: true } })).map(
+        (link) => link.accountId,
+      ),
+    /** Replaces an ORG/APP mailbox's connection accounts, keeping the settings of those that stay. */
+    async setConnectionAccounts(mailboxId: string, accountIds: string[]): Promise<void> {
+      await db.connectionAccount.deleteMany({ where: { mailboxId, accountId: { notIn: accountIds } } });
+      await db.connectionAccount.createMany({
+        data: accountIds.map((accountId) => ({ mailboxId, accountId })),
+        skipDuplicates: true,
+      });
+    },
+    /** The account as a shared mailbox: its connection accounts go. */
+    async dropConnectionsAsMailbox(mailboxId: string): Promise<void> {
+      await db.connectionAccount.deleteMany({ where: { mailboxId } });
+    },
+    /** The account as a connection account: its links to shared mailboxes go. */
+    async dropConnectionsAsAccount(accountId: string): Promise<void> {
+      await db.connectionAccount.deleteMany({ where: { accountId } });
+    },
+
+    /**
+     * Claims a pre-registered account's reminder: false when it is no longer pre-registered or was reminded less
+     * than `minimumGapMs` ago (a double click's second request waits for the first, then finds it reminded).
+     */
+    async claimReminder(id: string, now: Date, minimumGapMs: number): Promise<boolean> {
+      const claimed = await db.account.updateMany({
+        where: {
+          id,
+          state: "PREREGISTERED",
+          OR: [{ lastReminderAt: null }, { lastReminderAt: { lt: new Date(now.getTime() - minimumGapMs) } }],
+        },
+        data: { lastReminderAt: now },
+      });
+      return claimed.count > 0;
+    },
+    reminderState: (id: string) =>
+      db.account.findUnique({ where: { id }, select: { state: true, lastReminderAt: true } }),
+    insertReminder: (data: { accountId: string; sentById: string | null; sentAt: Date }) =>
+      db.reminder.create({ data }),
   };
 }
 export type AccountsRepository = ReturnType<typeof createAccountsRepository>;

@@ -13,15 +13,11 @@ import {
   DelegateInput,
   DelegateSummary,
   DelegationParams,
-  EmailChangeInput,
-  EmailChangeListQuery,
-  EmailChangeListResponse,
-  EmailChangeParams,
   LinkedMailboxInput,
   LinkedMailboxParams,
   UpdateAccountRequest,
 } from "@medimail/contracts/accounts";
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { errorResponses } from "../../lib/route-schema.ts";
@@ -32,13 +28,14 @@ const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ["accounts"];
 const Version = z.object({ version: z.number().int() });
 
-/** "Gestion des utilisateurs Medimail": lists and tabs of a structure, then one account and its actions. */
+/**
+ * "Gestion des utilisateurs Medimail": lists and tabs of a structure, then one account and its actions. (Its email
+ * change requests: email-changes.routes.ts.)
+ */
 export const accountsRoutes: FastifyPluginAsyncZod<{
   service: AccountsService;
   links: AccountLinksService;
-  /** the public cancel link is rate-limited like the sign-in steps */
-  attemptsPerMinute: number;
-}> = async (app, { service, links, attemptsPerMinute }) => {
+}> = async (app, { service, links }) => {
   app.get(
     "/structures/:id/accounts",
     {
@@ -80,20 +77,6 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) =>
       reply.code(201).send(await service.create(request.principal, request.params.id, request.body, request.actor)),
-  );
-
-  app.get(
-    "/structures/:id/email-changes",
-    {
-      schema: {
-        tags,
-        summary: "Demandes de changement de mail de la structure (les plus récentes d'abord)",
-        params: IdParams,
-        querystring: EmailChangeListQuery,
-        response: { 200: EmailChangeListResponse, ...errors },
-      },
-    },
-    async (request) => links.listEmailChanges(request.principal, request.params.id, request.query),
   );
 
   app.get(
@@ -182,88 +165,6 @@ export const accountsRoutes: FastifyPluginAsyncZod<{
       await service.requestPasswordReset(request.principal, request.params.accountId, request.actor);
       return reply.code(204).send(null);
     },
-  );
-
-  app.post(
-    "/accounts/:accountId/email-change",
-    {
-      schema: {
-        tags,
-        summary: "Changer l'adresse mail : crée une demande appliquée la nuit",
-        params: AccountParams,
-        body: EmailChangeInput,
-        response: { 201: z.object({ id: z.uuid() }), ...errors },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await links.requestEmailChange(
-            request.principal,
-            request.params.accountId,
-            request.body.newEmail,
-            request.actor,
-          ),
-        ),
-  );
-
-  app.put(
-    "/email-changes/:requestId",
-    {
-      schema: {
-        tags,
-        summary: "Modifier une demande de changement de mail en attente",
-        params: EmailChangeParams,
-        body: EmailChangeInput,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await links.editEmailChange(request.principal, request.params.requestId, request.body.newEmail, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.delete(
-    "/email-changes/:requestId",
-    {
-      schema: {
-        tags,
-        summary: "Supprimer une demande de changement de mail en attente",
-        params: EmailChangeParams,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await links.cancelEmailChange(request.principal, request.params.requestId, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.post(
-    "/email-changes/cancel",
-    {
-      config: { access: "public", rateLimit: { max: attemptsPerMinute, timeWindow: 60_000 } },
-      schema: {
-        tags,
-        summary: "Annuler un changement de mail par le lien envoyé à l'ancienne adresse (public, usage unique)",
-        body: z.object({ token: z.string().min(1).max(200) }),
-        response: {
-          200: z.object({ oldEmail: z.string() }),
-          400: ErrorEnvelope,
-          403: ErrorEnvelope,
-          429: ErrorEnvelope,
-        },
-      },
-    },
-    async (request) =>
-      links.cancelEmailChangeByLink(request.body.token, {
-        id: null,
-        label: "titulaire (lien d'annulation)",
-        ip: request.ip,
-        requestId: request.id,
-      }),
   );
 
   app.post(

@@ -24,9 +24,24 @@ import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";
-import { checkProfileReferences, profileColumns, setConnectionAccounts } from "./account-profile.ts";
+import {
+  auditable,
+  checkProfileReferences,
+  profileColumns,
+  profileOf,
+  setConnectionAccounts,
+} from "./account-profile.ts";
 import { issueLinkToken } from "./account-tokens.ts";
-import { type AccountsRepository, type Cursor, decodeCursor, encodeCursor } from "./accounts.repository.ts";
+import {
+  type AccountsRepository,
+  type Cursor,
+  createAccountsRepository,
+  decodeCursor,
+  encodeCursor,
+} from "./accounts.repository.ts";
+
+/** Moved to account-profile.ts with the profile's columns; still exported here for its importers. */
+export { auditable };
 
 /** One account's reminders are at least a minute apart (the bulk reminder's double-send window). */
 const REMIND_AGAIN_AFTER_MS = 60_000;
@@ -58,7 +73,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
    * write on an account goes through here.
    */
   async function requireAccount(principal: Principal, accountId: string, need: "read" | "administer") {
-    const account = await db.account.findUnique({ where: { id: accountId } });
+    const account = await repository.findById(accountId);
     if (!account) throw notFound(ACCOUNT_NOT_FOUND);
     await scope.require(principal, need, account.structureId, ACCOUNT_NOT_FOUND);
     if (need === "administer") await scope.requireAccountChange(principal, accountId);
@@ -72,11 +87,9 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     version: number,
     data: Prisma.AccountUpdateManyMutationInput & { structureId?: string },
   ) {
-    const updated = await tx.account.updateMany({
-      where: { id: accountId, version },
-      data: { ...data, version: { increment: 1 } },
-    });
-    if (updated.count === 0) throw new AppError(409, "CONFLICT", STALE);
+    if (!(await createAccountsRepository(tx).updateAtVersion(accountId, version, data))) {
+      throw new AppError(409, "CONFLICT", STALE);
+    }
   }
 
   /**
@@ -100,9 +113,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
     ]);
 
   async function uniqueEmail(tx: DbTx, email: string) {
-    const holder = await tx.account.findUnique({ where: { email }, select: { id: true } });
-    const pending = await tx.emailChangeRequest.findFirst({ where: { newEmail: email, status: "PENDING" } });
-    if (holder || pending) throw emailInUse(holder !== null);
+    const user = await createAccountsRepository(tx).addressInUse(email);
+    if (user) throw emailInUse(user === "account");
   }
 
   return {
@@ -135,27 +147,14 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         scope.ancestry(account.structureId),
         scope.accountRights(accountId),
       ]);
-      const [structure, mss, connections, mailboxes, delegates, pending] = await Promise.all([
-        db.structure.findUniqueOrThrow({ where: { id: account.structureId }, select: { id: true, name: true } }),
-        db.mssAddress.findUnique({ where: { accountId }, select: { address: true } }),
-        db.connectionAccount.findMany({
-          where: { mailboxId: accountId },
-          include: { account: { select: { id: true, email: true, lastName: true, firstName: true, type: true } } },
-          orderBy: { createdAt: "asc" },
-        }),
-        db.connectionAccount.findMany({
-          where: { accountId },
-          include: { mailbox: { select: { id: true, email: true, lastName: true, firstName: true, type: true } } },
-          orderBy: { createdAt: "asc" },
-        }),
-        db.delegation.findMany({
-          where: { accountId },
-          include: { delegate: { select: { id: true, email: true, lastName: true, firstName: true, type: true } } },
-          orderBy: { createdAt: "asc" },
-        }),
-        db.emailChangeRequest.findFirst({ where: { accountId, status: "PENDING" } }),
-      ]);
-      const shared = account.type === "ORG" || account.type === "APP";
+      const {
+        structure,
+        mss,
+        connections,
+        mailboxes,
+        delegates,
+        pendingEmailChange: pending,
+      } = await repository.detailLinks(account);
       const refusal = privilegedAccountRefusal(principal, rights);
       return {
         id: account.id,
@@ -165,32 +164,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         state: account.state,
         previousState: account.previousState,
         structure,
-        lastName: account.lastName,
-        firstName: account.firstName,
-        profession: account.profession,
-        regionCode: account.regionCode,
-        phone: account.phone,
-        addressLine: account.addressLine,
-        postcode: account.postcode,
-        city: account.city,
-        rpps: account.rpps,
-        adeli: account.adeli,
-        finessSite: account.finessSite,
-        responsible: shared
-          ? {
-              lastName: account.responsibleLastName,
-              firstName: account.responsibleFirstName,
-              profession: account.responsibleProfession,
-              rpps: account.responsibleNationalId,
-            }
-          : null,
-        description: account.description,
-        returnAddress: account.returnAddress,
-        unlisted: account.unlisted,
-        dematerialisation: account.dematerialisation,
-        notifyOnReception: account.notifyOnReception,
-        notifyDailyDigest: account.notifyDailyDigest,
-        notifyOnOpening: account.notifyOnOpening,
+        ...profileOf(account),
         mssAddress: mss?.address ?? null,
         connectionAccounts: connections.map(({ account: a }) => ({
           accountId: a.id,
@@ -249,6 +223,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       const now = new Date();
       const created = await db
         .$transaction(async (tx) => {
+          const accounts = createAccountsRepository(tx);
           await uniqueEmail(tx, input.email);
           const connectionIds = await checkProfileReferences(
             tx,
@@ -256,20 +231,18 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
             { id: null, email: input.email },
             reachableBy(principal, tx),
           );
-          const structure = await tx.structure.findUniqueOrThrow({ where: { id: structureId } });
+          const structure = await accounts.structure(structureId);
           const columns = profileColumns(input, input.email);
           const noAddress = !columns.addressLine && !columns.postcode && !columns.city;
           const state = initialState(input.type, "ADMIN");
-          const account = await tx.account.create({
-            data: {
-              ...columns,
-              ...(noAddress
-                ? { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city }
-                : {}),
-              email: input.email,
-              structureId,
-              state,
-            },
+          const account = await accounts.insert({
+            ...columns,
+            ...(noAddress
+              ? { addressLine: structure.addressLine, postcode: structure.postcode, city: structure.city }
+              : {}),
+            email: input.email,
+            structureId,
+            state,
           });
           if (connectionIds.length > 0) await setConnectionAccounts(tx, account.id, connectionIds);
           if (state === "PREREGISTERED") {
@@ -306,6 +279,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       const current = await requireAccount(principal, accountId, "administer");
       const { version, ...profile } = input;
       await db.$transaction(async (tx) => {
+        const accounts = createAccountsRepository(tx);
         const connectionIds = await checkProfileReferences(
           tx,
           profile,
@@ -314,7 +288,7 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
         );
         const typeChanged = profile.type !== current.type;
         if (typeChanged) {
-          const mss = await tx.mssAddress.findUnique({ where: { accountId } });
+          const mss = await accounts.mssAddressOf(accountId);
           if (mss && !TYPE_RULES[profile.type].mssAddress) {
             throw conflict(
               `Un compte ${profile.type} n'a pas de correspondance MSSanté : supprimez d'abord l'adresse ${mss.address}.`,
@@ -325,11 +299,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
             await requireQuota(tx, current.structureId, profile.type, "Changement de type impossible");
           }
           // the account is no longer what it was: links that only fit the old type go
-          if (!TYPE_RULES[profile.type].sharedMailbox)
-            await tx.connectionAccount.deleteMany({ where: { mailboxId: accountId } });
-          if (profile.type === "ORG" || profile.type === "APP") {
-            await tx.connectionAccount.deleteMany({ where: { accountId } });
-          }
+          if (!TYPE_RULES[profile.type].sharedMailbox) await accounts.dropConnectionsAsMailbox(accountId);
+          if (profile.type === "ORG" || profile.type === "APP") await accounts.dropConnectionsAsAccount(accountId);
         }
         const columns = profileColumns(profile, current.email);
         await updateAtVersion(tx, accountId, version, columns);
@@ -391,21 +362,11 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       if (!canRemind(account.state)) throw conflict("Seul un compte préinscrit peut être relancé.");
       const now = new Date();
       await db.$transaction(async (tx) => {
+        const accounts = createAccountsRepository(tx);
         // Guarded claim, as the bulk reminder does: a double click's second request waits for the first, then finds
         // the account reminded less than a minute ago and sends nothing.
-        const claimed = await tx.account.updateMany({
-          where: {
-            id: accountId,
-            state: "PREREGISTERED",
-            OR: [{ lastReminderAt: null }, { lastReminderAt: { lt: new Date(now.getTime() - REMIND_AGAIN_AFTER_MS) } }],
-          },
-          data: { lastReminderAt: now },
-        });
-        if (claimed.count === 0) {
-          const last = await tx.account.findUnique({
-            where: { id: accountId },
-            select: { state: true, lastReminderAt: true },
-          });
+        if (!(await accounts.claimReminder(accountId, now, REMIND_AGAIN_AFTER_MS))) {
+          const last = await accounts.reminderState(accountId);
           if (last?.state !== "PREREGISTERED" || !last.lastReminderAt) {
             throw conflict("Seul un compte préinscrit peut être relancé.");
           }
@@ -413,8 +374,8 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
             `Cet utilisateur a été relancé à ${reminderTime.format(last.lastReminderAt)}, il y a moins d'une minute : attendez avant de le relancer à nouveau.`,
           );
         }
-        const structure = await tx.structure.findUniqueOrThrow({ where: { id: account.structureId } });
-        const reminder = await tx.reminder.create({ data: { accountId, sentById: actor.id, sentAt: now } });
+        const structure = await accounts.structure(account.structureId);
+        const reminder = await accounts.insertReminder({ accountId, sentById: actor.id, sentAt: now });
         const token = await issueLinkToken(tx, accountId, "REGISTRATION", now);
         await queueMail(tx, preRegistrationMail(account, registrationLink(token), structure.name, reminder.id, true));
         await recordAudit(tx, actor, {
@@ -439,13 +400,14 @@ export function createAccountsService({ db, scope, repository, deliverMailSoon, 
       await scope.require(principal, "administer", input.structureId, "Structure de destination introuvable");
       if (input.structureId === account.structureId) throw conflict("Le compte est déjà rattaché à cette structure.");
       await db.$transaction(async (tx) => {
-        const mss = await tx.mssAddress.findUnique({ where: { accountId } });
+        const accounts = createAccountsRepository(tx);
+        const mss = await accounts.mssAddressOf(accountId);
         if (mss) {
           const [from, to] = await Promise.all([
-            tx.structure.findUniqueOrThrow({ where: { id: account.structureId }, select: { mssDomain: true } }),
-            tx.structure.findUniqueOrThrow({ where: { id: input.structureId }, select: { mssDomain: true } }),
+            accounts.structureMssDomain(account.structureId),
+            accounts.structureMssDomain(input.structureId),
           ]);
-          if (from.mssDomain !== to.mssDomain) {
+          if (from !== to) {
             throw conflict(
               `Sa correspondance MSSanté ${mss.address} appartient au domaine de sa structure actuelle : modifiez-la ou supprimez-la d'abord.`,
             );
@@ -499,34 +461,4 @@ function cursorFitsSort(cursor: Cursor, sort: AccountSort): boolean {
   if (sort !== "createdAt") return true;
   const date = new Date(`${cursor.value}Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString() === `${cursor.value}Z`;
-}
-
-/** What the audit log keeps of an account: its profile, never credentials. */
-export function auditable(account: Record<string, unknown>): Prisma.InputJsonObject {
-  const kept = [
-    "type",
-    "lastName",
-    "firstName",
-    "profession",
-    "regionCode",
-    "phone",
-    "addressLine",
-    "postcode",
-    "city",
-    "rpps",
-    "adeli",
-    "finessSite",
-    "responsibleLastName",
-    "responsibleFirstName",
-    "responsibleProfession",
-    "responsibleNationalId",
-    "description",
-    "returnAddress",
-    "unlisted",
-    "dematerialisation",
-    "notifyOnReception",
-    "notifyDailyDigest",
-    "notifyOnOpening",
-  ];
-  return Object.fromEntries(kept.map((key) => [key, (account[key] ?? null) as Prisma.InputJsonValue]));
 }

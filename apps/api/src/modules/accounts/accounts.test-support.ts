@@ -1,13 +1,13 @@
 // Shared by the accounts module's integration tests: one structure tree with its console users, valid request
 // bodies for each mailbox type, and readers of what the API left behind (mails in the outbox, audit events).
-import type { CreateAccountInput } from "@medimail/contracts/accounts";
+import { AccountCounts, AccountDetail, type CreateAccountInput } from "@medimail/contracts/accounts";
 import type { Db } from "@medimail/db/client";
 import { createAccount, createStructure } from "@medimail/db/seed/factories";
 import { luhnCheckDigit, withRppsKey } from "@medimail/domain/identifiers";
 import type { InjectOptions } from "fastify";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { createConsoleUser, type SignedIn, signInAs } from "../../../test/auth.ts";
-import type { TestContext } from "../../../test/test-app.ts";
+import { type TestContext, useTestApp } from "../../../test/test-app.ts";
 
 export const FINESS = `31078140${luhnCheckDigit("31078140")}`;
 
@@ -169,4 +169,32 @@ export function tokenInMail(text: string, path: "/inscription/finaliser" | "/mot
 /** The audit events of an entity, oldest first. */
 export function auditOf(db: Db, entityId: string) {
   return db.auditEvent.findMany({ where: { entityId }, orderBy: { id: "asc" } });
+}
+
+/**
+ * For one test file: the app on a fresh database seeded with the `World` (filled before the file's tests run),
+ * a requester, and readers of an account's page and of a structure's tab counts (both expect a 200).
+ */
+export function useAccountsWorld() {
+  const t = useTestApp();
+  const send = requester(t);
+  const w = {} as World;
+  beforeAll(async () => {
+    Object.assign(w, await seedWorld(t.db));
+  });
+  const detail = async (id: string, who: SignedIn = w.admin) => {
+    const response = await send(who, "GET", `/api/accounts/${id}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return AccountDetail.parse(response.json());
+  };
+  const counts = async (structureId: string, daughters = false) => {
+    const response = await send(
+      w.admin,
+      "GET",
+      `/api/structures/${structureId}/accounts/counts?daughters=${daughters}`,
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    return AccountCounts.parse(response.json());
+  };
+  return { t, send, w, detail, counts };
 }

@@ -1,41 +1,21 @@
-import { AccountCounts, AccountDetail, AccountListResponse } from "@medimail/contracts/accounts";
+import { AccountListResponse } from "@medimail/contracts/accounts";
 import { createAccount, createAccounts, createStructure } from "@medimail/db/seed/factories";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestApp } from "../../../test/test-app.ts";
 import { INVALID_CURSOR } from "../../lib/cursor.ts";
 import {
   auditOf,
   editBody,
   mailsTo,
   newAccount,
-  requester,
-  seedWorld,
   tokenInMail,
   uniqueEmail,
-  type World,
+  useAccountsWorld,
 } from "./accounts.test-support.ts";
 
 // "Gestion des utilisateurs Medimail" through the HTTP API, on a real database: creation of each type, search and
 // paging, tab counts, optimistic concurrency, state actions, reminders, type and structure changes, password resets.
 
-const t = useTestApp();
-const send = requester(t);
-let w: World;
-
-beforeAll(async () => {
-  w = await seedWorld(t.db);
-});
-
-const detail = async (id: string, who = w.admin) => {
-  const response = await send(who, "GET", `/api/accounts/${id}`);
-  expect(response.statusCode).toBe(200);
-  return AccountDetail.parse(response.json());
-};
-const counts = async (structureId: string, daughters = false) => {
-  const response = await send(w.admin, "GET", `/api/structures/${structureId}/accounts/counts?daughters=${daughters}`);
-  expect(response.statusCode).toBe(200);
-  return AccountCounts.parse(response.json());
-};
+const { t, send, w, detail, counts } = useAccountsWorld();
 const createIn = async (structureId: string, body: object, who = w.admin) => {
   const response = await send(who, "POST", `/api/structures/${structureId}/accounts`, body);
   expect(response.statusCode, response.body).toBe(201);

@@ -14,6 +14,8 @@ import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { registrationToValidateMail, registrationWithExistingAddressMail } from "./account-mails.ts";
 import { consumeLinkToken, findLinkToken } from "./account-tokens.ts";
+import { createAccountsRepository } from "./accounts.repository.ts";
+import { createRegistrationRepository } from "./registration.repository.ts";
 
 type Registration = z.output<typeof SelfRegistrationRequest>;
 
@@ -39,6 +41,7 @@ export function createRegistrationService({
   deliverMailSoon: DeliverMailSoon;
   publicUrl: string;
 }) {
+  const registrations = createRegistrationRepository(db);
   return {
     /**
      * "S'inscrire": the auto-enrolment rules choose the structure; the account waits "à valider" and the
@@ -47,7 +50,7 @@ export function createRegistrationService({
      */
     async register(input: Registration, actor: AuditActor): Promise<{ structureName: string }> {
       requireStrongPassword(input.password, input);
-      const rules = await db.enrolmentRule.findMany();
+      const rules = await registrations.enrolmentRules();
       const structureId = chooseEnrolment(rules, input);
       if (!structureId) {
         throw new AppError(
@@ -56,47 +59,38 @@ export function createRegistrationService({
           "Aucune structure n'accueille automatiquement les inscriptions correspondant à votre profil : contactez l'administrateur Medimail de votre établissement pour qu'il crée votre compte.",
         );
       }
-      const structure = await db.structure.findUniqueOrThrow({
-        where: { id: structureId },
-        select: {
-          id: true,
-          name: true,
-          adminNotificationEmails: true,
-          administrators: { select: { account: { select: { email: true } } } },
-        },
-      });
+      const structure = await registrations.enrolmentStructure(structureId);
       const passwordHash = await hashPassword(input.password);
       await db
         .$transaction(async (tx) => {
-          const existing = await tx.account.findUnique({ where: { email: input.email }, select: { id: true } });
+          const accounts = createAccountsRepository(tx);
+          const existing = await accounts.findByEmail(input.email);
           if (existing) {
             await queueMail(tx, registrationWithExistingAddressMail(input.email, `${existing.id}:${Date.now()}`));
             return;
           }
           const kind = classifyNationalId(input.nationalId);
           const type = kind ? "PER" : "MED";
-          const account = await tx.account.create({
-            data: {
-              structureId,
-              type,
-              state: initialState(type, "SELF_REGISTRATION"),
-              email: input.email,
-              lastName: input.lastName,
-              firstName: input.firstName,
-              profession: input.profession,
-              regionCode: input.regionCode,
-              postcode: input.postcode,
-              city: input.city,
+          const account = await accounts.insert({
+            structureId,
+            type,
+            state: initialState(type, "SELF_REGISTRATION"),
+            email: input.email,
+            lastName: input.lastName,
+            firstName: input.firstName,
+            profession: input.profession,
+            regionCode: input.regionCode,
+            postcode: input.postcode,
+            city: input.city,
+            rpps: kind === "RPPS" ? input.nationalId : null,
+            adeli: kind === "ADELI" ? input.nationalId : null,
+            passwordHash,
+            sortName: accountSortName(input),
+            searchText: accountSearchText({
+              ...input,
               rpps: kind === "RPPS" ? input.nationalId : null,
               adeli: kind === "ADELI" ? input.nationalId : null,
-              passwordHash,
-              sortName: accountSortName(input),
-              searchText: accountSearchText({
-                ...input,
-                rpps: kind === "RPPS" ? input.nationalId : null,
-                adeli: kind === "ADELI" ? input.nationalId : null,
-              }),
-            },
+            }),
           });
           const admins =
             structure.adminNotificationEmails.length > 0
@@ -130,10 +124,7 @@ export function createRegistrationService({
     async linkInfo(token: string) {
       const link = await findLinkToken(db, token, new Date());
       if (!link.ok) return { valid: false as const, message: LINK_REFUSALS[link.reason] };
-      const account = await db.account.findUniqueOrThrow({
-        where: { id: link.accountId },
-        select: { email: true, firstName: true, lastName: true, state: true },
-      });
+      const account = await registrations.holder(link.accountId);
       // the same refusal as when the password is sent: a rejected account chooses no password
       if (account.state === "REJECTED") return { valid: false as const, message: LINK_REFUSALS.unknown };
       return {
@@ -149,34 +140,26 @@ export function createRegistrationService({
       const now = new Date();
       const link = await findLinkToken(db, token, now);
       if (!link.ok) throw validationFailed(LINK_REFUSALS[link.reason]);
-      requireStrongPassword(
-        password,
-        await db.account.findUniqueOrThrow({
-          where: { id: link.accountId },
-          select: { email: true, firstName: true, lastName: true },
-        }),
-      );
+      requireStrongPassword(password, await registrations.holder(link.accountId));
       const passwordHash = await hashPassword(password);
       await db.$transaction(async (tx) => {
         if (!(await consumeLinkToken(tx, link, now))) throw validationFailed(LINK_REFUSALS.used);
-        const account = await tx.account.findUniqueOrThrow({ where: { id: link.accountId } });
+        const registration = createRegistrationRepository(tx);
+        const account = await createAccountsRepository(tx).getById(link.accountId);
         if (account.state === "REJECTED") throw validationFailed(LINK_REFUSALS.unknown);
         const completes = link.purpose === "REGISTRATION" && account.state === "PREREGISTERED";
         const next = completes ? transition(account, "complete-registration") : null;
-        await tx.account.update({
-          where: { id: account.id },
-          data: {
-            passwordHash,
-            // the holder's own link proves the mailbox: any lock ends with it
-            failedLoginCount: 0,
-            lockedAt: null,
-            lockedUntil: null,
-            lockCount: 0,
-            ...(next?.ok ? { state: next.next.state, previousState: null, version: { increment: 1 } } : {}),
-          },
+        await registration.update(account.id, {
+          passwordHash,
+          // the holder's own link proves the mailbox: any lock ends with it
+          failedLoginCount: 0,
+          lockedAt: null,
+          lockedUntil: null,
+          lockCount: 0,
+          ...(next?.ok ? { state: next.next.state, previousState: null, version: { increment: 1 } } : {}),
         });
         // a new password ends every open session: whoever knew the old one is signed out
-        await tx.session.updateMany({ where: { accountId: account.id, revokedAt: null }, data: { revokedAt: now } });
+        await registration.revokeSessions(account.id, now);
         await recordAudit(
           tx,
           { ...actor, id: account.id, label: account.email },

@@ -1,8 +1,13 @@
 import { accountSearchText } from "@medimail/domain/text";
 import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
-import { emailChangedMail } from "../accounts/account-mails.ts";
+import { createAccountsRepository } from "../accounts/accounts.repository.ts";
+import { recordAudit } from "../audit/audit.repository.ts";
 import { markChanged } from "../directory/directory-changes.repository.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
+import { emailChangeAppliedMail, emailChangedMail } from "./email-change-mails.ts";
+import { createEmailChangesRepository } from "./email-changes.repository.ts";
+
+const NIGHTLY_JOB = { id: null, label: "Tâche nocturne", ip: null, requestId: null };
 
 /**
  * Nightly: applies the pending email change requests. One transaction per request, guarded by its
@@ -13,56 +18,36 @@ export async function applyEmailChanges({ db, clock, batchSize }: JobContext): P
   let processed = 0;
   let failed = 0;
   for (;;) {
-    const batch = await db.emailChangeRequest.findMany({
-      where: { status: "PENDING", requestedAt: { lte: now } },
-      orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
-      take: batchSize,
-      select: { id: true, accountId: true, newEmail: true },
-    });
+    const batch = await createEmailChangesRepository(db).dueBatch(now, batchSize);
     if (batch.length === 0) break;
     for (const request of batch) {
       const outcome = await db.$transaction(async (tx) => {
-        const account = await tx.account.findUnique({ where: { id: request.accountId } });
-        const claimed = await tx.emailChangeRequest.updateMany({
-          where: { id: request.id, status: "PENDING" },
-          data: { status: "DONE", doneAt: now, cancelTokenHash: null },
-        });
-        if (claimed.count === 0 || !account) return "skipped" as const;
+        const requests = createEmailChangesRepository(tx);
+        const accounts = createAccountsRepository(tx);
+        const account = await accounts.findById(request.accountId);
+        const claimed = await requests.claimDone(request.id, now);
+        if (!claimed || !account) return "skipped" as const;
         const newEmail = request.newEmail.toLowerCase();
-        const holder = await tx.account.findUnique({ where: { email: newEmail }, select: { id: true } });
+        const holder = await accounts.findByEmail(newEmail);
         if (holder && holder.id !== account.id) {
-          await tx.emailChangeRequest.update({
-            where: { id: request.id },
-            data: { status: "FAILED", failureReason: "Adresse déjà utilisée par un autre compte" },
-          });
+          await requests.markFailed(request.id, "Adresse déjà utilisée par un autre compte");
           return "failed" as const;
         }
-        await tx.account.update({
-          where: { id: account.id },
-          data: { email: newEmail, searchText: accountSearchText({ ...account, email: newEmail }) },
-        });
+        await requests.setAccountEmail(account.id, newEmail, accountSearchText({ ...account, email: newEmail }));
         // the login is not part of the directory entry: the publication finds nothing to send unless something else
         // changed; marked all the same so that the directory's view of the holder is checked again tonight
         await markChanged(tx, account.id);
-        await tx.auditEvent.create({
-          data: {
-            actorLabel: "Tâche nocturne",
-            action: "account.email-changed",
-            entityType: "account",
-            entityId: account.id,
-            structureId: account.structureId,
-            before: { email: account.email },
-            after: { email: newEmail },
-          },
+        await recordAudit(tx, NIGHTLY_JOB, {
+          action: "account.email-changed",
+          entityType: "account",
+          entityId: account.id,
+          structureId: account.structureId,
+          before: { email: account.email },
+          after: { email: newEmail },
         });
         // the former address too: a change its holder did not want must not go unnoticed
         await queueMail(tx, emailChangedMail(account, { oldEmail: account.email, newEmail }, request.id));
-        await queueMail(tx, {
-          idempotencyKey: `email-change-applied:${request.id}`,
-          to: [newEmail],
-          subject: "Votre identifiant Medimail a changé",
-          text: `Bonjour ${account.firstName} ${account.lastName},\n\nVotre identifiant de connexion Medimail est désormais ${newEmail} (auparavant ${account.email}).\nSi vous n'êtes pas à l'origine de cette demande, contactez l'administrateur de votre structure.\n`,
-        });
+        await queueMail(tx, emailChangeAppliedMail(account, { oldEmail: account.email, newEmail }, request.id));
         return "applied" as const;
       });
       if (outcome === "applied") processed++;
