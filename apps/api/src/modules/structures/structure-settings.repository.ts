@@ -98,7 +98,10 @@ export function createStructureSettingsRepository(db: DbTx) {
     },
 
     findAccount(accountId: string) {
-      return db.account.findUnique({ where: { id: accountId }, select: { email: true, state: true, structureId: true } });
+      return db.account.findUnique({
+        where: { id: accountId },
+        select: { email: true, state: true, structureId: true },
+      });
     },
 
     /** false when the account already administers the structure. */

@@ -1,3 +1,4 @@
+import type { AuditAction } from "@medimail/contracts/audit";
 import type {
   AdminCandidatesResponse,
   StructureAdminsResponse,
@@ -5,7 +6,6 @@ import type {
   StructureMssanteInput,
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
-import type { AuditAction } from "@medimail/contracts/audit";
 import type { Db, Structure } from "@medimail/db/client";
 import { canOnPlatform, type Principal, structureAccess, visibleStructureIds } from "@medimail/domain/access";
 import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree";
@@ -45,7 +45,14 @@ export async function saveStructureBlock<Field extends StructureField>(
     const before = await structures.findBlock(id, fields);
     check?.(before);
     await structures.updateBlock(id, data);
-    await recordAudit(tx, actor, { action, entityType: "structure", entityId: id, structureId: id, before, after: data });
+    await recordAudit(tx, actor, {
+      action,
+      entityType: "structure",
+      entityId: id,
+      structureId: id,
+      before,
+      after: data,
+    });
   });
 }
 

@@ -74,7 +74,10 @@ export function createStructuresRepository(db: DbTx) {
     },
 
     /** A settings block's current values: the given columns only (the audit's "before"). */
-    async findBlock<Field extends StructureField>(id: string, fields: readonly Field[]): Promise<Pick<Structure, Field>> {
+    async findBlock<Field extends StructureField>(
+      id: string,
+      fields: readonly Field[],
+    ): Promise<Pick<Structure, Field>> {
       const select = Object.fromEntries(fields.map((field) => [field, true]));
       return (await db.structure.findUniqueOrThrow({ where: { id }, select })) as unknown as Pick<Structure, Field>;
     },
