@@ -8,10 +8,10 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import type { z } from "zod";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
-import { requirePlatform, type Scope } from "../../lib/scope.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import type { Scope } from "../../lib/scope.ts";
+import type { AuditActor } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
-import { saveStructureBlock } from "./structure-settings.service.ts";
+import { auditStructure, requireOperator, saveStructureBlock } from "./structure-settings.service.ts";
 import { createStructuresRepository } from "./structures.repository.ts";
 
 type NotificationsOutput = z.output<typeof StructureNotificationsInput>;
@@ -87,10 +87,10 @@ export function createStructureOptionsService({
 
     /** Office 365 is legacy: only structures that already have it keep the block, and only operators change it. */
     async updateOffice365(principal: Principal, id: string, office365Quota: number, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier le quota Office 365",
       );
       await saveStructureBlock(db, actor, {
@@ -110,10 +110,10 @@ export function createStructureOptionsService({
     },
 
     async addEnrolmentRule(principal: Principal, id: string, input: RuleOutput, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
       );
       const data = {
@@ -123,11 +123,8 @@ export function createStructureOptionsService({
       };
       return db.$transaction(async (tx) => {
         const rule = await createStructuresRepository(tx).addEnrolmentRule(id, data);
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.enrolment-rule-added",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           after: { ruleId: rule.id, ...data },
         });
         return rule;
@@ -135,10 +132,10 @@ export function createStructureOptionsService({
     },
 
     async removeEnrolmentRule(principal: Principal, id: string, ruleId: string, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
       );
       await db.$transaction(async (tx) => {
@@ -147,11 +144,8 @@ export function createStructureOptionsService({
         if (!rule) throw notFound("Règle d'enrôlement introuvable");
         await rules.deleteEnrolmentRule(ruleId);
         const { structureId: _structure, createdAt: _created, ...before } = rule;
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.enrolment-rule-removed",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before,
         });
       });

@@ -6,14 +6,14 @@ import type {
   StructureMssanteInput,
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
-import type { Db, Structure } from "@medimail/db/client";
+import type { Db, DbTx, Structure } from "@medimail/db/client";
 import { canOnPlatform, type Principal, structureAccess, visibleStructureIds } from "@medimail/domain/access";
 import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree";
 import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
 import { requirePlatform, type Scope } from "../../lib/scope.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import { type AuditActor, type AuditEntry, recordAudit } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
 import { createStructureSettingsRepository } from "./structure-settings.repository.ts";
 import { createStructuresRepository, type StructureField } from "./structures.repository.ts";
@@ -23,6 +23,22 @@ type MssanteOutput = z.output<typeof StructureMssanteInput>;
 
 const CANDIDATES_PAGE_SIZE = 20;
 const QUOTA_LABELS = { PER: "PER", ORG: "ORG", APP: "APP" } as const;
+
+/** The caller must see the structure and be an operator of the platform (else a 403 saying why). */
+export async function requireOperator(scope: Scope, principal: Principal, id: string, refusal: string): Promise<void> {
+  await scope.require(principal, "read", id);
+  requirePlatform(principal, "structures.platform-settings", refusal);
+}
+
+/** Audits a change of the structure, in the caller's transaction: its administrators read it. */
+export function auditStructure(
+  tx: DbTx,
+  actor: AuditActor,
+  id: string,
+  entry: Omit<AuditEntry, "entityType" | "entityId" | "structureId">,
+): Promise<void> {
+  return recordAudit(tx, actor, { ...entry, entityType: "structure", entityId: id, structureId: id });
+}
 
 /**
  * Saves one block of "Paramétrage" in a transaction: reads its current values (checked by `check` when given),
@@ -45,14 +61,7 @@ export async function saveStructureBlock<Field extends StructureField>(
     const before = await structures.findBlock(id, fields);
     check?.(before);
     await structures.updateBlock(id, data);
-    await recordAudit(tx, actor, {
-      action,
-      entityType: "structure",
-      entityId: id,
-      structureId: id,
-      before,
-      after: data,
-    });
+    await auditStructure(tx, actor, id, { action, before, after: data });
   });
 }
 
@@ -129,10 +138,10 @@ export function createStructureSettingsService({
 
     /** Operator only. Lowering a quota below the addresses already in use is refused, with the numbers. */
     async updateMssante(principal: Principal, id: string, input: MssanteOutput, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier le domaine et les quotas MSSanté",
       );
       const usage = await structures.mssQuotaUsage(id);
@@ -178,11 +187,8 @@ export function createStructureSettingsService({
       }
       return db.$transaction(async (tx) => {
         const created = await createStructureSettingsRepository(tx).create(input);
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, created.id, {
           action: "structure.created",
-          entityType: "structure",
-          entityId: created.id,
-          structureId: created.id,
           after: input,
         });
         return created;
@@ -191,12 +197,7 @@ export function createStructureSettingsService({
 
     /** Operators: a new mother for a structure; refused when it would put the structure under itself. */
     async move(principal: Principal, id: string, parentId: string | null, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
-        principal,
-        "structures.platform-settings",
-        "Seul un opérateur de la plateforme peut changer la structure mère",
-      );
+      await requireOperator(scope, principal, id, "Seul un opérateur de la plateforme peut changer la structure mère");
       await db.$transaction(async (tx) => {
         const tree = createStructureSettingsRepository(tx);
         // serialise moves: two concurrent moves could each be acyclic alone and make a cycle together
@@ -218,11 +219,8 @@ export function createStructureSettingsService({
         const before = parents.get(id) ?? null;
         if (before === parentId) return;
         await tree.setParent(id, parentId);
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.moved",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before: { parentId: before },
           after: { parentId },
         });
@@ -287,11 +285,8 @@ export function createStructureSettingsService({
       await db.$transaction(async (tx) => {
         const added = await createStructureSettingsRepository(tx).addAdmin(id, accountId);
         if (!added) throw conflict(`${account.email} est déjà administrateur de cette structure`);
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.admin-added",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           after: { accountId, email: account.email },
         });
       });
@@ -309,11 +304,8 @@ export function createStructureSettingsService({
           throw notFound("Cet administrateur n'existe pas pour cette structure");
         }
         const account = await admins.findAccount(accountId);
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.admin-removed",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before: { accountId, email: account?.email ?? null },
         });
       });
