@@ -7,6 +7,7 @@ import type { Db } from "@medimail/db/client";
 import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { createActivityRepository, type MessageFilter } from "./activity.repository.ts";
 import { EXPORT_EXTENSIONS, openSink } from "./activity-export.writer.ts";
+import { createActivityExportsRepository } from "./activity-exports.repository.ts";
 
 /** What an activity export request keeps in `params`: the criteria and the instants they stand for. */
 export interface ActivityExportParams {
@@ -57,30 +58,21 @@ export function createActivityExportJob({
     let processed = 0;
     let failed = 0;
     const seen = new Set<string>();
+    const requests = createActivityExportsRepository(db);
     for (;;) {
-      const now = clock.now();
-      const candidates = await db.exportRequest.findMany({
-        where: { kind: "ACTIVITY", id: { notIn: [...seen] }, ...claimable(now) },
-        orderBy: { requestedAt: "asc" },
-        take: 10,
-        select: { id: true },
-      });
+      const candidates = await requests.claimableIds([...seen], clock.now(), 10);
       if (candidates.length === 0) break;
-      for (const { id } of candidates) {
+      for (const id of candidates) {
         seen.add(id);
         const token = `${runId}:${randomUUID().slice(0, 8)}`;
         const outcome = await exportOne(db, id, token).catch(async (error: Error) => {
           if (error instanceof LeaseLost) return "lost" as const;
           log.error({ err: error, exportId: id }, "activity export failed");
-          await db.exportRequest.updateMany({
-            where: { id, claimedBy: token },
-            data: {
-              status: "FAILED",
-              error:
-                "L'export n'a pas pu être produit. Demandez-le à nouveau ; si l'erreur persiste, contactez le support.",
-              leaseUntil: null,
-            },
-          });
+          await requests.markFailed(
+            id,
+            token,
+            "L'export n'a pas pu être produit. Demandez-le à nouveau ; si l'erreur persiste, contactez le support.",
+          );
           return "failed" as const;
         });
         if (outcome === "done") processed += 1;
@@ -91,12 +83,10 @@ export function createActivityExportJob({
 
     async function exportOne(db: Db, id: string, token: string): Promise<"done" | "skipped"> {
       const leaseEnd = () => new Date(clock.now().getTime() + leaseSeconds * 1000);
-      const claimed = await db.exportRequest.updateMany({
-        where: { id, kind: "ACTIVITY", ...claimable(clock.now()) },
-        data: { status: "RUNNING", claimedBy: token, leaseUntil: leaseEnd(), progress: 0, error: null },
-      });
-      if (claimed.count === 0) return "skipped"; // done meanwhile, or held by a live run
-      const request = await db.exportRequest.findUniqueOrThrow({ where: { id } });
+      const requests = createActivityExportsRepository(db);
+      const claimed = await requests.claim(id, token, clock.now(), leaseEnd());
+      if (!claimed) return "skipped"; // done meanwhile, or held by a live run
+      const request = await requests.find(id);
       const params = request.params as unknown as ActivityExportParams;
       const format = request.format as ActivityExportFormat;
       const repository = createActivityRepository(db);
@@ -140,11 +130,8 @@ export function createActivityExportJob({
             if (Date.now() - lastProgressAt >= 500 || lines.length < batchRows) {
               lastProgressAt = Date.now();
               const progress = total === 0 ? 99 : Math.min(99, Math.floor((written / total) * 100));
-              const renewed = await db.exportRequest.updateMany({
-                where: { id, claimedBy: token, status: "RUNNING" },
-                data: { progress, leaseUntil: leaseEnd() },
-              });
-              if (renewed.count === 0) throw new LeaseLost();
+              const renewed = await requests.renewLease(id, token, progress, leaseEnd());
+              if (!renewed) throw new LeaseLost();
             }
             const last = lines.at(-1);
             if (!last || lines.length < batchRows) break;
@@ -160,38 +147,22 @@ export function createActivityExportJob({
 
       // Still ours? Then the file goes into place and the request is done. Another run that took over after a
       // lapsed lease writes the same rows under the same final name: whichever renames last, the file is whole.
-      const stillOurs = await db.exportRequest.count({ where: { id, claimedBy: token, status: "RUNNING" } });
-      if (stillOurs === 0) {
+      const stillOurs = await requests.isHeldBy(id, token);
+      if (!stillOurs) {
         await rm(temporary, { force: true });
         throw new LeaseLost();
       }
       await rename(temporary, path.join(exportsDir, finalName));
       const processedAt = clock.now();
-      const done = await db.exportRequest.updateMany({
-        where: { id, claimedBy: token, status: "RUNNING" },
-        data: {
-          status: "DONE",
-          progress: 100,
-          rowCount: written,
-          filePath: finalName,
-          processedAt,
-          expiresAt: new Date(processedAt.getTime() + retentionHours * 3_600_000),
-          leaseUntil: null,
-        },
+      const done = await requests.markDone(id, token, {
+        rowCount: written,
+        filePath: finalName,
+        processedAt,
+        expiresAt: new Date(processedAt.getTime() + retentionHours * 3_600_000),
       });
-      if (done.count === 0) throw new LeaseLost();
+      if (!done) throw new LeaseLost();
       return "done";
     }
-  };
-}
-
-/** Waiting, or running under a lease that lapsed (its run died). */
-function claimable(now: Date) {
-  return {
-    OR: [
-      { status: "PENDING" as const },
-      { status: "RUNNING" as const, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    ],
   };
 }
 
@@ -202,19 +173,13 @@ function claimable(now: Date) {
 export function createExportExpiryJob({ exportsDir }: { exportsDir: string }) {
   return async function expireActivityExports({ db, clock, batchSize }: JobContext): Promise<JobResult> {
     let processed = 0;
+    const requests = createActivityExportsRepository(db);
     for (;;) {
-      const expired = await db.exportRequest.findMany({
-        where: { kind: "ACTIVITY", status: "DONE", expiresAt: { lte: clock.now() } },
-        take: batchSize,
-        select: { id: true, filePath: true },
-      });
+      const expired = await requests.expiredFiles(clock.now(), batchSize);
       if (expired.length === 0) break;
       for (const request of expired) {
         if (request.filePath) await rm(path.join(exportsDir, path.basename(request.filePath)), { force: true });
-        await db.exportRequest.updateMany({
-          where: { id: request.id, status: "DONE" },
-          data: { status: "EXPIRED", filePath: null },
-        });
+        await requests.markExpired(request.id);
         processed += 1;
       }
     }

@@ -6,7 +6,7 @@ import {
   ActivitySearchQuery,
   ActivitySearchResponse,
 } from "@medimail/contracts/activity";
-import { ErrorEnvelope, IdParams } from "@medimail/contracts/common";
+import { IdParams } from "@medimail/contracts/common";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { sendStoredFile } from "../../lib/download.ts";
 import { errorResponses } from "../../lib/route-schema.ts";
@@ -52,7 +52,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
         summary: "Demander l'export (CSV ou XLSX) de tous les messages des critères, traité en arrière-plan",
         params: IdParams,
         body: ActivityExportRequest,
-        response: { 201: ActivityExportView, ...errors, 429: ErrorEnvelope },
+        response: { 201: ActivityExportView, ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) =>
@@ -68,7 +68,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ service: ActivityService }>
         tags,
         summary: "Récupérer le fichier d'un export terminé (410 une fois expiré)",
         params: ActivityExportParams,
-        response: { ...errors, 409: ErrorEnvelope, 410: ErrorEnvelope },
+        response: { ...errors, ...errorResponses(409, 410) },
       },
     },
     async (request, reply) => {

@@ -22,6 +22,7 @@ import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import type { ActivityExportParams } from "./activity.jobs.ts";
 import { createActivityRepository } from "./activity.repository.ts";
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from "./activity-export.writer.ts";
+import { createActivityExportsRepository } from "./activity-exports.repository.ts";
 import { chartDays, filterOf, periodInstants } from "./activity-period.ts";
 
 /** Asks for the export job to run now, after the request's transaction committed (no-op without workers). */
@@ -47,6 +48,7 @@ export function createActivityService({
   clock = { now: () => new Date() },
 }: ActivityServiceDeps) {
   const repository = createActivityRepository(db);
+  const exports = createActivityExportsRepository(db);
 
   const view = (request: ExportRequest, requesters: Map<string, string>): ActivityExportView => {
     const params = request.params as unknown as ActivityExportParams;
@@ -123,15 +125,11 @@ export function createActivityService({
     async listExports(principal: Principal, structureId: string): Promise<ActivityExportList> {
       await scope.require(principal, "read", structureId);
       const [requests, activeOfCaller, ancestry] = await Promise.all([
-        db.exportRequest.findMany({
-          where: { structureId, kind: "ACTIVITY" },
-          orderBy: { requestedAt: "desc" },
-          take: HISTORY_SIZE,
-        }),
-        activeExportsOf(principal.accountId),
+        exports.history(structureId, HISTORY_SIZE),
+        exports.activeCountOf(principal.accountId),
         scope.ancestry(structureId),
       ]);
-      const requesters = await emailsOf(requests.map((request) => request.requestedById));
+      const requesters = await exports.emailsOf(requests.map((request) => request.requestedById));
       return {
         items: requests.map((request) => view(request, requesters)),
         activeOfCaller,
@@ -162,11 +160,10 @@ export function createActivityService({
         until: (until && until < now ? until : now).toISOString(),
       };
       const created = await db.$transaction(async (tx) => {
+        const requests = createActivityExportsRepository(tx);
         // one request at a time per user: counting then inserting cannot let a double click slip past the limit
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`activity-export:${principal.accountId}`}, 0))`;
-        const active = await tx.exportRequest.count({
-          where: { requestedById: principal.accountId, kind: "ACTIVITY", status: { in: ["PENDING", "RUNNING"] } },
-        });
+        await requests.lockRequester(principal.accountId);
+        const active = await requests.activeCountOf(principal.accountId);
         if (active >= ACTIVITY_MAX_ACTIVE_EXPORTS) {
           throw new AppError(
             429,
@@ -174,15 +171,12 @@ export function createActivityService({
             `Vous avez déjà ${active} exports en attente ou en cours (${ACTIVITY_MAX_ACTIVE_EXPORTS} au plus) : attendez qu'un export se termine avant d'en demander un autre.`,
           );
         }
-        const request = await tx.exportRequest.create({
-          data: {
-            kind: "ACTIVITY",
-            format: body.format,
-            structureId,
-            requestedById: principal.accountId,
-            params: params as unknown as object,
-            requestedAt: now,
-          },
+        const request = await requests.create({
+          format: body.format,
+          structureId,
+          requestedById: principal.accountId,
+          params: params as unknown as object,
+          requestedAt: now,
         });
         await recordAudit(tx, actor, {
           action: "activity.export-requested",
@@ -194,7 +188,7 @@ export function createActivityService({
         return request;
       });
       startExportsSoon();
-      return view(created, await emailsOf([principal.accountId]));
+      return view(created, await exports.emailsOf([principal.accountId]));
     },
 
     /**
@@ -202,10 +196,7 @@ export function createActivityService({
      * it did not exist); 410 once expired, whether or not the expiry job has deleted the file yet.
      */
     async download(principal: Principal, exportId: string) {
-      const request = await db.exportRequest.findUnique({
-        where: { id: exportId },
-        include: { structure: { select: { name: true } } },
-      });
+      const request = await exports.findWithStructure(exportId);
       if (request?.kind !== "ACTIVITY") throw notFound(EXPORT_NOT_FOUND);
       await scope.require(principal, "read", request.structureId, EXPORT_NOT_FOUND);
       const expired = request.status === "EXPIRED" || (request.expiresAt !== null && request.expiresAt <= clock.now());
@@ -236,19 +227,5 @@ export function createActivityService({
       };
     },
   };
-
-  async function emailsOf(ids: string[]): Promise<Map<string, string>> {
-    const accounts = await db.account.findMany({
-      where: { id: { in: [...new Set(ids)] } },
-      select: { id: true, email: true },
-    });
-    return new Map(accounts.map((account) => [account.id, account.email]));
-  }
-
-  function activeExportsOf(accountId: string) {
-    return db.exportRequest.count({
-      where: { requestedById: accountId, kind: "ACTIVITY", status: { in: ["PENDING", "RUNNING"] } },
-    });
-  }
 }
 export type ActivityService = ReturnType<typeof createActivityService>;

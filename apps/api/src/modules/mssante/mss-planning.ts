@@ -1,6 +1,7 @@
 import type { AccountType } from "@medimail/contracts/enums";
 import type { DbTx } from "@medimail/db/client";
 import { addressError, type PersonName, proposeAddress } from "@medimail/domain/mss-address";
+import { createMssanteRepository } from "./mssante.repository.ts";
 
 /** The account fields the address rules read. */
 export interface AddressHolder {
@@ -15,11 +16,7 @@ export interface AddressHolder {
 /** For an ORG mailbox, the persons whose name its generic address must not take: its responsible, its users. */
 export async function peopleOf(tx: DbTx, holder: AddressHolder): Promise<PersonName[]> {
   if (holder.type !== "ORG") return [];
-  const connections = await tx.connectionAccount.findMany({
-    where: { mailboxId: holder.id },
-    select: { account: { select: { lastName: true, firstName: true } } },
-  });
-  const people = connections.map((connection) => connection.account);
+  const people: PersonName[] = await createMssanteRepository(tx).mailboxUsers(holder.id);
   if (holder.responsibleLastName && holder.responsibleFirstName) {
     people.push({ lastName: holder.responsibleLastName, firstName: holder.responsibleFirstName });
   }
@@ -63,11 +60,7 @@ export async function planAddress(
   });
   if (candidates.length === 0)
     return { reason: "Le nom ne permet pas de former une adresse : saisissez-la à la main." };
-  const taken = new Set(
-    (await tx.mssAddress.findMany({ where: { address: { in: candidates } }, select: { address: true } })).map(
-      (row) => row.address,
-    ),
-  );
+  const taken = await createMssanteRepository(tx).takenAmong(candidates);
   const people = await peopleOf(tx, holder);
   for (const address of candidates) {
     if (taken.has(address) || reserved.has(address)) continue;

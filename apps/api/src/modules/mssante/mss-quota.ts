@@ -2,7 +2,7 @@ import type { AccountType } from "@medimail/contracts/enums";
 import type { DbTx } from "@medimail/db/client";
 import { quotaAllowsOneMore } from "@medimail/domain/mss-address";
 import { conflict } from "../../lib/errors.ts";
-import { mssQuotaUsage } from "../structures/structures.repository.ts";
+import { createMssanteRepository } from "./mssante.repository.ts";
 
 /** The quota an address of this type counts against: PER and INT share "Personnel et personnel Interne". */
 export function quotaBucket(type: AccountType): "PER" | "ORG" | "APP" | null {
@@ -24,13 +24,11 @@ export const QUOTA_LABELS = {
 export async function requireQuota(tx: DbTx, structureId: string, type: AccountType, what: string): Promise<void> {
   const bucket = quotaBucket(type);
   if (!bucket) return;
-  await tx.$queryRaw`SELECT 1 FROM structure WHERE id = ${structureId}::uuid FOR UPDATE`;
-  const structure = await tx.structure.findUniqueOrThrow({
-    where: { id: structureId },
-    select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
-  });
+  const repository = createMssanteRepository(tx);
+  await repository.lockStructure(structureId);
+  const structure = await repository.structureQuotas(structureId);
   const quota = { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[bucket];
-  const used = (await mssQuotaUsage(tx, structureId))[bucket];
+  const used = (await repository.quotaUsage(structureId))[bucket];
   if (!quotaAllowsOneMore(quota, used)) {
     throw conflict(
       `${what} : le quota d'adresses MSSanté « ${QUOTA_LABELS[bucket]} » de ${structure.name} est atteint (${used} sur ${quota}).`,
@@ -43,6 +41,7 @@ export async function requireQuota(tx: DbTx, structureId: string, type: AccountT
  * preview has promised so far. Returns the job's own refusal when there is no room left, else null (and counts it).
  */
 export function createQuotaPlanner(tx: DbTx) {
+  const repository = createMssanteRepository(tx);
   const structures = new Map<string, { name: string; quota: Record<"PER" | "ORG" | "APP", number> }>();
   const used = new Map<string, Record<"PER" | "ORG" | "APP", number>>();
   return async function take(structureId: string, type: AccountType): Promise<string | null> {
@@ -50,13 +49,10 @@ export function createQuotaPlanner(tx: DbTx) {
     if (!bucket) return null;
     let structure = structures.get(structureId);
     if (!structure) {
-      const row = await tx.structure.findUniqueOrThrow({
-        where: { id: structureId },
-        select: { quotaPer: true, quotaOrg: true, quotaApp: true, name: true },
-      });
+      const row = await repository.structureQuotas(structureId);
       structure = { name: row.name, quota: { PER: row.quotaPer, ORG: row.quotaOrg, APP: row.quotaApp } };
       structures.set(structureId, structure);
-      used.set(structureId, { ...(await mssQuotaUsage(tx, structureId)) });
+      used.set(structureId, { ...(await repository.quotaUsage(structureId)) });
     }
     const counts = used.get(structureId) as Record<"PER" | "ORG" | "APP", number>;
     const quota = structure.quota[bucket];

@@ -1,4 +1,3 @@
-import type { Prisma } from "@medimail/db/client";
 import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { AppError } from "../../lib/errors.ts";
 import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
@@ -6,8 +5,9 @@ import { recordAudit } from "../audit/audit.repository.ts";
 import { markChanged } from "../directory/directory-changes.repository.ts";
 import { planAddress } from "./mss-planning.ts";
 import { requireQuota } from "./mss-quota.ts";
+import { type ActivationFailure, createMssanteRepository } from "./mssante.repository.ts";
 
-type Failure = { accountId: string; email: string; reason: string };
+type Failure = ActivationFailure;
 const MAX_FAILURES_KEPT = 2_000;
 
 /**
@@ -20,13 +20,11 @@ const MAX_FAILURES_KEPT = 2_000;
 export async function runMssActivations({ db, clock, batchSize }: JobContext): Promise<JobResult> {
   let processed = 0;
   let failed = 0;
+  const repository = createMssanteRepository(db);
   for (;;) {
-    const activation = await db.mssActivation.findFirst({
-      where: { status: { in: ["PENDING", "RUNNING"] } },
-      orderBy: { requestedAt: "asc" },
-    });
+    const activation = await repository.nextActivation();
     if (!activation) break;
-    await db.mssActivation.update({ where: { id: activation.id }, data: { status: "RUNNING" } });
+    await repository.markActivationRunning(activation.id);
     const structureIds = await createStructureTreeRepository(db).subtreeIds(
       activation.structureId,
       activation.daughters,
@@ -36,18 +34,7 @@ export async function runMssActivations({ db, clock, batchSize }: JobContext): P
     );
     let after: string | undefined;
     for (;;) {
-      const batch = await db.account.findMany({
-        where: {
-          structureId: { in: structureIds },
-          state: "VALIDATED",
-          type: { not: "MED" },
-          mssAddress: null,
-          ...(after ? { id: { gt: after } } : {}),
-        },
-        orderBy: { id: "asc" },
-        take: batchSize,
-        include: { structure: { select: { mssDomain: true } } },
-      });
+      const batch = await repository.activationCandidatesById(structureIds, after, batchSize);
       if (batch.length === 0) break;
       for (const account of batch) {
         const outcome = await db
@@ -55,13 +42,11 @@ export async function runMssActivations({ db, clock, batchSize }: JobContext): P
             const plan = await planAddress(tx, account, account.structure.mssDomain);
             if ("reason" in plan) return plan.reason;
             await requireQuota(tx, account.structureId, account.type, "Quota atteint");
-            const inserted = await tx.mssAddress.createMany({
-              data: [{ accountId: account.id, address: plan.address, listed: !account.unlisted }],
-              skipDuplicates: true,
-            });
-            if (inserted.count === 0) return "L'adresse proposée vient d'être prise : relancez l'activation.";
+            const addresses = createMssanteRepository(tx);
+            const inserted = await addresses.createAddressIfFree(account.id, plan.address, !account.unlisted);
+            if (!inserted) return "L'adresse proposée vient d'être prise : relancez l'activation.";
             await markChanged(tx, account.id);
-            await tx.mssActivation.update({ where: { id: activation.id }, data: { created: { increment: 1 } } });
+            await addresses.countActivationCreated(activation.id);
             return null;
           })
           .catch((error: unknown) => {
@@ -78,16 +63,10 @@ export async function runMssActivations({ db, clock, batchSize }: JobContext): P
       }
       after = batch.at(-1)?.id;
       const kept = [...failures.values()].slice(0, MAX_FAILURES_KEPT);
-      await db.mssActivation.update({
-        where: { id: activation.id },
-        data: { failures: kept as unknown as Prisma.InputJsonValue, failed: failures.size },
-      });
+      await repository.saveActivationFailures(activation.id, kept, failures.size);
     }
     await db.$transaction(async (tx) => {
-      const done = await tx.mssActivation.update({
-        where: { id: activation.id },
-        data: { status: "DONE", finishedAt: clock.now() },
-      });
+      const done = await createMssanteRepository(tx).finishActivation(activation.id, clock.now());
       await recordAudit(
         tx,
         { id: null, label: "système", ip: null, requestId: null },

@@ -5,7 +5,7 @@ import type {
   MssListQuery,
   MssOverview,
 } from "@medimail/contracts/mssante";
-import { type Db, Prisma } from "@medimail/db/client";
+import type { Db } from "@medimail/db/client";
 import { decide, type Principal } from "@medimail/domain/access";
 import { foldForSearch } from "@medimail/domain/text";
 import { z } from "zod";
@@ -16,9 +16,9 @@ import type { AccountsRepository } from "../accounts/accounts.repository.ts";
 import type { AccountsService } from "../accounts/accounts.service.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import { deleteCorrespondence, markChanged } from "../directory/directory-changes.repository.ts";
-import { mssQuotaUsage } from "../structures/structures.repository.ts";
 import { planAddress, ruleError, TYPE_RULE_TEXT } from "./mss-planning.ts";
 import { createQuotaPlanner, QUOTA_LABELS, requireQuota } from "./mss-quota.ts";
+import { createMssanteRepository } from "./mssante.repository.ts";
 
 type ListQuery = z.output<typeof MssListQuery>;
 
@@ -41,21 +41,14 @@ export function createMssanteService({
   /** hands a recorded activation to the background job (after the commit) */
   startActivation: () => void;
 }) {
-  const mssDomainOf = async (structureId: string) =>
-    (await db.structure.findUniqueOrThrow({ where: { id: structureId }, select: { mssDomain: true } })).mssDomain;
+  const mss = createMssanteRepository(db);
 
   return {
     async overview(principal: Principal, structureId: string): Promise<MssOverview> {
       await scope.require(principal, "read", structureId);
-      const structure = await db.structure.findUniqueOrThrow({ where: { id: structureId } });
-      const usage = await mssQuotaUsage(db, structureId);
-      const [counts] = await db.$queryRaw<{ per: number; org: number; app: number; none: number }[]>`
-        SELECT count(*) FILTER (WHERE m.id IS NOT NULL AND a.type IN ('PER', 'INT'))::int AS per,
-               count(*) FILTER (WHERE m.id IS NOT NULL AND a.type = 'ORG')::int AS org,
-               count(*) FILTER (WHERE m.id IS NOT NULL AND a.type = 'APP')::int AS app,
-               count(*) FILTER (WHERE m.id IS NULL AND a.state <> 'REJECTED')::int AS none
-          FROM account a LEFT JOIN mss_address m ON m.account_id = a.id
-         WHERE a.structure_id = ${structureId}::uuid`;
+      const structure = await mss.structureQuotas(structureId);
+      const usage = await mss.quotaUsage(structureId);
+      const counts = await mss.tabCounts(structureId);
       return {
         domain: structure.mssDomain,
         quotas: (["PER", "ORG", "APP"] as const).map((bucket) => ({
@@ -64,7 +57,7 @@ export function createMssanteService({
           used: usage[bucket],
           quota: { PER: structure.quotaPer, ORG: structure.quotaOrg, APP: structure.quotaApp }[bucket],
         })),
-        counts: { PER: counts?.per ?? 0, ORG: counts?.org ?? 0, APP: counts?.app ?? 0, NONE: counts?.none ?? 0 },
+        counts,
         permissions: { administer: decide(principal, "administer", await scope.ancestry(structureId)) === "allow" },
       };
     },
@@ -77,48 +70,15 @@ export function createMssanteService({
     ): Promise<{ items: MssListItem[]; nextCursor: string | null }> {
       await scope.require(principal, "read", structureId);
       const structureIds = await repository.structureIds(structureId, query.daughters ?? false);
-      const conditions: Prisma.Sql[] = [Prisma.sql`a.structure_id = ANY(${structureIds}::uuid[])`];
-      if (query.tab === "NONE") conditions.push(Prisma.sql`m.id IS NULL AND a.state <> 'REJECTED'`);
-      else {
-        const types = query.tab === "PER" ? ["PER", "INT"] : [query.tab];
-        conditions.push(Prisma.sql`m.id IS NOT NULL AND a.type::text = ANY(${types}::text[])`);
-      }
-      for (const word of foldForSearch(query.q ?? "")
-        .split(/\s+/)
-        .filter(Boolean)) {
-        const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        conditions.push(Prisma.sql`(a.search_text LIKE ${like} OR m.address LIKE ${like})`);
-      }
-      const after = mssListCursor.decode(query.after);
-      if (after) {
-        const [sortName, id] = after;
-        conditions.push(Prisma.sql`(a.sort_name, a.id) > (${sortName}, ${id}::uuid)`);
-      }
-      const rows = await db.$queryRaw<
-        {
-          id: string;
-          structure_id: string;
-          structure_name: string;
-          email: string;
-          last_name: string;
-          first_name: string;
-          type: MssListItem["type"];
-          state: MssListItem["state"];
-          address: string | null;
-          listed: boolean | null;
-          publication_status: MssListItem["publicationStatus"];
-          published_at: Date | null;
-          sort_name: string;
-        }[]
-      >`
-        SELECT a.id, a.structure_id, s.name AS structure_name, a.email, a.last_name, a.first_name, a.type, a.state,
-               m.address, m.listed, m.publication_status, m.published_at, a.sort_name
-          FROM account a
-          JOIN structure s ON s.id = a.structure_id
-          LEFT JOIN mss_address m ON m.account_id = a.id
-         WHERE ${Prisma.join(conditions, " AND ")}
-         ORDER BY a.sort_name, a.id
-         LIMIT ${query.limit + 1}`;
+      const rows = await mss.listPage({
+        structureIds,
+        tab: query.tab,
+        words: foldForSearch(query.q ?? "")
+          .split(/\s+/)
+          .filter(Boolean),
+        after: mssListCursor.decode(query.after),
+        limit: query.limit,
+      });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
@@ -142,16 +102,16 @@ export function createMssanteService({
 
     async getAddress(principal: Principal, accountId: string): Promise<MssAddressDetail> {
       const account = await accounts.requireAccount(principal, accountId, "read");
-      const domain = await mssDomainOf(account.structureId);
-      const mss = await db.mssAddress.findUnique({ where: { accountId } });
-      const plan = mss ? null : await planAddress(db, account, domain);
+      const domain = await mss.mssDomainOf(account.structureId);
+      const current = await mss.findAddress(accountId);
+      const plan = current ? null : await planAddress(db, account, domain);
       return {
         accountId,
         type: account.type,
         domain,
-        address: mss?.address ?? null,
-        listed: mss?.listed ?? true,
-        publicationStatus: mss?.publicationStatus ?? null,
+        address: current?.address ?? null,
+        listed: current?.listed ?? true,
+        publicationStatus: current?.publicationStatus ?? null,
         proposal: plan && "address" in plan ? plan.address : null,
         rule: TYPE_RULE_TEXT[account.type],
       };
@@ -166,24 +126,21 @@ export function createMssanteService({
     ) {
       const account = await accounts.requireAccount(principal, accountId, "administer");
       if (account.state === "REJECTED") throw conflict("Ce compte est rejeté : réhabilitez-le d'abord.");
-      const domain = await mssDomainOf(account.structureId);
+      const domain = await mss.mssDomainOf(account.structureId);
       const address = `${input.prefix.replace(/@.*$/, "")}@${domain ?? ""}`;
       await db.$transaction(async (tx) => {
+        const addresses = createMssanteRepository(tx);
         const error = await ruleError(tx, account, address, domain);
         if (error) throw validationFailed(error, [{ path: "body.prefix", message: error }]);
-        const holder = await tx.mssAddress.findUnique({ where: { address }, select: { accountId: true } });
-        if (holder && holder.accountId !== accountId) {
+        const holder = await addresses.holderOf(address);
+        if (holder && holder !== accountId) {
           const message = "Cette adresse MSSanté est déjà celle d'un autre compte";
           throw validationFailed(message, [{ path: "body.prefix", message }]);
         }
-        const existing = await tx.mssAddress.findUnique({ where: { accountId } });
+        const existing = await addresses.findAddress(accountId);
         if (!existing) await requireQuota(tx, account.structureId, account.type, "Création impossible");
         if (existing && existing.address === address && existing.listed === input.listed) return;
-        await tx.mssAddress.upsert({
-          where: { accountId },
-          create: { accountId, address, listed: input.listed },
-          update: { address, listed: input.listed },
-        });
+        await addresses.saveAddress(accountId, address, input.listed);
         await markChanged(tx, accountId);
         await recordAudit(tx, actor, {
           action: existing ? "mss.address-updated" : "mss.address-created",
@@ -199,7 +156,7 @@ export function createMssanteService({
     async deleteAddress(principal: Principal, accountId: string, actor: AuditActor) {
       const account = await accounts.requireAccount(principal, accountId, "administer");
       await db.$transaction(async (tx) => {
-        const existing = await tx.mssAddress.findUnique({ where: { accountId } });
+        const existing = await createMssanteRepository(tx).findAddress(accountId);
         if (!existing) throw notFound("Ce compte n'a pas de correspondance MSSanté");
         await deleteCorrespondence(tx, accountId);
         await recordAudit(tx, actor, {
@@ -220,12 +177,7 @@ export function createMssanteService({
     ): Promise<MssActivationPreview> {
       await scope.require(principal, "administer", structureId);
       const structureIds = await repository.structureIds(structureId, daughters);
-      const candidates = await db.account.findMany({
-        where: { structureId: { in: structureIds }, state: "VALIDATED", mssAddress: null, type: { not: "MED" } },
-        orderBy: [{ sortName: "asc" }, { id: "asc" }],
-        take: PREVIEW_LIMIT + 1,
-        include: { structure: { select: { mssDomain: true } } },
-      });
+      const candidates = await mss.activationCandidatesByName(structureIds, PREVIEW_LIMIT + 1);
       const reserved = new Set<string>();
       const preview: MssActivationPreview = {
         proposals: [],
@@ -255,13 +207,15 @@ export function createMssanteService({
     /** Records the request; the background job creates the addresses (one at a time, each checked again). */
     async requestActivation(principal: Principal, structureId: string, daughters: boolean, actor: AuditActor) {
       await scope.require(principal, "administer", structureId);
-      const running = await db.mssActivation.findFirst({
-        where: { structureId, status: { in: ["PENDING", "RUNNING"] } },
-      });
+      const running = await mss.activationInProgress(structureId);
       if (running)
         throw conflict("Une activation est déjà en cours pour cette structure : attendez qu'elle se termine.");
       const activation = await db.$transaction(async (tx) => {
-        const created = await tx.mssActivation.create({ data: { structureId, daughters, requestedById: actor.id } });
+        const created = await createMssanteRepository(tx).createActivation({
+          structureId,
+          daughters,
+          requestedById: actor.id,
+        });
         await recordAudit(tx, actor, {
           action: "mss.activation-requested",
           entityType: "structure",
@@ -277,7 +231,7 @@ export function createMssanteService({
 
     async getActivation(principal: Principal, structureId: string, activationId: string) {
       await scope.require(principal, "read", structureId);
-      const activation = await db.mssActivation.findFirst({ where: { id: activationId, structureId } });
+      const activation = await mss.findActivation(structureId, activationId);
       if (!activation) throw notFound("Activation introuvable");
       return {
         id: activation.id,

@@ -172,6 +172,16 @@ describe("lists", () => {
     );
     expect(found.items.map((item) => item.address)).toEqual(["liste3.ana@listes.mssante.fr"]);
   });
+  it("answers a 400 in French to a cursor it did not write, never a database error", async () => {
+    const forged = Buffer.from(JSON.stringify(["Liste", "pas-un-uuid"])).toString("base64url");
+    for (const after of ["pas-un-curseur", forged, Buffer.from("{").toString("base64url")]) {
+      const response = await send(w.admin, "GET", `/api/structures/${w.chu}/mssante/accounts?tab=PER&after=${after}`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details).toEqual([
+        { path: "querystring.after", message: "Curseur de pagination invalide : revenez à la première page." },
+      ]);
+    }
+  });
 });
 
 describe("activer tous les utilisateurs compatibles", () => {

@@ -9,65 +9,33 @@ import {
 } from "@medimail/contracts/structure-settings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorResponses } from "../../lib/route-schema.ts";
+import { structureErrors as errors, putStructureBlock } from "./structure-block.routes.ts";
 import type { StructureOptionsService } from "./structure-options.service.ts";
-
-const errors = errorResponses(400, 401, 403, 404, 409);
 
 export const structureOptionsRoutes: FastifyPluginAsyncZod<{ service: StructureOptionsService }> = async (
   app,
   { service },
 ) => {
-  app.put(
-    "/structures/:id/location",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Enregistrer le bloc Localisation (adresse, commune, code postal ; département et région déduits)",
-        params: IdParams,
-        body: StructureLocationInput,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.updateLocation(request.principal, request.params.id, request.body, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "location",
+    summary: "Enregistrer le bloc Localisation (adresse, commune, code postal ; département et région déduits)",
+    body: StructureLocationInput,
+    save: service.updateLocation,
+  });
 
-  app.put(
-    "/structures/:id/notifications",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Enregistrer le bloc Notifications (valeurs par défaut des nouveaux comptes, contacts)",
-        params: IdParams,
-        body: StructureNotificationsInput,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.updateNotifications(request.principal, request.params.id, request.body, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "notifications",
+    summary: "Enregistrer le bloc Notifications (valeurs par défaut des nouveaux comptes, contacts)",
+    body: StructureNotificationsInput,
+    save: service.updateNotifications,
+  });
 
-  app.put(
-    "/structures/:id/office365",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Enregistrer le quota Office 365 (structures qui l'ont déjà) — opérateurs seulement",
-        params: IdParams,
-        body: StructureOffice365Input,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.updateOffice365(request.principal, request.params.id, request.body.office365Quota, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "office365",
+    summary: "Enregistrer le quota Office 365 (structures qui l'ont déjà) — opérateurs seulement",
+    body: StructureOffice365Input,
+    save: (principal, id, body, actor) => service.updateOffice365(principal, id, body.office365Quota, actor),
+  });
 
   app.get(
     "/structures/:id/enrolment-rules",

@@ -8,9 +8,11 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import type { z } from "zod";
 import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
-import { requirePlatform, type Scope } from "../../lib/scope.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import type { Scope } from "../../lib/scope.ts";
+import type { AuditActor } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
+import { auditStructure, requireOperator, saveStructureBlock } from "./structure-settings.service.ts";
+import { createStructuresRepository } from "./structures.repository.ts";
 
 type NotificationsOutput = z.output<typeof StructureNotificationsInput>;
 type LocationOutput = z.output<typeof StructureLocationInput>;
@@ -26,6 +28,7 @@ export function createStructureOptionsService({
   scope: Scope;
   communes: CommuneDirectory;
 }) {
+  const repository = createStructuresRepository(db);
   return {
     /** The commune is looked up in the directory: city, département and région are never typed by hand. */
     async updateLocation(principal: Principal, id: string, input: LocationOutput, actor: AuditActor) {
@@ -57,102 +60,60 @@ export function createStructureOptionsService({
         };
       }
       const data = { addressLine: input.addressLine, postcode: input.postcode, ...place };
-      await db.$transaction(async (tx) => {
-        const before = await tx.structure.findUniqueOrThrow({
-          where: { id },
-          select: {
-            addressLine: true,
-            postcode: true,
-            city: true,
-            cityInseeCode: true,
-            departmentCode: true,
-            regionCode: true,
-          },
-        });
-        await tx.structure.update({ where: { id }, data });
-        await recordAudit(tx, actor, {
-          action: "structure.location-updated",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
-          before,
-          after: data,
-        });
+      await saveStructureBlock(db, actor, {
+        id,
+        fields: ["addressLine", "postcode", "city", "cityInseeCode", "departmentCode", "regionCode"],
+        data,
+        action: "structure.location-updated",
       });
     },
 
     async updateNotifications(principal: Principal, id: string, input: NotificationsOutput, actor: AuditActor) {
       await scope.require(principal, "administer", id);
       const data = { ...input, adminNotificationEmails: [...new Set(input.adminNotificationEmails)] };
-      await db.$transaction(async (tx) => {
-        const before = await tx.structure.findUniqueOrThrow({
-          where: { id },
-          select: {
-            notifyOnReception: true,
-            notifyDailyDigest: true,
-            notifyConnectionAccount: true,
-            notifyOnOpening: true,
-            adminNotificationEmails: true,
-          },
-        });
-        await tx.structure.update({ where: { id }, data });
-        await recordAudit(tx, actor, {
-          action: "structure.notifications-updated",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
-          before,
-          after: data,
-        });
+      await saveStructureBlock(db, actor, {
+        id,
+        fields: [
+          "notifyOnReception",
+          "notifyDailyDigest",
+          "notifyConnectionAccount",
+          "notifyOnOpening",
+          "adminNotificationEmails",
+        ],
+        data,
+        action: "structure.notifications-updated",
       });
     },
 
     /** Office 365 is legacy: only structures that already have it keep the block, and only operators change it. */
     async updateOffice365(principal: Principal, id: string, office365Quota: number, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier le quota Office 365",
       );
-      await db.$transaction(async (tx) => {
-        const before = await tx.structure.findUniqueOrThrow({ where: { id }, select: { office365Quota: true } });
-        if (before.office365Quota === null) throw conflict("Office 365 n'est pas proposé à cette structure");
-        await tx.structure.update({ where: { id }, data: { office365Quota } });
-        await recordAudit(tx, actor, {
-          action: "structure.office365-updated",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
-          before,
-          after: { office365Quota },
-        });
+      await saveStructureBlock(db, actor, {
+        id,
+        fields: ["office365Quota"],
+        data: { office365Quota },
+        action: "structure.office365-updated",
+        check: (before) => {
+          if (before.office365Quota === null) throw conflict("Office 365 n'est pas proposé à cette structure");
+        },
       });
     },
 
     async enrolmentRules(principal: Principal, id: string): Promise<EnrolmentRule[]> {
       await scope.require(principal, "read", id);
-      return db.enrolmentRule.findMany({
-        where: { structureId: id },
-        orderBy: { createdAt: "asc" },
-        select: {
-          id: true,
-          emailDomain: true,
-          regionCode: true,
-          departmentCode: true,
-          postcode: true,
-          city: true,
-          profession: true,
-          practiceStatus: true,
-        },
-      });
+      return repository.enrolmentRules(id);
     },
 
     async addEnrolmentRule(principal: Principal, id: string, input: RuleOutput, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
       );
       const data = {
@@ -161,12 +122,9 @@ export function createStructureOptionsService({
         departmentCode: input.departmentCode?.toUpperCase() ?? null,
       };
       return db.$transaction(async (tx) => {
-        const rule = await tx.enrolmentRule.create({ data: { ...data, structureId: id }, select: { id: true } });
-        await recordAudit(tx, actor, {
+        const rule = await createStructuresRepository(tx).addEnrolmentRule(id, data);
+        await auditStructure(tx, actor, id, {
           action: "structure.enrolment-rule-added",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           after: { ruleId: rule.id, ...data },
         });
         return rule;
@@ -174,22 +132,20 @@ export function createStructureOptionsService({
     },
 
     async removeEnrolmentRule(principal: Principal, id: string, ruleId: string, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier l'enrôlement automatique",
       );
       await db.$transaction(async (tx) => {
-        const rule = await tx.enrolmentRule.findFirst({ where: { id: ruleId, structureId: id } });
+        const rules = createStructuresRepository(tx);
+        const rule = await rules.findEnrolmentRule(id, ruleId);
         if (!rule) throw notFound("Règle d'enrôlement introuvable");
-        await tx.enrolmentRule.delete({ where: { id: ruleId } });
+        await rules.deleteEnrolmentRule(ruleId);
         const { structureId: _structure, createdAt: _created, ...before } = rule;
-        await recordAudit(tx, actor, {
+        await auditStructure(tx, actor, id, {
           action: "structure.enrolment-rule-removed",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before,
         });
       });

@@ -3,7 +3,7 @@ import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import type { Scope } from "../../lib/scope.ts";
 import type { FeedReportService } from "../feed-report/feed-report.service.ts";
-import { mssQuotaUsage } from "./structures.repository.ts";
+import { createStructureOverviewRepository } from "./structure-overview.repository.ts";
 
 const DAYS = 30;
 
@@ -20,6 +20,7 @@ export function createStructureOverviewService({
   /** the feed report's counts (the structure alone); without it the home shows none */
   feedReport?: Pick<FeedReportService, "counts">;
 }) {
+  const repository = createStructureOverviewRepository(db);
   return {
     async get(principal: Principal, id: string, now = new Date()): Promise<StructureOverview> {
       await scope.require(principal, "read", id);
@@ -28,22 +29,18 @@ export function createStructureOverviewService({
         parisDay.format(new Date(now.getTime() - (DAYS - 1 - index) * 86_400_000)),
       );
       const [byStateAndType, used, structure, pendingEmailChanges, messages, feed] = await Promise.all([
-        db.account.groupBy({ by: ["state", "type"], where: { structureId: id }, _count: { _all: true } }),
-        mssQuotaUsage(db, id),
-        db.structure.findUniqueOrThrow({ where: { id }, select: { quotaPer: true, quotaOrg: true, quotaApp: true } }),
-        db.emailChangeRequest.count({ where: { status: "PENDING", account: { structureId: id } } }),
-        // the daily counts kept by the database beside the message log (see the model MessageDayCount)
-        db.$queryRaw<{ day: string; sent: number; received: number }[]>`
-          SELECT to_char(day, 'YYYY-MM-DD') AS day, sent, received
-            FROM message_day_count
-           WHERE structure_id = ${id}::uuid AND day BETWEEN ${days[0]}::date AND ${days.at(-1)}::date`,
+        repository.accountsByStateAndType(id),
+        repository.mssQuotaUsage(id),
+        repository.quotas(id),
+        repository.pendingEmailChanges(id),
+        repository.messageDays(id, days[0] as string, days.at(-1) as string),
         feedReport?.counts(id) ?? null,
       ]);
       const accountsByState = { PREREGISTERED: 0, PENDING_VALIDATION: 0, VALIDATED: 0, REJECTED: 0 };
       const accountsByType = { MED: 0, PER: 0, INT: 0, ORG: 0, APP: 0 };
       for (const row of byStateAndType) {
-        accountsByState[row.state] += row._count._all;
-        accountsByType[row.type] += row._count._all;
+        accountsByState[row.state] += row.count;
+        accountsByType[row.type] += row.count;
       }
       // every day of the period, including those without any message
       const byDay = new Map(messages.map((row) => [row.day, row]));

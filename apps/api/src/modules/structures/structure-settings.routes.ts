@@ -15,11 +15,9 @@ import {
 } from "@medimail/contracts/structure-settings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorResponses } from "../../lib/route-schema.ts";
+import { structureErrors as errors, putStructureBlock } from "./structure-block.routes.ts";
 import type { StructureOverviewService } from "./structure-overview.service.ts";
 import type { StructureSettingsService } from "./structure-settings.service.ts";
-
-const errors = errorResponses(400, 401, 403, 404, 409);
 
 /** "Paramétrage de la structure": each block is read with the settings and saved on its own. */
 export const structureSettingsRoutes: FastifyPluginAsyncZod<{
@@ -53,22 +51,12 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
       reply.code(201).send(await service.create(request.principal, request.body, request.actor)),
   );
 
-  app.put(
-    "/structures/:id/parent",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Changer la structure mère (refusé s'il crée un cycle) — opérateurs seulement",
-        params: IdParams,
-        body: MoveStructureRequest,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.move(request.principal, request.params.id, request.body.parentId, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "parent",
+    summary: "Changer la structure mère (refusé s'il crée un cycle) — opérateurs seulement",
+    body: MoveStructureRequest,
+    save: (principal, id, body, actor) => service.move(principal, id, body.parentId, actor),
+  });
 
   app.get(
     "/structures/:id/settings",
@@ -83,39 +71,19 @@ export const structureSettingsRoutes: FastifyPluginAsyncZod<{
     async (request) => service.get(request.principal, request.params.id),
   );
 
-  app.put(
-    "/structures/:id/identity",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Enregistrer le bloc Identité (nom, type, identifiant FINESS/SIREN/SIRET, téléphone)",
-        params: IdParams,
-        body: StructureIdentityInput,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.updateIdentity(request.principal, request.params.id, request.body, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "identity",
+    summary: "Enregistrer le bloc Identité (nom, type, identifiant FINESS/SIREN/SIRET, téléphone)",
+    body: StructureIdentityInput,
+    save: service.updateIdentity,
+  });
 
-  app.put(
-    "/structures/:id/mssante",
-    {
-      schema: {
-        tags: ["structures"],
-        summary: "Enregistrer le bloc MSSanté (domaine, quotas par type) — opérateurs seulement",
-        params: IdParams,
-        body: StructureMssanteInput,
-        response: { 204: z.null(), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await service.updateMssante(request.principal, request.params.id, request.body, request.actor);
-      return reply.code(204).send(null);
-    },
-  );
+  putStructureBlock(app, {
+    path: "mssante",
+    summary: "Enregistrer le bloc MSSanté (domaine, quotas par type) — opérateurs seulement",
+    body: StructureMssanteInput,
+    save: service.updateMssante,
+  });
 
   app.get(
     "/structures/:id/admins",

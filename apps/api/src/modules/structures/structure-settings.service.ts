@@ -1,3 +1,4 @@
+import type { AuditAction } from "@medimail/contracts/audit";
 import type {
   AdminCandidatesResponse,
   StructureAdminsResponse,
@@ -5,22 +6,64 @@ import type {
   StructureMssanteInput,
   StructureSettings,
 } from "@medimail/contracts/structure-settings";
-import type { Db } from "@medimail/db/client";
+import type { Db, DbTx, Structure } from "@medimail/db/client";
 import { canOnPlatform, type Principal, structureAccess, visibleStructureIds } from "@medimail/domain/access";
 import { indexParents, wouldCreateCycle } from "@medimail/domain/structure-tree";
 import { foldForSearch } from "@medimail/domain/text";
 import type { z } from "zod";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../lib/errors.ts";
 import { requirePlatform, type Scope } from "../../lib/scope.ts";
-import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import { type AuditActor, type AuditEntry, recordAudit } from "../audit/audit.repository.ts";
 import type { CommuneDirectory } from "../geo/communes.ts";
-import { mssQuotaUsage } from "./structures.repository.ts";
+import { createStructureSettingsRepository } from "./structure-settings.repository.ts";
+import { createStructuresRepository, type StructureField } from "./structures.repository.ts";
 
 type IdentityOutput = z.output<typeof StructureIdentityInput>;
 type MssanteOutput = z.output<typeof StructureMssanteInput>;
 
 const CANDIDATES_PAGE_SIZE = 20;
 const QUOTA_LABELS = { PER: "PER", ORG: "ORG", APP: "APP" } as const;
+
+/** The caller must see the structure and be an operator of the platform (else a 403 saying why). */
+export async function requireOperator(scope: Scope, principal: Principal, id: string, refusal: string): Promise<void> {
+  await scope.require(principal, "read", id);
+  requirePlatform(principal, "structures.platform-settings", refusal);
+}
+
+/** Audits a change of the structure, in the caller's transaction: its administrators read it. */
+export function auditStructure(
+  tx: DbTx,
+  actor: AuditActor,
+  id: string,
+  entry: Omit<AuditEntry, "entityType" | "entityId" | "structureId">,
+): Promise<void> {
+  return recordAudit(tx, actor, { ...entry, entityType: "structure", entityId: id, structureId: id });
+}
+
+/**
+ * Saves one block of "Paramétrage" in a transaction: reads its current values (checked by `check` when given),
+ * writes the new ones and audits both. Every block's save is this, with its own columns and audit action.
+ */
+export async function saveStructureBlock<Field extends StructureField>(
+  db: Db,
+  actor: AuditActor,
+  block: {
+    id: string;
+    fields: readonly Field[];
+    data: Partial<Pick<Structure, StructureField>>;
+    action: AuditAction;
+    check?: (before: Pick<Structure, Field>) => void;
+  },
+): Promise<void> {
+  const { id, fields, data, action, check } = block;
+  await db.$transaction(async (tx) => {
+    const structures = createStructuresRepository(tx);
+    const before = await structures.findBlock(id, fields);
+    check?.(before);
+    await structures.updateBlock(id, data);
+    await auditStructure(tx, actor, id, { action, before, after: data });
+  });
+}
 
 /** "Paramétrage de la structure": its settings, block by block, and its administrators. */
 export function createStructureSettingsService({
@@ -32,12 +75,14 @@ export function createStructureSettingsService({
   scope: Scope;
   communes: CommuneDirectory;
 }) {
+  const structures = createStructuresRepository(db);
+  const repository = createStructureSettingsRepository(db);
   return {
     async get(principal: Principal, id: string): Promise<StructureSettings> {
       const ancestry = await scope.ancestry(id);
       const access = structureAccess(principal, ancestry);
       if (access === "none") throw notFound("Structure introuvable");
-      const structure = await db.structure.findUniqueOrThrow({ where: { id } });
+      const structure = await structures.findById(id);
       const commune = structure.cityInseeCode ? await communes.get(structure.cityInseeCode) : null;
       return {
         id,
@@ -54,7 +99,7 @@ export function createStructureSettingsService({
           quotaOrg: structure.quotaOrg,
           quotaApp: structure.quotaApp,
           mssAdminOnly: structure.mssAdminOnly,
-          usage: await mssQuotaUsage(db, id),
+          usage: await structures.mssQuotaUsage(id),
         },
         location: {
           addressLine: structure.addressLine,
@@ -83,32 +128,23 @@ export function createStructureSettingsService({
 
     async updateIdentity(principal: Principal, id: string, input: IdentityOutput, actor: AuditActor) {
       await scope.require(principal, "administer", id);
-      await db.$transaction(async (tx) => {
-        const before = await tx.structure.findUniqueOrThrow({
-          where: { id },
-          select: { name: true, kind: true, identifierType: true, identifier: true, phone: true },
-        });
-        await tx.structure.update({ where: { id }, data: input });
-        await recordAudit(tx, actor, {
-          action: "structure.identity-updated",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
-          before,
-          after: input,
-        });
+      await saveStructureBlock(db, actor, {
+        id,
+        fields: ["name", "kind", "identifierType", "identifier", "phone"],
+        data: input,
+        action: "structure.identity-updated",
       });
     },
 
     /** Operator only. Lowering a quota below the addresses already in use is refused, with the numbers. */
     async updateMssante(principal: Principal, id: string, input: MssanteOutput, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
+      await requireOperator(
+        scope,
         principal,
-        "structures.platform-settings",
+        id,
         "Seul un opérateur de la plateforme peut modifier le domaine et les quotas MSSanté",
       );
-      const usage = await mssQuotaUsage(db, id);
+      const usage = await structures.mssQuotaUsage(id);
       const details = (["PER", "ORG", "APP"] as const).flatMap((type) => {
         const quota = input[`quota${type[0]}${type.slice(1).toLowerCase()}` as "quotaPer" | "quotaOrg" | "quotaApp"];
         return quota !== -1 && quota < usage[type]
@@ -122,30 +158,18 @@ export function createStructureSettingsService({
       });
       if (details.length > 0) throw validationFailed("Quota inférieur aux adresses déjà utilisées", details);
       if (input.mssDomain) {
-        const owner = await db.structure.findFirst({
-          where: { mssDomain: input.mssDomain, id: { not: id } },
-          select: { name: true },
-        });
+        const owner = await repository.findDomainOwner(input.mssDomain, id);
         if (owner) {
           throw new AppError(409, "CONFLICT", "Ce domaine est déjà attribué", [
             { path: "body.mssDomain", message: `Ce domaine est déjà attribué à « ${owner.name} »` },
           ]);
         }
       }
-      await db.$transaction(async (tx) => {
-        const before = await tx.structure.findUniqueOrThrow({
-          where: { id },
-          select: { mssDomain: true, quotaPer: true, quotaOrg: true, quotaApp: true, mssAdminOnly: true },
-        });
-        await tx.structure.update({ where: { id }, data: input });
-        await recordAudit(tx, actor, {
-          action: "structure.mssante-updated",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
-          before,
-          after: input,
-        });
+      await saveStructureBlock(db, actor, {
+        id,
+        fields: ["mssDomain", "quotaPer", "quotaOrg", "quotaApp", "mssAdminOnly"],
+        data: input,
+        action: "structure.mssante-updated",
       });
     },
 
@@ -156,18 +180,15 @@ export function createStructureSettingsService({
         "structures.platform-settings",
         "Seul un opérateur de la plateforme peut créer une structure",
       );
-      if (input.parentId && !(await db.structure.findUnique({ where: { id: input.parentId }, select: { id: true } }))) {
+      if (input.parentId && !(await repository.exists(input.parentId))) {
         throw validationFailed("Structure mère introuvable", [
           { path: "body.parentId", message: "Cette structure mère n'existe pas" },
         ]);
       }
       return db.$transaction(async (tx) => {
-        const created = await tx.structure.create({ data: input, select: { id: true } });
-        await recordAudit(tx, actor, {
+        const created = await createStructureSettingsRepository(tx).create(input);
+        await auditStructure(tx, actor, created.id, {
           action: "structure.created",
-          entityType: "structure",
-          entityId: created.id,
-          structureId: created.id,
           after: input,
         });
         return created;
@@ -176,16 +197,12 @@ export function createStructureSettingsService({
 
     /** Operators: a new mother for a structure; refused when it would put the structure under itself. */
     async move(principal: Principal, id: string, parentId: string | null, actor: AuditActor) {
-      await scope.require(principal, "read", id);
-      requirePlatform(
-        principal,
-        "structures.platform-settings",
-        "Seul un opérateur de la plateforme peut changer la structure mère",
-      );
+      await requireOperator(scope, principal, id, "Seul un opérateur de la plateforme peut changer la structure mère");
       await db.$transaction(async (tx) => {
+        const tree = createStructureSettingsRepository(tx);
         // serialise moves: two concurrent moves could each be acyclic alone and make a cycle together
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('structure-tree'))`;
-        const parents = indexParents(await tx.structure.findMany({ select: { id: true, parentId: true } }));
+        await tree.lockTree();
+        const parents = indexParents(await tree.parentLinks());
         if (parentId !== null && !parents.has(parentId)) {
           throw validationFailed("Structure mère introuvable", [
             { path: "body.parentId", message: "Cette structure mère n'existe pas" },
@@ -201,12 +218,9 @@ export function createStructureSettingsService({
         }
         const before = parents.get(id) ?? null;
         if (before === parentId) return;
-        await tx.structure.update({ where: { id }, data: { parentId } });
-        await recordAudit(tx, actor, {
+        await tree.setParent(id, parentId);
+        await auditStructure(tx, actor, id, {
           action: "structure.moved",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before: { parentId: before },
           after: { parentId },
         });
@@ -215,32 +229,16 @@ export function createStructureSettingsService({
 
     async admins(principal: Principal, id: string): Promise<StructureAdminsResponse> {
       await scope.require(principal, "read", id);
-      const rows = await db.structureAdmin.findMany({
-        where: { structureId: id },
-        orderBy: [{ account: { lastName: "asc" } }, { account: { firstName: "asc" } }],
-        select: {
-          createdAt: true,
-          account: {
-            select: { id: true, email: true, firstName: true, lastName: true, structure: { select: { name: true } } },
-          },
-        },
-      });
+      const rows = await repository.admins(id);
       const warnings =
         rows.length === 0
           ? ["Cette structure n'a aucun administrateur : seuls ceux des structures mères peuvent l'administrer."]
           : rows.length === 1
             ? ["Un seul administrateur : ajoutez-en un second pour assurer la continuité pendant ses absences."]
             : [];
-      const orphans = await db.$queryRaw<{ name: string }[]>`
-        WITH RECURSIVE down(id) AS (
-          SELECT id FROM structure WHERE parent_id = ${id}::uuid
-          UNION ALL SELECT s.id FROM structure s JOIN down ON s.parent_id = down.id
-        )
-        SELECT s.name FROM structure s JOIN down ON down.id = s.id
-         WHERE NOT EXISTS (SELECT 1 FROM structure_admin a WHERE a.structure_id = s.id)
-         ORDER BY s.name LIMIT 20`;
+      const orphans = await repository.orphanDaughterNames(id);
       if (orphans.length > 0) {
-        warnings.push(`Structures filles sans administrateur propre : ${orphans.map((row) => row.name).join(", ")}.`);
+        warnings.push(`Structures filles sans administrateur propre : ${orphans.join(", ")}.`);
       }
       return {
         items: rows.map(({ account, createdAt }) => ({
@@ -263,57 +261,32 @@ export function createStructureSettingsService({
       // a read: support may look (it reads the accounts anyway); adding stays an administrator's write
       await scope.require(principal, "read", id);
       const pattern = `%${foldForSearch(q).replace(/[\\%_]/g, "\\$&")}%`;
-      const everywhere = principal.platformRole === "OPERATOR";
-      const visible = everywhere
-        ? []
-        : [
-            ...visibleStructureIds(
-              principal,
-              indexParents(await db.structure.findMany({ select: { id: true, parentId: true } })),
-            ),
-          ];
-      const rows = await db.$queryRaw<
-        {
-          accountId: string;
-          email: string;
-          firstName: string;
-          lastName: string;
-          structureName: string;
-          isAdmin: boolean;
-        }[]
-      >`
-        SELECT a.id AS "accountId", a.email, a.first_name AS "firstName", a.last_name AS "lastName",
-               s.name AS "structureName",
-               EXISTS (SELECT 1 FROM structure_admin sa WHERE sa.structure_id = ${id}::uuid AND sa.account_id = a.id) AS "isAdmin"
-          FROM account a JOIN structure s ON s.id = a.structure_id
-         WHERE (${everywhere} OR a.structure_id = ANY(${visible}::uuid[]))
-           AND a.state = 'VALIDATED' AND a.search_text LIKE ${pattern}
-         ORDER BY a.last_name, a.first_name, a.id
-         LIMIT ${CANDIDATES_PAGE_SIZE + 1} OFFSET ${(page - 1) * CANDIDATES_PAGE_SIZE}`;
+      const within =
+        principal.platformRole === "OPERATOR"
+          ? null
+          : [...visibleStructureIds(principal, indexParents(await repository.parentLinks()))];
+      const rows = await repository.adminCandidates({
+        structureId: id,
+        pattern,
+        within,
+        offset: (page - 1) * CANDIDATES_PAGE_SIZE,
+        size: CANDIDATES_PAGE_SIZE,
+      });
       return { items: rows.slice(0, CANDIDATES_PAGE_SIZE), page, hasMore: rows.length > CANDIDATES_PAGE_SIZE };
     },
 
     async addAdmin(principal: Principal, id: string, accountId: string, actor: AuditActor) {
       await scope.require(principal, "administer", id);
-      const account = await db.account.findUnique({
-        where: { id: accountId },
-        select: { email: true, state: true, structureId: true },
-      });
+      const account = await repository.findAccount(accountId);
       // any existing account the caller may see (an administrator does not learn of accounts outside his scope)
       const accountAncestry = account ? await scope.ancestry(account.structureId) : [];
       if (!account || structureAccess(principal, accountAncestry) === "none") throw notFound("Compte introuvable");
       if (account.state !== "VALIDATED") throw conflict("Seul un compte validé peut devenir administrateur");
       await db.$transaction(async (tx) => {
-        const created = await tx.structureAdmin.createMany({
-          data: [{ structureId: id, accountId }],
-          skipDuplicates: true,
-        });
-        if (created.count === 0) throw conflict(`${account.email} est déjà administrateur de cette structure`);
-        await recordAudit(tx, actor, {
+        const added = await createStructureSettingsRepository(tx).addAdmin(id, accountId);
+        if (!added) throw conflict(`${account.email} est déjà administrateur de cette structure`);
+        await auditStructure(tx, actor, id, {
           action: "structure.admin-added",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           after: { accountId, email: account.email },
         });
       });
@@ -326,14 +299,13 @@ export function createStructureSettingsService({
         throw forbidden("Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre administrateur");
       }
       await db.$transaction(async (tx) => {
-        const removed = await tx.structureAdmin.deleteMany({ where: { structureId: id, accountId } });
-        if (removed.count === 0) throw notFound("Cet administrateur n'existe pas pour cette structure");
-        const account = await tx.account.findUnique({ where: { id: accountId }, select: { email: true } });
-        await recordAudit(tx, actor, {
+        const admins = createStructureSettingsRepository(tx);
+        if (!(await admins.removeAdmin(id, accountId))) {
+          throw notFound("Cet administrateur n'existe pas pour cette structure");
+        }
+        const account = await admins.findAccount(accountId);
+        await auditStructure(tx, actor, id, {
           action: "structure.admin-removed",
-          entityType: "structure",
-          entityId: id,
-          structureId: id,
           before: { accountId, email: account?.email ?? null },
         });
       });

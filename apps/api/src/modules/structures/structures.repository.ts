@@ -1,4 +1,4 @@
-import type { DbTx } from "@medimail/db/client";
+import type { DbTx, Prisma, Structure } from "@medimail/db/client";
 
 /** MSSanté addresses in use in a structure, per type that has a quota. */
 export async function mssQuotaUsage(db: DbTx, structureId: string): Promise<{ PER: number; ORG: number; APP: number }> {
@@ -22,6 +22,21 @@ export interface StructureRow {
   adminCount: number;
   childCount: number;
 }
+
+/** The structure's columns a settings block reads and writes. */
+export type StructureField = Exclude<keyof Structure, "id" | "createdAt" | "updatedAt">;
+
+/** The enrolment rule's columns shown on the settings page. */
+const RULE_COLUMNS = {
+  id: true,
+  emailDomain: true,
+  regionCode: true,
+  departmentCode: true,
+  postcode: true,
+  city: true,
+  profession: true,
+  practiceStatus: true,
+} as const;
 
 export function createStructuresRepository(db: DbTx) {
   return {
@@ -48,6 +63,46 @@ export function createStructuresRepository(db: DbTx) {
         where: { id },
         select: { kind: true, identifierType: true, identifier: true, mssDomain: true, postcode: true, city: true },
       });
+    },
+
+    /** MSSanté addresses in use in the structure, per type that has a quota. */
+    mssQuotaUsage: (structureId: string) => mssQuotaUsage(db, structureId),
+
+    /** The whole structure row (404-free: the caller checked the scope first). */
+    findById(id: string): Promise<Structure> {
+      return db.structure.findUniqueOrThrow({ where: { id } });
+    },
+
+    /** A settings block's current values: the given columns only (the audit's "before"). */
+    async findBlock<Field extends StructureField>(
+      id: string,
+      fields: readonly Field[],
+    ): Promise<Pick<Structure, Field>> {
+      const select = Object.fromEntries(fields.map((field) => [field, true]));
+      return (await db.structure.findUniqueOrThrow({ where: { id }, select })) as unknown as Pick<Structure, Field>;
+    },
+
+    async updateBlock(id: string, data: Partial<Pick<Structure, StructureField>>): Promise<void> {
+      await db.structure.update({ where: { id }, data });
+    },
+
+    enrolmentRules(structureId: string) {
+      return db.enrolmentRule.findMany({ where: { structureId }, orderBy: { createdAt: "asc" }, select: RULE_COLUMNS });
+    },
+
+    addEnrolmentRule(
+      structureId: string,
+      data: Omit<Prisma.EnrolmentRuleUncheckedCreateInput, "id" | "structureId" | "createdAt">,
+    ): Promise<{ id: string }> {
+      return db.enrolmentRule.create({ data: { ...data, structureId }, select: { id: true } });
+    },
+
+    findEnrolmentRule(structureId: string, ruleId: string) {
+      return db.enrolmentRule.findFirst({ where: { id: ruleId, structureId } });
+    },
+
+    async deleteEnrolmentRule(ruleId: string): Promise<void> {
+      await db.enrolmentRule.delete({ where: { id: ruleId } });
     },
   };
 }
