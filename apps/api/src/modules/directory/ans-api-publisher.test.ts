@@ -1,12 +1,13 @@
 import type { Prisma } from "@medimail/db/client";
-import { createAccount, createStructure } from "@medimail/db/seed/factories";
+import { createStructure } from "@medimail/db/seed/factories";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fakeClock, jobContext } from "../../../test/jobs.ts";
+import { jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
 import { createAnsApiPublisher } from "./ans-api-publisher.ts";
-import { ANS, type Carrier } from "./ans-fhir.ts";
+import { mailboxMetadataOf, organizationCarrier, practitionerCarrier } from "./ans-fhir.test-support.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
-import { deleteCorrespondence, markChanged } from "./directory-changes.repository.ts";
+import { addressOf, changeAndMark, clearPublications, createCorrespondent, night } from "./directory.test-support.ts";
+import { deleteCorrespondence } from "./directory-changes.repository.ts";
 import type { DirectoryPublisher } from "./directory-publisher.ts";
 import { validateDirectoryResource } from "./standin/ans-validator.ts";
 import { carrierResource, type DirectoryStandin, startDirectoryStandin } from "./standin/directory-standin.ts";
@@ -14,19 +15,7 @@ import { carrierResource, type DirectoryStandin, startDirectoryStandin } from ".
 // The nightly publication through the ANS publisher, over real HTTP, to the directory stand-in.
 
 const t = useTestDb();
-const DAY = 86_400_000;
 const KEY = "cle-annuaire-test";
-const night = (day: number) => fakeClock(new Date(Date.parse("2026-11-26T01:00:00Z") + day * DAY).toISOString());
-const practitioner = (rpps: string): Carrier => ({
-  resourceType: "Practitioner",
-  system: ANS.professionalIdSystem,
-  value: `8${rpps}`,
-});
-const organization = (finess: string): Carrier => ({
-  resourceType: "Organization",
-  system: ANS.structureIdSystem,
-  value: `1${finess}`,
-});
 
 let structureId: string;
 let standin: DirectoryStandin;
@@ -39,9 +28,7 @@ beforeAll(async () => {
   ).id;
 });
 beforeEach(async () => {
-  await t.db.mssAddress.deleteMany();
-  await t.db.directoryWithdrawal.deleteMany();
-  await t.db.directoryPublication.deleteMany();
+  await clearPublications(t.db);
   unavailable.clear();
   standin = await startDirectoryStandin({
     apiKey: KEY,
@@ -53,7 +40,7 @@ beforeEach(async () => {
       return { status: 503 };
     },
   });
-  standin.seed([carrierResource(organization("310000000"), { organization: "CHU" })]);
+  standin.seed([carrierResource(organizationCarrier("310000000"), { organization: "CHU" })]);
 });
 afterEach(async () => {
   await standin.close();
@@ -65,26 +52,20 @@ afterAll(async () => {
 const publisher = () =>
   createAnsApiPublisher({ url: standin.url, apiKey: KEY, concurrency: 3, retries: 4, baseDelayMs: 5, maxDelayMs: 20 });
 
+/** A correspondence, its professional known to the directory. */
 async function correspondent(overrides: Partial<Prisma.AccountCreateManyInput>, prefix: string, listed = true) {
-  const account = await createAccount(t.db, structureId, overrides);
-  const address = `${prefix}@chu-ans.mssante.fr`;
-  await t.db.mssAddress.create({ data: { accountId: account.id, address, listed } });
-  if (account.rpps) standin.seed([carrierResource(practitioner(account.rpps))]);
-  return { account, address };
+  const created = await createCorrespondent(t.db, structureId, "chu-ans.mssante.fr", { overrides, prefix, listed });
+  if (created.account.rpps) standin.seed([carrierResource(practitionerCarrier(created.account.rpps))]);
+  return created;
 }
 const change = (accountId: string, run: (tx: Prisma.TransactionClient) => Promise<unknown>) =>
-  t.db.$transaction(async (tx) => {
-    await run(tx);
-    await markChanged(tx, accountId);
-  });
+  changeAndMark(t.db, accountId, run);
 
 /** What the directory holds: address → carrier, type and liste rouge. */
 function holdings() {
   const held: Record<string, string> = {};
   for (const mailbox of standin.mailboxes()) {
-    const metadata = (mailbox.telecom.extension as { url: string; extension?: Record<string, unknown>[] }[]).find(
-      (extension) => extension.url === ANS.mailboxMetadata,
-    )?.extension;
+    const metadata = mailboxMetadataOf(mailbox.telecom);
     const type = (metadata?.find((m) => m.url === "type")?.valueCodeableConcept as { coding: { code: string }[] })
       ?.coding[0]?.code;
     const hidden = metadata?.find((m) => m.url === "listeRouge")?.valueBoolean;
@@ -96,7 +77,7 @@ function holdings() {
 function expectAllValid() {
   for (const resource of standin.resources()) expect(validateDirectoryResource(resource)).toEqual([]);
 }
-const status = (accountId: string) => t.db.mssAddress.findUniqueOrThrow({ where: { accountId } });
+const status = (accountId: string) => addressOf(t.db, accountId);
 
 describe("publication through the ANS FHIR API (stand-in over HTTP)", () => {
   it("one mailbox of each type and each change kind: the directory ends up with valid resources holding exactly them", async () => {
@@ -106,7 +87,7 @@ describe("publication through the ANS FHIR API (stand-in over HTTP)", () => {
     const moved = await correspondent({ type: "PER", lastName: "Adresse" }, "ancienne.adresse");
     const removed = await correspondent({ type: "PER", lastName: "Supprime" }, "supprimee");
     const hidden = await correspondent({ type: "PER", lastName: "Cache" }, "cachee", false);
-    standin.seed([carrierResource(organization("310000001"), { organization: "CHU site" })]);
+    standin.seed([carrierResource(organizationCarrier("310000001"), { organization: "CHU site" })]);
     const org = await correspondent(
       {
         type: "ORG",
@@ -199,7 +180,7 @@ describe("publication through the ANS FHIR API (stand-in over HTTP)", () => {
       },
     });
     const twice = await correspondent({ type: "PER", lastName: "Double" }, "en.double");
-    standin.seed([{ ...carrierResource(practitioner(twice.account.rpps as string)), id: "double-bis" }]);
+    standin.seed([{ ...carrierResource(practitionerCarrier(twice.account.rpps as string)), id: "double-bis" }]);
     const flaky = await correspondent({ type: "PER", lastName: "Instable" }, "instable");
     unavailable.set(`8${flaky.account.rpps}`, 3);
     const others = [];
@@ -230,7 +211,7 @@ describe("publication through the ANS FHIR API (stand-in over HTTP)", () => {
     expect(await status(flaky.account.id)).toMatchObject({ publicationStatus: "PUBLISHED", rejectionCode: null });
 
     // refused entries are tried again each night: the professional now in the directory, published
-    standin.seed([carrierResource(practitioner(unknown.account.rpps as string))]);
+    standin.seed([carrierResource(practitionerCarrier(unknown.account.rpps as string))]);
     await createDirectoryPublicationJob({ publisher: publisher() })(jobContext(t.db, night(1)));
     expect(await status(unknown.account.id)).toMatchObject({ publicationStatus: "PUBLISHED", rejectionCode: null });
     expect(await status(twice.account.id)).toMatchObject({

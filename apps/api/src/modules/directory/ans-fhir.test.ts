@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ANS, type AnsFeedEntry, ansPatchOf, carrierKey, carrierOf, carrierUrl, parseCarrierKey } from "./ans-fhir.ts";
+import {
+  directoryEntry,
+  type PatchOperation as Operation,
+  patchRequestOf as ok,
+  operationParts as parts,
+} from "./ans-fhir.test-support.ts";
+import { ANS, ansPatchOf, carrierKey, carrierOf, carrierUrl, parseCarrierKey } from "./ans-fhir.ts";
 import type { DirectoryEntryData } from "./directory-entry.ts";
 
 // The guide's own examples (ans.fhir.fr.mss, "spec-technique-flux-alimentation"), copied as they are written there.
@@ -45,20 +51,7 @@ const GUIDE = {
   delete: { type: "delete", path: "Practitioner.telecom.where(value = 'prenom.nom@domain.mssante.fr')" },
 };
 
-const per: DirectoryEntryData = {
-  address: "prenom.nom@domain.mssante.fr",
-  type: "PER",
-  lastName: "Nom",
-  firstName: "Prénom",
-  rpps: "00012345678",
-  adeli: null,
-  profession: "10",
-  structure: { type: "FINESS", value: "310000000", name: "CHU" },
-  responsible: null,
-  description: null,
-  service: null,
-  listeRouge: false,
-};
+const per = directoryEntry({ structure: { type: "FINESS", value: "310000000", name: "CHU" } });
 const org: DirectoryEntryData = {
   ...per,
   address: "structure@domain.mssante.fr",
@@ -69,21 +62,6 @@ const org: DirectoryEntryData = {
   responsible: { lastName: "Durand", firstName: "Anne", nationalId: "10001234567" },
   description: "BAL principale de la structure",
   service: "Cardiologie",
-};
-
-type Operation = { name: string; part: { name: string; [key: string]: unknown }[] };
-/** An operation's parts as a plain object: {type, path, index, value}. */
-const parts = (op: Operation) =>
-  Object.fromEntries(
-    op.part.map((part) => {
-      const { name, ...rest } = part;
-      return [name, Object.values(rest)[0]];
-    }),
-  );
-const ok = (entry: AnsFeedEntry) => {
-  const result = ansPatchOf(entry);
-  if (!result.ok) throw new Error(result.message);
-  return result.request;
 };
 
 describe("ANS FHIR PATCH documents", () => {

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { type Config, directoryFeedDirOf } from "../../config.ts";
 import { createAnsApiPublisher } from "./ans-api-publisher.ts";
 import { ANS } from "./ans-fhir.ts";
-import { standinSeedOf } from "./directory.repository.ts";
+import { createDirectoryRepository } from "./directory.repository.ts";
 import type { DirectoryPublisher } from "./directory-publisher.ts";
 import { createFhirFilePublisher } from "./fhir-file-publisher.ts";
 
@@ -47,7 +47,7 @@ export async function directoryPublisherOf(
       // loaded only here: the stand-in's validator (FHIR definitions) is never part of a deployment's memory
       const { carrierResource, startDirectoryStandin } = await import("./standin/directory-standin.ts");
       const standin = await startDirectoryStandin({ port: config.DIRECTORY_STANDIN_PORT });
-      const seed = await standinSeedOf(db);
+      const seed = await createDirectoryRepository(db).standinSeed();
       const prefix = { FINESS: "1", SIREN: "2", SIRET: "3" } as const;
       standin.seed([
         ...seed.professionals.map((p) =>

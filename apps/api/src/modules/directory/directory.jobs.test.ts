@@ -2,18 +2,24 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Prisma } from "@medimail/db/client";
-import { createAccount, createAccounts, createStructure } from "@medimail/db/seed/factories";
+import { createAccounts, createStructure } from "@medimail/db/seed/factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeClock, jobContext } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
+import {
+  type MailboxContact,
+  mailboxMetadataOf,
+  operationParts,
+  type PatchOperation,
+} from "./ans-fhir.test-support.ts";
 import { ANS } from "./ans-fhir.ts";
 import { createDirectoryPublicationJob } from "./directory.jobs.ts";
+import { addressOf, changeAndMark, clearPublications, createCorrespondent, night } from "./directory.test-support.ts";
 import { deleteCorrespondence, markChanged } from "./directory-changes.repository.ts";
 import type { DirectoryPublisher, FeedBatch } from "./directory-publisher.ts";
 import { createFhirFilePublisher } from "./fhir-file-publisher.ts";
 
 const t = useTestDb();
-const DAY = 86_400_000;
 let feedDir: string;
 let structureId: string;
 
@@ -28,9 +34,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   feedDir = await mkdtemp(path.join(os.tmpdir(), "medimail-feed-test-"));
   // every case starts from an empty directory: earlier cases' addresses and runs are not its business
-  await t.db.mssAddress.deleteMany();
-  await t.db.directoryWithdrawal.deleteMany();
-  await t.db.directoryPublication.deleteMany();
+  await clearPublications(t.db);
   await t.db.refProfessional.deleteMany();
   await t.db.refStructure.deleteMany();
 });
@@ -55,42 +59,29 @@ function recordingPublisher(options: { failAtCall?: number; failAfterWriteAtCall
   return { publisher, calls };
 }
 
-type Operation = { part: { name: string; valueCode?: string; valueString?: string; valueContactPoint?: Contact }[] };
-type Contact = { value: string; extension: { url: string; extension?: { url: string; [key: string]: unknown }[] }[] };
-const partOf = (op: Operation, name: string) => op.part.find((part) => part.name === name);
-
 /** Every request the directory received: the PATCH documents of the feed folder, read back as actions. */
 async function feed() {
   const names = (await readdir(feedDir)).filter((name) => name.endsWith(".json")).sort();
-  const entries: { action: string; url: string; address: string; contact?: Contact; method: string }[] = [];
+  const entries: { action: string; url: string; address: string; contact?: MailboxContact; method: string }[] = [];
   for (const name of names) {
     const bundle = JSON.parse(await readFile(path.join(feedDir, name), "utf8"));
     expect(bundle).toMatchObject({ resourceType: "Bundle", type: "batch" });
     for (const entry of bundle.entry) {
-      const operations = entry.resource.parameter as Operation[];
-      const types = operations.map((op) => partOf(op, "type")?.valueCode).join("+");
+      const operations = (entry.resource.parameter as PatchOperation[]).map(operationParts);
+      const types = operations.map((op) => op.type).join("+");
       const action = { "delete+insert": "CREATE", replace: "UPDATE", delete: "DELETE" }[types] ?? types;
-      const path0 = partOf(operations[0] as Operation, "path")?.valueString ?? "";
+      const path0 = (operations[0]?.path as string | undefined) ?? "";
       const address = /where\(value = '(.*)'\)/.exec(path0)?.[1] ?? "";
-      const contact = operations.map((op) => partOf(op, "value")?.valueContactPoint).find((value) => !!value);
+      const contact = operations.map((op) => op.value as MailboxContact | undefined).find((value) => !!value);
       entries.push({ action, url: entry.request.url, address, contact, method: entry.request.method });
     }
   }
   return { files: names, entries };
 }
 const summary = async () => (await feed()).entries.map((entry) => `${entry.action} ${entry.address}`);
-const metadataOf = (contact: Contact | undefined) =>
-  contact?.extension.find((extension) => extension.url === ANS.mailboxMetadata)?.extension ?? [];
-
-async function correspondent(overrides: Partial<Prisma.AccountCreateManyInput> = {}, prefix?: string, listed = true) {
-  const account = await createAccount(t.db, structureId, overrides);
-  const address = `${prefix ?? account.lastName.toLowerCase()}@chu-test.mssante.fr`;
-  await t.db.mssAddress.create({ data: { accountId: account.id, address, listed } });
-  return { account, address };
-}
-
-const night = (day: number) => fakeClock(new Date(Date.parse("2026-11-26T01:00:00Z") + day * DAY).toISOString());
-const statusOf = async (accountId: string) => t.db.mssAddress.findUniqueOrThrow({ where: { accountId } });
+const correspondent = (overrides: Partial<Prisma.AccountCreateManyInput> = {}, prefix?: string, listed = true) =>
+  createCorrespondent(t.db, structureId, "chu-test.mssante.fr", { overrides, prefix, listed });
+const statusOf = (accountId: string) => addressOf(t.db, accountId);
 
 describe("nightly directory publication", () => {
   it("creates every new correspondence once, as FHIR with the MSSanté mailbox metadata; run again, sends nothing", async () => {
@@ -142,7 +133,7 @@ describe("nightly directory publication", () => {
     });
     const orgEntry = entries.find((entry) => entry.address === org.address);
     expect(orgEntry?.url).toBe(`Organization?identifier=${ANS.structureIdSystem}|1310000001`);
-    expect(metadataOf(orgEntry?.contact)).toEqual([
+    expect(mailboxMetadataOf(orgEntry?.contact)).toEqual([
       { url: "type", valueCodeableConcept: { coding: [{ system: ANS.mailboxTypeSystem, code: "ORG" }] } },
       { url: "listeRouge", valueBoolean: false },
       { url: "description", valueString: "Secrétariat de cardiologie" },
@@ -176,26 +167,23 @@ describe("nightly directory publication", () => {
     await publish(jobContext(t.db, night(0)));
 
     // the login changed (email change job): marked, but the directory shows no login
-    await t.db.$transaction(async (tx) => {
-      await tx.account.update({ where: { id: account.id }, data: { email: "autre.login@exemple.fr" } });
-      await markChanged(tx, account.id);
-    });
+    await changeAndMark(t.db, account.id, (tx) =>
+      tx.account.update({ where: { id: account.id }, data: { email: "autre.login@exemple.fr" } }),
+    );
     expect((await statusOf(account.id)).publicationStatus).toBe("PENDING");
     await publish(jobContext(t.db, night(1)));
     expect(await statusOf(account.id)).toMatchObject({ publicationStatus: "PUBLISHED", publishedAddress: address });
     expect(await summary()).toEqual([`CREATE ${address}`]);
     // nor its phone: the metadata extension 1.2.0 has none
-    await t.db.$transaction(async (tx) => {
-      await tx.account.update({ where: { id: account.id }, data: { phone: "0561000000" } });
-      await markChanged(tx, account.id);
-    });
+    await changeAndMark(t.db, account.id, (tx) =>
+      tx.account.update({ where: { id: account.id }, data: { phone: "0561000000" } }),
+    );
     await publish(jobContext(t.db, night(2)));
     expect(await summary()).toEqual([`CREATE ${address}`]);
 
-    await t.db.$transaction(async (tx) => {
-      await tx.account.update({ where: { id: account.id }, data: { description: "Accueil des urgences" } });
-      await markChanged(tx, account.id);
-    });
+    await changeAndMark(t.db, account.id, (tx) =>
+      tx.account.update({ where: { id: account.id }, data: { description: "Accueil des urgences" } }),
+    );
     await publish(jobContext(t.db, night(2)));
     expect(await summary()).toEqual([`CREATE ${address}`, `UPDATE ${address}`]);
     expect(
@@ -213,10 +201,9 @@ describe("nightly directory publication", () => {
     await publish(jobContext(t.db, night(0)));
     const later = await correspondent({ type: "PER" }, "creee.le.jour");
     const phone = async (value: string) =>
-      t.db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: account.id }, data: { description: value } });
-        await markChanged(tx, account.id);
-      });
+      changeAndMark(t.db, account.id, (tx) =>
+        tx.account.update({ where: { id: account.id }, data: { description: value } }),
+      );
     await phone("0561000001");
     const afternoon = fakeClock("2026-11-26T14:00:00Z");
     await publish(jobContext(t.db, afternoon));
@@ -279,13 +266,12 @@ describe("nightly directory publication", () => {
     // a new correspondence is inserted with its listeRouge value
     expect(await statusOf(hidden.account.id)).toMatchObject({ publicationStatus: "PUBLISHED", listed: false });
     const created = (await feed()).entries.find((entry) => entry.address === hidden.address);
-    expect(metadataOf(created?.contact)).toContainEqual({ url: "listeRouge", valueBoolean: true });
+    expect(mailboxMetadataOf(created?.contact)).toContainEqual({ url: "listeRouge", valueBoolean: true });
 
     const setListed = (listed: boolean) =>
-      t.db.$transaction(async (tx) => {
-        await tx.mssAddress.update({ where: { accountId: account.id }, data: { listed } });
-        await markChanged(tx, account.id);
-      });
+      changeAndMark(t.db, account.id, (tx) =>
+        tx.mssAddress.update({ where: { accountId: account.id }, data: { listed } }),
+      );
     await setListed(false);
     await publish(jobContext(t.db, night(1)));
     expect(await statusOf(account.id)).toMatchObject({ publicationStatus: "PUBLISHED", publishedAddress: address });
@@ -293,11 +279,9 @@ describe("nightly directory publication", () => {
     await publish(jobContext(t.db, night(2)));
     const mine = (await feed()).entries.filter((entry) => entry.address === address);
     expect(mine.map((entry) => entry.action)).toEqual(["CREATE", "UPDATE", "UPDATE"]);
-    expect(mine.map((entry) => metadataOf(entry.contact).find((m) => m.url === "listeRouge")?.valueBoolean)).toEqual([
-      false,
-      true,
-      false,
-    ]);
+    expect(
+      mine.map((entry) => mailboxMetadataOf(entry.contact).find((m) => m.url === "listeRouge")?.valueBoolean),
+    ).toEqual([false, true, false]);
   });
 
   it("withdraws deleted correspondences, those of deleted accounts included, once", async () => {
@@ -386,10 +370,9 @@ describe("nightly directory publication", () => {
     expect(calls.length).toBe(1);
     expect(await t.db.directoryHeldEntry.count()).toBe(4);
 
-    await t.db.$transaction(async (tx) => {
-      await tx.account.update({ where: { id: noDescription.account.id }, data: { description: "Accueil" } });
-      await markChanged(tx, noDescription.account.id);
-    });
+    await changeAndMark(t.db, noDescription.account.id, (tx) =>
+      tx.account.update({ where: { id: noDescription.account.id }, data: { description: "Accueil" } }),
+    );
     await publish(jobContext(t.db, night(2)));
     expect(await summary()).toEqual([`CREATE ${known.address}`, `CREATE ${noDescription.address}`]);
     expect(await statusOf(noDescription.account.id)).toMatchObject({ publicationStatus: "PUBLISHED" });

@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { type Db, type DbTx, Prisma } from "@medimail/db/client";
+import type { Db } from "@medimail/db/client";
 import { type FeedCode, feedIssues, isBlocked, type ReferentialFacts } from "@medimail/domain/feed-rules";
 import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
+import { createReferentialRepository } from "../referential/referential.repository.ts";
 import { carrierKey, carrierOf, mailboxContactPoint } from "./ans-fhir.ts";
 import { type AddressRow, digestOf, entryDataOf, feedSubjectOf } from "./directory-entry.ts";
+import {
+  createDirectoryPublicationRepository,
+  type DirectoryPublicationRepository,
+} from "./directory-publication.repository.ts";
 import { type DirectoryPublisher, type FeedEntry, orderEntries, type PublishReport } from "./directory-publisher.ts";
-import { referentialFactsOf, referentialLoaded } from "./referential-facts.ts";
+import { referentialFactsOf } from "./referential-facts.ts";
 
 // The nightly publication to the national directory ("publication dans l'annuaire chaque nuit").
 //
@@ -111,21 +116,6 @@ export function decide(row: AddressRow, facts: ReferentialFacts, deletesOnly = f
   };
 }
 
-const ADDRESS_COLUMNS = Prisma.sql`
-  m.id, m.account_id AS "accountId", m.address, m.listed, m.publication_status::text AS "publicationStatus",
-  m.published_address AS "publishedAddress", m.published_type::text AS "publishedType",
-  m.published_digest AS "publishedDigest", m.published_carrier AS "publishedCarrier", a.type::text AS type,
-  a.last_name AS "lastName", a.first_name AS "firstName", a.rpps, a.adeli, a.profession,
-  a.finess_site AS "finessSite", a.responsible_last_name AS "responsibleLastName",
-  a.responsible_first_name AS "responsibleFirstName", a.responsible_national_id AS "responsibleNationalId",
-  a.description,
-  s.name AS "structureName", s.identifier_type::text AS "structureIdentifierType", s.identifier AS "structureIdentifier"`;
-
-/** An entry that no longer fits: the walk-2 filter (rechecked on fresh data by `decide`, which also sees a change
- *  of carrying resource). */
-const NO_LONGER_FITS = Prisma.sql`m.published_address IS NOT NULL
-  AND (m.address <> m.published_address OR a.type::text <> m.published_type::text OR a.type = 'MED')`;
-
 export interface DirectoryPublicationOptions {
   publisher: DirectoryPublisher;
 }
@@ -146,28 +136,17 @@ export function createDirectoryPublicationJob({ publisher }: DirectoryPublicatio
     const now = clock.now();
     const day = publicationDayOf(now);
     const result: DirectoryPublicationResult = { processed: 0, failed: 0, deferred: 0 };
+    const publications = createDirectoryPublicationRepository(db);
 
     // earlier nights left unfinished (their publisher failed): what they committed goes out first, in order
-    const unfinished = await db.directoryPublication.findMany({
-      where: { status: { not: "DONE" }, runDate: { lt: dateOfDay(day) } },
-      orderBy: { runDate: "asc" },
-    });
-    for (const earlier of unfinished) {
+    for (const earlier of await publications.unfinishedBefore(dateOfDay(day))) {
       await sendUnsent(db, publisher, earlier.id, dayOfDate(earlier.runDate), clock);
-      await finish(db, earlier.id, "DONE", clock.now());
+      await publications.finish(earlier.id, "DONE", clock.now(), null);
     }
 
-    await db.directoryPublication.createMany({
-      data: [{ runDate: dateOfDay(day), startedAt: now, feedFile: publisher.target }],
-      skipDuplicates: true,
-    });
     // a rerun the same day (a retry, or "Lancer maintenant") continues the day's publication: it sends what changed
     // since, in new batches; a second change of one kind to one address the same day waits for the next night
-    const publication = await db.directoryPublication.findUniqueOrThrow({ where: { runDate: dateOfDay(day) } });
-    await db.directoryPublication.update({
-      where: { id: publication.id },
-      data: { status: "RUNNING", error: null, feedFile: publisher.target },
-    });
+    const publication = await publications.openDay(dateOfDay(day), now, publisher.target);
 
     const batches = createBatches({ db, publisher, publicationId: publication.id, day, clock, batchSize, result });
     try {
@@ -176,13 +155,13 @@ export function createDirectoryPublicationJob({ publisher }: DirectoryPublicatio
       await batches.walkAddresses("PENDING", true);
       await batches.walkAddresses("HELD", true);
       await batches.walkAddresses("REJECTED", true);
-      const loaded = await referentialLoaded(db);
+      const loaded = await createReferentialRepository(db).loaded();
       await batches.walkAddresses("HELD", false, loaded);
       await batches.walkAddresses("REJECTED", false, loaded);
       await batches.walkAddresses("PENDING", false, loaded);
-      await finish(db, publication.id, "DONE", clock.now());
+      await publications.finish(publication.id, "DONE", clock.now(), null);
     } catch (error) {
-      await finish(db, publication.id, "FAILED", clock.now(), String((error as Error).message).slice(0, 2000));
+      await publications.finish(publication.id, "FAILED", clock.now(), String((error as Error).message).slice(0, 2000));
       throw error;
     }
     if (result.deferred > 0) log.warn({ deferred: result.deferred }, "directory changes deferred to the next night");
@@ -207,39 +186,10 @@ function createBatches({
   batchSize: number;
   result: DirectoryPublicationResult;
 }) {
-  /** Locks the publication (batches are decided one at a time, whatever the number of workers). */
-  async function lockPublication(tx: DbTx) {
-    await tx.$queryRaw`SELECT id FROM directory_publication WHERE id = ${publicationId}::uuid FOR UPDATE`;
-  }
-
-  async function nextBatchNumber(tx: DbTx): Promise<number> {
-    const rows = await tx.$queryRaw<{ next: number }[]>`
-      SELECT (coalesce(max(batch), 0) + 1)::int AS next FROM directory_feed_entry WHERE publication_id = ${publicationId}::uuid`;
-    return rows[0]?.next ?? 1;
-  }
-
-  /** Which of these (action, address) pairs today's feed already has: one probe of the unique index per pair. */
-  async function alreadyInFeed(tx: DbTx, keys: { action: string; address: string }[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await tx.$queryRaw<{ action: string; address: string }[]>`
-      SELECT k.action, k.address FROM unnest(${keys.map((key) => key.action)}::text[], ${keys.map((key) => key.address)}::text[])
-             AS k(action, address)
-       WHERE EXISTS (SELECT 1 FROM directory_feed_entry e WHERE e.publication_id = ${publicationId}::uuid
-                        AND e.action = k.action::"DirectoryAction" AND e.address = k.address)`;
-    return new Set(rows.map((row) => `${row.action} ${row.address}`));
-  }
-
-  async function insertEntries(tx: DbTx, batch: number, entries: FeedEntry[]) {
+  /** Writes a batch's entries (numbered with the batch) in its transaction. */
+  async function insertEntries(publications: DirectoryPublicationRepository, batch: number, entries: FeedEntry[]) {
     if (entries.length === 0) return;
-    // one statement over arrays: a thousand entries with their JSON in a few milliseconds (createMany takes ~0.5 s)
-    const inserted = await tx.$executeRaw`
-      INSERT INTO directory_feed_entry (id, publication_id, batch, action, address, account_id, payload)
-      SELECT v.id, ${publicationId}::uuid, ${batch}, v.action::"DirectoryAction", v.address, v.account_id, v.payload::jsonb
-        FROM unnest(${entries.map((entry) => entry.id)}::uuid[], ${entries.map((entry) => entry.action)}::text[],
-                    ${entries.map((entry) => entry.address)}::text[], ${entries.map((entry) => entry.accountId)}::uuid[],
-                    ${entries.map((entry) => JSON.stringify(entry.data))}::text[])
-             AS v(id, action, address, account_id, payload)
-      ON CONFLICT (publication_id, action, address) DO NOTHING`;
+    const inserted = await publications.insertEntries(publicationId, batch, entries);
     // cannot happen under the publication lock with the check above; never send a batch that lost entries
     if (inserted !== entries.length) throw new Error("directory feed entries already written: batch rolled back");
   }
@@ -261,15 +211,13 @@ function createBatches({
       let cursor = ZERO_UUID;
       for (;;) {
         const outcome = await db.$transaction(async (tx) => {
-          await lockPublication(tx);
-          const tombstones = await tx.$queryRaw<
-            { id: string; address: string; accountId: string; type: string; carrier: string | null }[]
-          >`
-            SELECT id, address, account_id AS "accountId", type::text AS type, carrier FROM directory_withdrawal
-             WHERE published_at IS NULL AND id > ${cursor}::uuid ORDER BY id LIMIT ${batchSize} FOR UPDATE`;
+          const publications = createDirectoryPublicationRepository(tx);
+          // batches are decided one at a time, whatever the number of workers
+          await publications.lock(publicationId);
+          const tombstones = await publications.pendingWithdrawals(cursor, batchSize);
           if (tombstones.length === 0) return null;
-          const taken = await alreadyInFeed(
-            tx,
+          const taken = await publications.alreadyInFeed(
+            publicationId,
             tombstones.map((t) => ({ action: "DELETE", address: t.address })),
           );
           const entries: FeedEntry[] = [];
@@ -294,17 +242,15 @@ function createBatches({
               },
             });
           }
-          const batch = entries.length > 0 ? await nextBatchNumber(tx) : 0;
-          await insertEntries(tx, batch, entries);
+          const batch = entries.length > 0 ? await publications.nextBatchNumber(publicationId) : 0;
+          await insertEntries(publications, batch, entries);
           if (withdrawn.length > 0) {
-            const ids = withdrawn.map((t) => t.id);
-            const accountIds = withdrawn.map((t) => t.accountId);
-            const at = clock.now();
-            await tx.$executeRaw`UPDATE directory_withdrawal SET publication_id = ${publicationId}::uuid, published_at = ${at}
-                                  WHERE id = ANY(${ids}::uuid[])`;
-            // the lifecycle jobs' record of a deleted account says when its address left the directory
-            await tx.$executeRaw`UPDATE deleted_account SET directory_withdrawn_at = ${at}
-                                  WHERE id = ANY(${accountIds}::uuid[]) AND directory_withdrawn_at IS NULL`;
+            await publications.markWithdrawn(
+              publicationId,
+              withdrawn.map((t) => t.id),
+              withdrawn.map((t) => t.accountId),
+              clock.now(),
+            );
           }
           return { batch, entries, last: (tombstones.at(-1) as { id: string }).id };
         });
@@ -320,27 +266,19 @@ function createBatches({
       let cursor = ZERO_UUID;
       for (;;) {
         const outcome = await db.$transaction(async (tx) => {
-          await lockPublication(tx);
+          const publications = createDirectoryPublicationRepository(tx);
+          await publications.lock(publicationId);
           // lock first, then read: the second statement sees every change committed by whoever held a row's lock
-          const locked = await tx.$queryRaw<{ id: string }[]>`
-            SELECT m.id FROM mss_address m
-              ${deletesOnly ? Prisma.sql`JOIN account a ON a.id = m.account_id` : Prisma.empty}
-             WHERE m.publication_status = ${status}::"PublicationStatus" AND m.id > ${cursor}::uuid
-               ${deletesOnly ? Prisma.sql`AND ${NO_LONGER_FITS}` : Prisma.empty}
-             ORDER BY m.id LIMIT ${batchSize} FOR UPDATE OF m`;
-          if (locked.length === 0) return null;
-          const ids = locked.map((row) => row.id);
-          const rows = await tx.$queryRaw<AddressRow[]>`
-            SELECT ${ADDRESS_COLUMNS} FROM mss_address m JOIN account a ON a.id = m.account_id
-              JOIN structure s ON s.id = a.structure_id
-             WHERE m.id = ANY(${ids}::uuid[]) AND m.publication_status = ${status}::"PublicationStatus"`;
-          const facts = deletesOnly ? null : await referentialFactsOf(tx, rows, loaded);
+          const ids = await publications.lockAddresses(status, cursor, batchSize, deletesOnly);
+          if (ids.length === 0) return null;
+          const rows = await publications.addressRows(ids, status);
+          const facts = deletesOnly ? null : await referentialFactsOf(createReferentialRepository(tx), rows, loaded);
           const decisions = rows.flatMap((row) => {
             const decision = decide(row, facts?.get(row.id) ?? NEUTRAL, deletesOnly);
             return decision ? [{ row, decision }] : [];
           });
-          const taken = await alreadyInFeed(
-            tx,
+          const taken = await publications.alreadyInFeed(
+            publicationId,
             decisions.flatMap(({ decision }) => decision.entries),
           );
           const entries: FeedEntry[] = [];
@@ -355,11 +293,11 @@ function createBatches({
             applied.push(item);
             for (const entry of item.decision.entries) entries.push({ ...entry, id: randomUUID() } as FeedEntry);
           }
-          const batch = entries.length > 0 ? await nextBatchNumber(tx) : 0;
-          await insertEntries(tx, batch, entries);
-          await applyDecisions(tx, publicationId, applied, clock.now());
+          const batch = entries.length > 0 ? await publications.nextBatchNumber(publicationId) : 0;
+          await insertEntries(publications, batch, entries);
+          await applyDecisions(publications, publicationId, applied, clock.now());
           result.processed += applied.filter(({ decision }) => decision.held).length;
-          return { batch, entries, last: (locked.at(-1) as { id: string }).id };
+          return { batch, entries, last: ids.at(-1) as string };
         });
         if (!outcome) return;
         cursor = outcome.last;
@@ -380,49 +318,35 @@ const NEUTRAL: ReferentialFacts = {
 
 /** The addresses' new publication state, and today's report of held entries, in the batch's transaction. */
 async function applyDecisions(
-  tx: DbTx,
+  publications: DirectoryPublicationRepository,
   publicationId: string,
   applied: { row: AddressRow; decision: Decision }[],
   now: Date,
 ) {
   if (applied.length === 0) return;
-  const ids = applied.map(({ row }) => row.id);
-  const statuses = applied.map(({ decision }) => decision.status);
-  const addresses = applied.map(({ decision }) => decision.publishedAddress);
-  const types = applied.map(({ decision }) => decision.publishedType);
-  const digests = applied.map(({ decision }) => decision.publishedDigest);
-  const carriers = applied.map(({ decision }) => decision.publishedCarrier);
-  const sent = applied.map(({ decision }) => decision.entries.length > 0);
-  // a refusal is kept until a new entry goes out (or the address is held)
-  await tx.$executeRaw`
-    UPDATE mss_address m
-       SET publication_status = v.status::"PublicationStatus", published_address = v.published_address,
-           published_type = v.published_type::"AccountType", published_digest = v.published_digest,
-           published_carrier = v.published_carrier,
-           published_at = CASE WHEN v.sent THEN ${now}::timestamptz ELSE m.published_at END,
-           rejection_code = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejection_code END,
-           rejection_message = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejection_message END,
-           rejected_at = CASE WHEN v.sent OR v.status <> 'PUBLISHED' THEN NULL ELSE m.rejected_at END
-      FROM unnest(${ids}::uuid[], ${statuses}::text[], ${addresses}::text[], ${types}::text[], ${digests}::text[],
-                  ${carriers}::text[], ${sent}::boolean[])
-           AS v(id, status, published_address, published_type, published_digest, published_carrier, sent)
-     WHERE m.id = v.id`;
-
-  const held = applied.filter(({ decision }) => decision.held);
-  const notHeld = applied.filter(({ decision }) => !decision.held).map(({ row }) => row.accountId);
-  if (notHeld.length > 0) {
-    // held earlier today (before a crash), fixed since: no longer in today's report
-    await tx.$executeRaw`DELETE FROM directory_held_entry
-                          WHERE publication_id = ${publicationId}::uuid AND account_id = ANY(${notHeld}::uuid[])`;
-  }
-  if (held.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO directory_held_entry (publication_id, address, account_id, codes)
-      SELECT ${publicationId}::uuid, v.address, v.account_id, string_to_array(v.codes, ',')
-        FROM unnest(${held.map(({ row }) => row.address)}::text[], ${held.map(({ row }) => row.accountId)}::uuid[],
-                    ${held.map(({ decision }) => (decision.held ?? []).join(","))}::text[]) AS v(address, account_id, codes)
-      ON CONFLICT (publication_id, address) DO UPDATE SET codes = EXCLUDED.codes, account_id = EXCLUDED.account_id`;
-  }
+  await publications.saveAddressStates(
+    applied.map(({ row, decision }) => ({
+      id: row.id,
+      status: decision.status,
+      publishedAddress: decision.publishedAddress,
+      publishedType: decision.publishedType,
+      publishedDigest: decision.publishedDigest,
+      publishedCarrier: decision.publishedCarrier,
+      sent: decision.entries.length > 0,
+    })),
+    now,
+  );
+  // held earlier today (before a crash), fixed since: no longer in today's report
+  await publications.removeHeldEntries(
+    publicationId,
+    applied.filter(({ decision }) => !decision.held).map(({ row }) => row.accountId),
+  );
+  await publications.saveHeldEntries(
+    publicationId,
+    applied.flatMap(({ row, decision }) =>
+      decision.held ? [{ address: row.address, accountId: row.accountId, codes: decision.held }] : [],
+    ),
+  );
 }
 
 /** Sends a publication's committed batches that were never marked sent (a crash or a publisher failure). */
@@ -433,21 +357,9 @@ async function sendUnsent(
   day: string,
   clock: JobContext["clock"],
 ) {
-  const batches = await db.$queryRaw<{ batch: number }[]>`
-    SELECT DISTINCT batch FROM directory_feed_entry
-     WHERE publication_id = ${publicationId}::uuid AND sent_at IS NULL ORDER BY batch`;
-  for (const { batch } of batches) {
-    const rows = await db.directoryFeedEntry.findMany({ where: { publicationId, batch } });
-    const entries = rows.map(
-      (row) =>
-        ({
-          id: row.id,
-          action: row.action,
-          address: row.address,
-          accountId: row.accountId,
-          data: row.payload,
-        }) as FeedEntry,
-    );
+  const publications = createDirectoryPublicationRepository(db);
+  for (const batch of await publications.unsentBatches(publicationId)) {
+    const entries = await publications.batchEntries(publicationId, batch);
     const report = await publisher.publish({
       key: `${day}-${batch}`,
       runDate: day,
@@ -465,47 +377,11 @@ async function sendUnsent(
  * One transaction; run again after a crash it writes the same.
  */
 async function markSent(db: Db, publicationId: string, batch: number, report: PublishReport | undefined, at: Date) {
-  const rejected = report?.rejected ?? [];
   await db.$transaction(async (tx) => {
-    if (rejected.length > 0) {
-      const ids = rejected.map((r) => r.entryId);
-      const codes = rejected.map((r) => r.code.slice(0, 100));
-      const messages = rejected.map((r) => r.message);
-      await tx.$executeRaw`
-        UPDATE directory_feed_entry e SET rejected_code = v.code, rejected_message = v.message
-          FROM unnest(${ids}::uuid[], ${codes}::text[], ${messages}::text[]) AS v(id, code, message)
-         WHERE e.id = v.id AND e.publication_id = ${publicationId}::uuid`;
-      await tx.$executeRaw`
-        UPDATE mss_address m
-           SET publication_status = CASE WHEN m.publication_status = 'PUBLISHED' THEN 'REJECTED'::"PublicationStatus"
-                                         ELSE m.publication_status END,
-               published_address = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_address END,
-               published_type = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_type END,
-               published_carrier = CASE WHEN e.action = 'CREATE' THEN NULL ELSE m.published_carrier END,
-               published_digest = NULL,
-               rejection_code = e.rejected_code, rejection_message = e.rejected_message, rejected_at = ${at}
-          FROM directory_feed_entry e
-         WHERE e.id = ANY(${ids}::uuid[]) AND e.action IN ('CREATE', 'UPDATE')
-           AND m.account_id = e.account_id AND m.published_address = e.address`;
-    }
-    await tx.$executeRaw`UPDATE directory_feed_entry SET sent_at = ${at}
-                          WHERE publication_id = ${publicationId}::uuid AND batch = ${batch} AND sent_at IS NULL`;
+    const publications = createDirectoryPublicationRepository(tx);
+    await publications.markRejected(publicationId, report?.rejected ?? [], at);
+    await publications.markBatchSent(publicationId, batch, at);
   });
-}
-
-/** Counts from what was written (never incremented: a resumed run counts each entry once). */
-async function finish(db: Db, publicationId: string, status: "DONE" | "FAILED", at: Date, error: string | null = null) {
-  await db.$executeRaw`
-    UPDATE directory_publication p
-       SET status = ${status}::"BackgroundTaskStatus", finished_at = ${at}, error = ${error},
-           created = c.created, updated = c.updated, deleted = c.deleted, rejected = c.rejected,
-           held = (SELECT count(*)::int FROM directory_held_entry h WHERE h.publication_id = p.id)
-      FROM (SELECT count(*) FILTER (WHERE action = 'CREATE')::int AS created,
-                   count(*) FILTER (WHERE action = 'UPDATE')::int AS updated,
-                   count(*) FILTER (WHERE action = 'DELETE')::int AS deleted,
-                   count(*) FILTER (WHERE rejected_code IS NOT NULL)::int AS rejected
-              FROM directory_feed_entry WHERE publication_id = ${publicationId}::uuid) c
-     WHERE p.id = ${publicationId}::uuid`;
 }
 
 export const DIRECTORY_JOB_NAMES = { directoryPublication: "directory.publish" } as const;

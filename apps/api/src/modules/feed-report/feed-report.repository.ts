@@ -1,7 +1,8 @@
-// The feed report's reads: the structures of the report, the MSSanté addresses in keyset batches, and for each
-// batch three set-based lookups in the national referential (professionals, structures, practice places).
+// The feed report's reads: the structures of the report and the MSSanté addresses in keyset batches (the lookups
+// of each batch in the national referential are the referential repository's).
 import type { AccountType } from "@medimail/contracts/enums";
 import { type DbTx, Prisma } from "@medimail/db/client";
+import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
 
 /** Addresses read per query; each batch costs four queries whatever its size. */
 export const FEED_BATCH = 20_000;
@@ -30,43 +31,16 @@ export interface FeedAccountRow {
   description: string | null;
 }
 
-export interface RefProfessionalRow {
-  nationalId: string;
-  rpps: string | null;
-  adeli: string | null;
-  lastName: string;
-  firstName: string;
-  isCurrent: boolean;
-  categoryCode: string | null;
-}
-
-export interface RefStructureRow {
-  identifier: string;
-  identifierType: "FINESS" | "SIREN" | "SIRET";
-  siret: string | null;
-}
-
-export interface RefPlaceRow {
-  nationalId: string;
-  structureIdentifier: string;
-  finessSite: string | null;
-  siret: string | null;
-}
-
 export function createFeedReportRepository(db: DbTx) {
+  const tree = createStructureTreeRepository(db);
   return {
-    /** The structure, then (with daughters) every descendant, any depth. */
+    /** The structure, then (with daughters) every descendant, any depth, in tree order; [] when it does not exist. */
     async structures(structureId: string, withDaughters: boolean): Promise<FeedStructure[]> {
+      const ids = await tree.subtreeIds(structureId, withDaughters);
       return db.$queryRaw<FeedStructure[]>`
-        WITH RECURSIVE down(id, depth) AS (
-          SELECT id, 0 FROM structure WHERE id = ${structureId}::uuid
-          UNION ALL
-          SELECT s.id, down.depth + 1 FROM structure s JOIN down ON s.parent_id = down.id
-           WHERE ${withDaughters} AND down.depth < 100
-        )
         SELECT s.id::text, s.name, s.identifier_type::text AS "identifierType", nullif(btrim(s.identifier), '') AS identifier
-          FROM down JOIN structure s ON s.id = down.id
-         ORDER BY down.depth, s.name`;
+          FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS t(id, n) JOIN structure s ON s.id = t.id
+         ORDER BY t.n`;
     },
 
     /**
@@ -101,46 +75,6 @@ export function createFeedReportRepository(db: DbTx) {
         responsibleFirstName: r[12] ?? null,
         description: r[13] ?? null,
       }));
-    },
-
-    /** Whether an extraction was imported: without one the rules that need the referential are not evaluated. */
-    async referentialLoaded(): Promise<boolean> {
-      const [row] = await db.$queryRaw<{ loaded: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM ref_professional) AS loaded`;
-      return row?.loaded ?? false;
-    },
-
-    /** The professionals with one of these RPPS or ADELI numbers (one query). */
-    async professionals(rpps: string[], adeli: string[]): Promise<RefProfessionalRow[]> {
-      if (rpps.length === 0 && adeli.length === 0) return [];
-      return db.$queryRaw<RefProfessionalRow[]>`
-        SELECT national_id AS "nationalId", rpps, adeli, last_name AS "lastName", first_name AS "firstName",
-               is_current AS "isCurrent", category_code AS "categoryCode"
-          FROM ref_professional
-         WHERE rpps = ANY(${rpps}::text[]) OR adeli = ANY(${adeli}::text[])`;
-    },
-
-    /**
-     * The referential structures matching these identifiers: by identifier (FINESS, SIRET, SIREN), by SIRET, and by
-     * SIREN (the first nine digits of a SIRET; that last lookup reads the table, so it is only asked for SIRENs).
-     */
-    async structuresByIdentifier(identifiers: string[], sirens: string[]): Promise<RefStructureRow[]> {
-      if (identifiers.length === 0 && sirens.length === 0) return [];
-      return db.$queryRaw<RefStructureRow[]>`
-        SELECT identifier, identifier_type::text AS "identifierType", siret
-          FROM ref_structure
-         WHERE identifier = ANY(${identifiers}::text[]) OR siret = ANY(${identifiers}::text[])
-               ${sirens.length > 0 ? Prisma.sql`OR left(siret, 9) = ANY(${sirens}::text[])` : Prisma.empty}`;
-    },
-
-    /** The practice places of these professionals (one query). */
-    async practicePlaces(nationalIds: string[]): Promise<RefPlaceRow[]> {
-      if (nationalIds.length === 0) return [];
-      return db.$queryRaw<RefPlaceRow[]>`
-        SELECT national_id AS "nationalId", structure_identifier AS "structureIdentifier",
-               finess_site AS "finessSite", siret
-          FROM ref_practice_place
-         WHERE national_id = ANY(${nationalIds}::text[])`;
     },
   };
 }

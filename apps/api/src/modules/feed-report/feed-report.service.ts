@@ -20,14 +20,18 @@ import {
 } from "@medimail/domain/feed-rules";
 import type { Scope } from "../../lib/scope.ts";
 import {
+  createReferentialRepository,
+  type ReferentialRepository,
+  type RefPlaceRow,
+  type RefProfessionalRow,
+  type RefStructureRow,
+} from "../referential/referential.repository.ts";
+import {
   createFeedReportRepository,
   FEED_BATCH,
   type FeedAccountRow,
   type FeedReportRepository,
   type FeedStructure,
-  type RefPlaceRow,
-  type RefProfessionalRow,
-  type RefStructureRow,
 } from "./feed-report.repository.ts";
 
 /** Rows of each severity the API answers; the counts and the exports cover them all. */
@@ -130,12 +134,12 @@ function factsFor(
 
 /** Evaluates every address of the structures; `keepIssues` false only counts (the structure's home). */
 export async function evaluateFeed(
-  repository: FeedReportRepository,
+  { feed, referential }: { feed: FeedReportRepository; referential: ReferentialRepository },
   structures: FeedStructure[],
   { keepIssues, daughters, now = new Date() }: { keepIssues: boolean; daughters: boolean; now?: Date },
 ): Promise<FeedEvaluation> {
   const byId = new Map(structures.map((structure) => [structure.id, structure]));
-  const loaded = await repository.referentialLoaded();
+  const loaded = await referential.loaded();
   const evaluation: FeedEvaluation = {
     structure: structures[0] as FeedStructure,
     daughters,
@@ -149,10 +153,10 @@ export async function evaluateFeed(
   };
   const ids = structures.map((structure) => structure.id);
   // the next batch is read while this one is looked up and checked
-  let next: Promise<FeedAccountRow[]> | null = repository.accounts(ids, null);
+  let next: Promise<FeedAccountRow[]> | null = feed.accounts(ids, null);
   while (next) {
     const accounts: FeedAccountRow[] = await next;
-    next = accounts.length === FEED_BATCH ? repository.accounts(ids, (accounts.at(-1) as FeedAccountRow).id) : null;
+    next = accounts.length === FEED_BATCH ? feed.accounts(ids, (accounts.at(-1) as FeedAccountRow).id) : null;
     // awaited at the next turn; until then a failure must not count as unhandled
     next?.catch(() => undefined);
     if (accounts.length === 0) break;
@@ -180,8 +184,8 @@ export async function evaluateFeed(
         if (structure.type === "SIREN") sirens.add(structure.value);
       }
       const [professionals, refStructures] = await Promise.all([
-        repository.professionals([...rpps], [...adeli]),
-        repository.structuresByIdentifier([...identifiers], [...sirens]),
+        referential.professionals([...rpps], [...adeli]),
+        referential.structuresByIdentifier([...identifiers], [...sirens]),
       ]);
       // a number listed twice (a superseded row and a current one): the current one answers
       const prefer = (map: Map<string, RefProfessionalRow>, key: string | null, row: RefProfessionalRow) => {
@@ -194,7 +198,7 @@ export async function evaluateFeed(
         prefer(lookups.byAdeli, professional.adeli, professional);
       }
       lookups.structures = refStructures;
-      for (const place of await repository.practicePlaces(professionals.map((p) => p.nationalId))) {
+      for (const place of await referential.practicePlaces(professionals.map((p) => p.nationalId))) {
         const list = lookups.places.get(place.nationalId);
         if (list) list.push(place);
         else lookups.places.set(place.nationalId, [place]);
@@ -252,14 +256,14 @@ export function countsByCode(evaluation: FeedEvaluation) {
 }
 
 export function createFeedReportService({ db, scope }: { db: DbTx; scope: Scope }) {
-  const repository = createFeedReportRepository(db);
+  const repositories = { feed: createFeedReportRepository(db), referential: createReferentialRepository(db) };
 
   return {
     /** Checks the caller may read the structure (404 otherwise), then evaluates the whole report. */
     async evaluate(principal: Principal, structureId: string, daughters: boolean, now = new Date()) {
       await scope.require(principal, "read", structureId);
-      const structures = await repository.structures(structureId, daughters);
-      return evaluateFeed(repository, structures, { keepIssues: true, daughters, now });
+      const structures = await repositories.feed.structures(structureId, daughters);
+      return evaluateFeed(repositories, structures, { keepIssues: true, daughters, now });
     },
 
     async report(principal: Principal, structureId: string, daughters: boolean): Promise<FeedReport> {
@@ -292,9 +296,9 @@ export function createFeedReportService({ db, scope }: { db: DbTx; scope: Scope 
      * without keeping the rows. The caller has already checked the scope.
      */
     async counts(structureId: string): Promise<FeedReportCounts> {
-      const structures = await repository.structures(structureId, false);
+      const structures = await repositories.feed.structures(structureId, false);
       if (structures.length === 0) return { blocking: 0, warning: 0, referentialLoaded: false };
-      const evaluation = await evaluateFeed(repository, structures, { keepIssues: false, daughters: false });
+      const evaluation = await evaluateFeed(repositories, structures, { keepIssues: false, daughters: false });
       return {
         blocking: evaluation.counts.BLOCKING,
         warning: evaluation.counts.WARNING,

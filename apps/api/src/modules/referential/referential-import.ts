@@ -13,6 +13,7 @@ import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import type { DbTx } from "@medimail/db/client";
 import { boundedLines, lineTooLongReason, lineTooLongText } from "../../lib/bounded-lines.ts";
+import { createReferentialRepository, type ReferentialRepository } from "./referential.repository.ts";
 import {
   type ProfessionalRecord,
   parseFinessLine,
@@ -62,7 +63,8 @@ export async function importReferential(
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? IMPORT_BATCH;
   if (!input.readableEncoding) input.setEncoding(options.encoding ?? "utf8");
-  const [{ now: runStart }] = (await db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`) as [{ now: Date }];
+  const referential = createReferentialRepository(db);
+  const runStart = await referential.databaseNow();
   const report: ImportReport = {
     kind,
     lines: 0,
@@ -106,16 +108,15 @@ export async function importReferential(
       }
       batch.push(parsed.record);
       if (batch.length >= batchSize) {
-        await writeProfessionals(db, batch, runStart, report);
+        await writeProfessionals(referential, batch, runStart, report);
         batch = [];
       }
     }
     if (!columns) throw new Error("fichier des professionnels vide : la ligne d'en-tête manque");
-    if (batch.length > 0) await writeProfessionals(db, batch, runStart, report);
+    if (batch.length > 0) await writeProfessionals(referential, batch, runStart, report);
     if (!options.partial && report.malformed <= Math.max(10, report.lines / 100)) {
-      report.markedNotCurrent = await db.$executeRaw`
-        UPDATE ref_professional SET is_current = false WHERE imported_at < ${runStart} AND is_current`;
-      report.placesRemoved = await db.$executeRaw`DELETE FROM ref_practice_place WHERE imported_at < ${runStart}`;
+      report.markedNotCurrent = await referential.markNotCurrentBefore(runStart);
+      report.placesRemoved = await referential.removePlacesBefore(runStart);
     }
   } else {
     let batch: StructureRecord[] = [];
@@ -133,11 +134,11 @@ export async function importReferential(
       }
       batch.push(parsed.record);
       if (batch.length >= batchSize) {
-        await writeStructures(db, batch, runStart, report);
+        await writeStructures(referential, batch, runStart, report);
         batch = [];
       }
     }
-    if (batch.length > 0) await writeStructures(db, batch, runStart, report);
+    if (batch.length > 0) await writeStructures(referential, batch, runStart, report);
   }
   return report;
 }
@@ -147,22 +148,16 @@ function lastOf<T>(records: T[], key: (record: T) => string): T[] {
   return [...new Map(records.map((record) => [key(record), record])).values()];
 }
 
-async function writeProfessionals(db: DbTx, batch: ProfessionalRecord[], runStart: Date, report: ImportReport) {
+async function writeProfessionals(
+  referential: ReferentialRepository,
+  batch: ProfessionalRecord[],
+  runStart: Date,
+  report: ImportReport,
+) {
   report.batches++;
   report.records += batch.length;
   const people = lastOf(batch, (record) => record.nationalId);
-  const column = <K extends keyof ProfessionalRecord>(key: K) => people.map((record) => record[key]);
-  report.professionals += await db.$executeRaw`
-    INSERT INTO ref_professional AS r
-           (national_id, id_type, rpps, adeli, last_name, first_name, profession_code, category_code, is_current, imported_at)
-    SELECT t.*, true, ${runStart}::timestamptz
-      FROM unnest(${column("nationalId")}::text[], ${column("idType")}::text[], ${column("rpps")}::text[],
-                  ${column("adeli")}::text[], ${column("lastName")}::text[], ${column("firstName")}::text[],
-                  ${column("professionCode")}::text[], ${column("categoryCode")}::text[]) AS t
-    ON CONFLICT (national_id) DO UPDATE
-       SET id_type = EXCLUDED.id_type, rpps = EXCLUDED.rpps, adeli = EXCLUDED.adeli, last_name = EXCLUDED.last_name,
-           first_name = EXCLUDED.first_name, profession_code = EXCLUDED.profession_code,
-           category_code = EXCLUDED.category_code, is_current = true, imported_at = EXCLUDED.imported_at`;
+  report.professionals += await referential.upsertProfessionals(people, runStart);
 
   const places = lastOf(
     batch.flatMap((record) => (record.place ? [{ nationalId: record.nationalId, ...record.place }] : [])),
@@ -172,38 +167,20 @@ async function writeProfessionals(db: DbTx, batch: ProfessionalRecord[], runStar
   // the structures of the activities: a SIRET-only practice (a liberal practice) is known only from this file;
   // those the FINESS extraction already holds keep its data
   const sites = lastOf(places, (place) => place.structureIdentifier);
-  report.structures += await db.$executeRaw`
-    INSERT INTO ref_structure (identifier, identifier_type, name, finess_legal, siret, postcode, city, imported_at)
-    SELECT t.identifier, t.type::"StructureIdentifierType", coalesce(t.name, ''), t.legal, t.siret, t.postcode, t.city,
-           ${runStart}::timestamptz
-      FROM unnest(${sites.map((s) => s.structureIdentifier)}::text[], ${sites.map((s) => s.identifierType)}::text[],
-                  ${sites.map((s) => s.name)}::text[], ${sites.map((s) => s.finessLegal)}::text[],
-                  ${sites.map((s) => s.siret)}::text[], ${sites.map((s) => s.postcode)}::text[],
-                  ${sites.map((s) => s.city)}::text[]) AS t(identifier, type, name, legal, siret, postcode, city)
-    ON CONFLICT (identifier) DO NOTHING`;
-  report.practicePlaces += await db.$executeRaw`
-    INSERT INTO ref_practice_place (id, national_id, structure_identifier, finess_site, siret, name, imported_at)
-    SELECT gen_random_uuid(), t.*, ${runStart}::timestamptz
-      FROM unnest(${places.map((p) => p.nationalId)}::text[], ${places.map((p) => p.structureIdentifier)}::text[],
-                  ${places.map((p) => p.finessSite)}::text[], ${places.map((p) => p.siret)}::text[],
-                  ${places.map((p) => p.name)}::text[]) AS t
-    ON CONFLICT (national_id, structure_identifier) DO UPDATE
-       SET finess_site = EXCLUDED.finess_site, siret = EXCLUDED.siret, name = EXCLUDED.name,
-           imported_at = EXCLUDED.imported_at`;
+  report.structures += await referential.insertPlaceStructures(sites, runStart);
+  report.practicePlaces += await referential.upsertPracticePlaces(places, runStart);
 }
 
-async function writeStructures(db: DbTx, batch: StructureRecord[], runStart: Date, report: ImportReport) {
+async function writeStructures(
+  referential: ReferentialRepository,
+  batch: StructureRecord[],
+  runStart: Date,
+  report: ImportReport,
+) {
   report.batches++;
   report.records += batch.length;
-  const rows = lastOf(batch, (record) => record.identifier);
-  const column = <K extends keyof StructureRecord>(key: K) => rows.map((record) => record[key]);
-  report.structures += await db.$executeRaw`
-    INSERT INTO ref_structure (identifier, identifier_type, name, finess_legal, siret, postcode, city, imported_at)
-    SELECT t.identifier, 'FINESS', t.name, t.legal, t.siret, t.postcode, t.city, ${runStart}::timestamptz
-      FROM unnest(${column("identifier")}::text[], ${column("name")}::text[], ${column("finessLegal")}::text[],
-                  ${column("siret")}::text[], ${column("postcode")}::text[], ${column("city")}::text[])
-           AS t(identifier, name, legal, siret, postcode, city)
-    ON CONFLICT (identifier) DO UPDATE
-       SET identifier_type = 'FINESS', name = EXCLUDED.name, finess_legal = EXCLUDED.finess_legal,
-           siret = EXCLUDED.siret, postcode = EXCLUDED.postcode, city = EXCLUDED.city, imported_at = EXCLUDED.imported_at`;
+  report.structures += await referential.upsertFinessStructures(
+    lastOf(batch, (record) => record.identifier),
+    runStart,
+  );
 }

@@ -1,27 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANS, ansPatchOf, carrierKey, carrierUrl } from "../ans-fhir.ts";
+import { directoryEntry, organizationCarrier, patchRequestOf, practitionerCarrier } from "../ans-fhir.test-support.ts";
+import { ANS, type AnsFeedEntry, ansPatchOf, carrierKey, carrierUrl } from "../ans-fhir.ts";
 import type { DirectoryEntryData } from "../directory-entry.ts";
 import { validateDirectoryResource } from "./ans-validator.ts";
 import { carrierResource, type DirectoryStandin, startDirectoryStandin } from "./directory-standin.ts";
 
 const KEY = "cle-de-test";
 const rpps = "00012345678";
-const practitioner = { resourceType: "Practitioner" as const, system: ANS.professionalIdSystem, value: `8${rpps}` };
-const structure = { resourceType: "Organization" as const, system: ANS.structureIdSystem, value: "1310000000" };
-const per: DirectoryEntryData = {
-  address: "jean.dupont@chu.mssante.fr",
-  type: "PER",
-  lastName: "Dupont",
-  firstName: "Jean",
-  rpps,
-  adeli: null,
-  profession: "10",
-  structure: null,
-  responsible: null,
-  description: null,
-  service: null,
-  listeRouge: false,
-};
+const practitioner = practitionerCarrier(rpps);
+const structure = organizationCarrier("310000000");
+const per = directoryEntry({ address: "jean.dupont@chu.mssante.fr", lastName: "Dupont", firstName: "Jean", rpps });
 const org: DirectoryEntryData = {
   ...per,
   address: "accueil@chu.mssante.fr",
@@ -59,10 +47,9 @@ async function patch(url: string, body: unknown, headers: Record<string, string>
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
-const send = (entry: Parameters<typeof ansPatchOf>[0]) => {
-  const result = ansPatchOf(entry);
-  if (!result.ok) throw new Error(result.message);
-  return patch(carrierUrl(result.request.carrier), result.request.body);
+const send = (entry: AnsFeedEntry) => {
+  const request = patchRequestOf(entry);
+  return patch(carrierUrl(request.carrier), request.body);
 };
 const held = (address: string) => standin.mailboxes().filter((mailbox) => mailbox.address === address);
 
