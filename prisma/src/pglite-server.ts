@@ -16,6 +16,12 @@ const COPY_FAIL = frame(0x66, Buffer.from("connexion fermée\0"));
 const SYNC_FRAME = frame(SYNC, Buffer.alloc(0));
 const ROLLBACK = frame(QUERY, Buffer.from("ROLLBACK\0"));
 
+/**
+ * The `application_name` of a connection that takes its turn before the others waiting (a readiness check must
+ * answer while uploads queue their statements; it still waits for the statement or transaction under way).
+ */
+export const PRIORITY_APPLICATION_NAME = "medimail-priority";
+
 function frame(type: number, body: Buffer): Uint8Array {
   const message = Buffer.alloc(5 + body.length);
   message[0] = type;
@@ -32,7 +38,8 @@ function frame(type: number, body: Buffer): Uint8Array {
  * connection's messages in between, or the unnamed statement of one is bound by the other and results are
  * mixed up (this is what `@electric-sql/pglite-socket` 0.2 gets wrong under concurrency). A connection
  * therefore holds the session from its first message until PGlite answers it ReadyForQuery (after a Sync or
- * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open.
+ * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open. Waiting
+ * connections get their turns in order, except those named PRIORITY_APPLICATION_NAME, which go first.
  *
  * PGlite writes its answers through a view on its WebAssembly memory that the next answer overwrites (and
  * that a memory growth detaches): every chunk is copied before it is queued on a socket, or a client that
@@ -81,7 +88,14 @@ export class PGliteServer {
       this.owner = connection;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push({ connection, resolve }));
+    await new Promise<void>((resolve) => {
+      const waiter = { connection, resolve };
+      if (!connection.priority) this.waiters.push(waiter);
+      else {
+        const firstOrdinary = this.waiters.findIndex((other) => !other.connection.priority);
+        this.waiters.splice(firstOrdinary === -1 ? this.waiters.length : firstOrdinary, 0, waiter);
+      }
+    });
   }
 
   /** @internal */
@@ -132,6 +146,8 @@ class Connection {
   private chunks: Buffer[] = [];
   private received = 0;
   private started = false;
+  /** announced PRIORITY_APPLICATION_NAME in its startup message */
+  priority = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly answers: Answers;
 
@@ -186,6 +202,7 @@ class Connection {
     // the startup message is the only one without a type byte; SSL and GSS requests come before it
     if (!this.started && message.readInt32BE(4) !== SSL_REQUEST && message.readInt32BE(4) !== GSSENC_REQUEST) {
       this.started = true;
+      this.priority = startupParameters(message).get("application_name") === PRIORITY_APPLICATION_NAME;
     }
     return message;
   }
@@ -254,6 +271,16 @@ class Connection {
       });
     }
   }
+}
+
+/** The name/value pairs of a startup message (after its length and protocol version), up to the final NUL. */
+function startupParameters(message: Buffer): Map<string, string> {
+  const parameters = new Map<string, string>();
+  const strings = message.subarray(8).toString("utf8").split("\0");
+  for (let index = 0; index + 1 < strings.length && strings[index] !== ""; index += 2) {
+    parameters.set(strings[index] as string, strings[index + 1] as string);
+  }
+  return parameters;
 }
 
 /**

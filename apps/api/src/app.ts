@@ -88,6 +88,8 @@ export interface BuildAppOptions {
   publicUrl?: string;
   /** serve the OpenAPI description at /api/docs (default true; production turns it off) */
   apiDocs?: boolean;
+  /** what /ready asks the database (default: `SELECT 1` through `db`; the server gives it its own connection) */
+  pingDatabase?: () => Promise<void>;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -102,6 +104,7 @@ export async function buildApp({
   communes = createBundledCommuneDirectory(),
   publicUrl = "http://localhost:3000",
   apiDocs = true,
+  pingDatabase = async () => void (await db.$queryRaw`SELECT 1`),
 }: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
@@ -171,7 +174,7 @@ export async function buildApp({
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
   const feedReport = createFeedReportService({ db, scope });
 
-  await app.register(healthRoutes, { pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) });
+  await app.register(healthRoutes, { pingDatabase });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });
