@@ -55,7 +55,7 @@ export interface HealthCheck {
  */
 export function createHealthCheck({
   connectionString,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
 }: {
   connectionString: string;
   timeoutMs?: number;
