@@ -244,6 +244,22 @@ describe("concurrent exchanges", () => {
     }
   });
 
+  it("does not hold the session while the rest of an exchange is on its way", async () => {
+    const raw = await rawClient();
+    const body = "x".repeat(4 * 1024 * 1024);
+    const messages = Buffer.concat(exchange("INSERT INTO note (body) VALUES ($1) RETURNING length(body)::text", body));
+    // Parse whole, then half of the 4 MB Bind: a client that sends slowly (its event loop busy elsewhere)
+    const half = Math.floor(messages.length / 2);
+    raw.send(messages.subarray(0, half));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(raw.answers).toEqual([]);
+    await expectAnswering(); // the others are served meanwhile
+    raw.send(messages.subarray(half));
+    await raw.readyCount(1);
+    expect(values(raw.answers)).toEqual([String(body.length)]);
+    raw.socket.destroy();
+  });
+
   it("gives the next turn to a connection named PRIORITY_APPLICATION_NAME, ahead of those already waiting", async () => {
     const holder = await client();
     const ordinary = await Promise.all([client(), client(), client()]);

@@ -8,6 +8,13 @@ const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
 const READY_FOR_QUERY = 0x5a; // 'Z'
+/**
+ * Messages after which a client waits for answers (Sync, Query, Flush, CopyDone, CopyFail, a password, Terminate):
+ * those that end what a connection sends at once.
+ */
+const WAITS_FOR_ANSWERS = new Set([SYNC, QUERY, 0x48, 0x63, 0x66, 0x70, TERMINATE]);
+/** How long messages that do not end an exchange wait for the rest of it before they run anyway. */
+const REST_OF_EXCHANGE_MS = 5;
 const IDLE = 0x49; // 'I', the transaction status of a ReadyForQuery outside any transaction
 /** PostgreSQL's own limit on a client message (PQ_LARGE_MESSAGE_LIMIT) */
 const MAX_MESSAGE = 0x3fffffff;
@@ -39,7 +46,9 @@ function frame(type: number, body: Buffer): Uint8Array {
  * mixed up (this is what `@electric-sql/pglite-socket` 0.2 gets wrong under concurrency). A connection
  * therefore holds the session from its first message until PGlite answers it ReadyForQuery (after a Sync or
  * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open. Waiting
- * connections get their turns in order, except those named PRIORITY_APPLICATION_NAME, which go first.
+ * connections get their turns in order, except those named PRIORITY_APPLICATION_NAME, which go first. A connection
+ * asks for its turn once the exchange it sends has come whole (up to its Sync): a statement whose parameters weigh
+ * megabytes must not hold the session while they are still on their way, from a client that may be slow to send.
  *
  * PGlite writes its answers through a view on its WebAssembly memory that the next answer overwrites (and
  * that a memory growth detaches): every chunk is copied before it is queued on a socket, or a client that
@@ -149,6 +158,9 @@ class Connection {
   /** announced PRIORITY_APPLICATION_NAME in its startup message */
   priority = false;
   private chain: Promise<void> = Promise.resolve();
+  /** whole messages received, not yet run: the start of an exchange whose rest is on its way */
+  private queued: Buffer[] = [];
+  private restTimer: NodeJS.Timeout | undefined;
   private readonly answers: Answers;
 
   private readonly server: PGliteServer;
@@ -164,6 +176,8 @@ class Connection {
   }
 
   closed(): Promise<void> {
+    clearTimeout(this.restTimer);
+    this.queued = [];
     this.chain = this.chain.then(() => this.server.abandon(this)).catch(() => {});
     return this.chain;
   }
@@ -179,10 +193,37 @@ class Connection {
         this.socket.destroy();
         return;
       }
-      if (!message) return;
-      const next = message;
+      if (!message) break;
+      this.queued.push(message);
+    }
+    this.dispatch();
+  }
+
+  /**
+   * Runs the queued messages up to the last one after which the client waits for answers; the rest waits for
+   * what completes it — or, when nothing more is on its way, a few milliseconds (a client may send part of an
+   * exchange and wait for its answers without a Sync, PGlite answers as it goes).
+   */
+  private dispatch(): void {
+    clearTimeout(this.restTimer);
+    let until = -1;
+    for (let index = this.queued.length - 1; index >= 0; index--) {
+      const type = (this.queued[index] as Buffer)[0] as number;
+      if (type === 0 || WAITS_FOR_ANSWERS.has(type)) {
+        until = index;
+        break;
+      }
+    }
+    if (until >= 0) this.enqueue(this.queued.splice(0, until + 1));
+    if (this.queued.length > 0 && this.received === 0) {
+      this.restTimer = setTimeout(() => this.enqueue(this.queued.splice(0)), REST_OF_EXCHANGE_MS);
+    }
+  }
+
+  private enqueue(messages: Buffer[]): void {
+    for (const message of messages) {
       this.chain = this.chain
-        .then(() => this.handle(next))
+        .then(() => this.handle(message))
         .catch(() => {
           this.socket.destroy();
         });
