@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { PRIORITY_APPLICATION_NAME } from "./pglite-server.ts";
 
 export type * from "../generated/prisma/client.ts";
 export { Prisma, PrismaClient } from "../generated/prisma/client.ts";
@@ -39,4 +40,39 @@ export function poolOf(db: Db): pg.Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error("poolOf: this client was not made by createDb");
   return pool;
+}
+
+export interface HealthCheck {
+  /** resolves once the database answered `SELECT 1`, rejects when it does not (within `timeoutMs`) */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The readiness check's own connection to the database, outside the application's pool: a `/ready` never waits
+ * for a connection that uploads or jobs hold. It names itself PRIORITY_APPLICATION_NAME, so the embedded
+ * database's wire server gives it the next turn (a real PostgreSQL just sees the name). Reconnects as needed.
+ */
+export function createHealthCheck({
+  connectionString,
+  timeoutMs = 10_000,
+}: {
+  connectionString: string;
+  timeoutMs?: number;
+}): HealthCheck {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 1,
+    application_name: PRIORITY_APPLICATION_NAME,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  // a connection lost while idle: the pool drops it and opens another at the next ping
+  pool.on("error", () => {});
+  return {
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    close: () => pool.end(),
+  };
 }

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { PGliteServer } from "./pglite-server.ts";
+import { Worker } from "node:worker_threads";
+import type { EmbeddedWorkerData } from "./embedded-worker.ts";
 
 export interface EmbeddedPostgres {
   /** a postgres:// URL any client (pg, Prisma, pg-boss) can use */
@@ -17,9 +16,15 @@ export interface EmbeddedPostgresOptions {
   port?: number;
 }
 
+declare global {
+  /** where the built server's bundle put the worker's script (apps/api/scripts/build.ts); unset from source */
+  var MEDIMAIL_EMBEDDED_WORKER: string | undefined;
+}
+
 /**
- * Starts PGlite (PostgreSQL compiled to WASM, in this process) behind a socket that speaks the
- * PostgreSQL wire protocol, so the rest of the application cannot tell it from a real server.
+ * Starts PGlite (PostgreSQL compiled to WASM) behind a socket that speaks the PostgreSQL wire protocol, so the
+ * rest of the application cannot tell it from a real server. Both run in a worker thread (embedded-worker.ts):
+ * PGlite runs each statement synchronously, and the caller's event loop stays free meanwhile.
  * PGlite is a single session: connections take turns (see PGliteServer).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
@@ -30,16 +35,53 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     releaseLock = lockDataDir(dataDir);
   }
   try {
-    // pg_trgm backs the accounts' free-text search (a migration creates the extension)
-    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
-    const server = new PGliteServer(db);
-    const actualPort = await server.listen(port, "127.0.0.1");
+    const script = new URL(globalThis.MEDIMAIL_EMBEDDED_WORKER ?? new URL("./embedded-worker.ts", import.meta.url));
+    const workerData: EmbeddedWorkerData = { ...(dataDir ? { dataDir } : {}), port };
+    const worker = new Worker(script, { workerData });
+    let exited = false;
+    const exit = new Promise<void>((resolve) =>
+      worker.once("exit", () => {
+        exited = true;
+        resolve();
+      }),
+    );
+    const actualPort = await new Promise<number>((resolve, reject) => {
+      const onMessage = (message: unknown) => {
+        if (typeof message === "object" && message && "listening" in message) {
+          worker.off("error", reject);
+          resolve(message.listening as number);
+        }
+      };
+      worker.on("message", onMessage);
+      worker.once("error", reject);
+      void exit.then(() => reject(new Error("the embedded database's thread stopped while starting")));
+    }).catch(async (error) => {
+      await worker.terminate();
+      throw error;
+    });
+    // a failure after the start (the thread's own crash) shows in the log; the connections then fail on their own
+    worker.on("error", (error) => console.error("embedded database thread:", error));
+    let stopping: Promise<void> | undefined;
     return {
       url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable`,
-      async stop() {
-        await server.close();
-        await db.close();
-        releaseLock();
+      stop() {
+        stopping ??= (async () => {
+          try {
+            if (!exited) {
+              // the thread closes the connections and flushes PGlite's data, then says so; it is not cut short
+              const stopped = new Promise<void>((resolve) => {
+                worker.on("message", (message) => message === "stopped" && resolve());
+                void exit.then(resolve);
+              });
+              worker.postMessage("stop");
+              await stopped;
+              await worker.terminate();
+            }
+          } finally {
+            releaseLock();
+          }
+        })();
+        return stopping;
       },
     };
   } catch (error) {

@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PGliteServer } from "./pglite-server.ts";
+import { PGliteServer, PRIORITY_APPLICATION_NAME } from "./pglite-server.ts";
 
 // The wire server in front of PGlite, driven by `pg` clients and, where `pg` cannot (pipelines, a client that
 // stops mid-exchange), by raw protocol messages: large messages both ways, exchanges from several connections at
@@ -241,6 +241,49 @@ describe("concurrent exchanges", () => {
     } finally {
       await holder.end();
       await other.end();
+    }
+  });
+
+  it("does not hold the session while the rest of an exchange is on its way", async () => {
+    const raw = await rawClient();
+    const body = "x".repeat(4 * 1024 * 1024);
+    const messages = Buffer.concat(exchange("INSERT INTO note (body) VALUES ($1) RETURNING length(body)::text", body));
+    // Parse whole, then half of the 4 MB Bind: a client that sends slowly (its event loop busy elsewhere)
+    const half = Math.floor(messages.length / 2);
+    raw.send(messages.subarray(0, half));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(raw.answers).toEqual([]);
+    await expectAnswering(); // the others are served meanwhile
+    raw.send(messages.subarray(half));
+    await raw.readyCount(1);
+    expect(values(raw.answers)).toEqual([String(body.length)]);
+    raw.socket.destroy();
+  });
+
+  it("gives the next turn to a connection named PRIORITY_APPLICATION_NAME, ahead of those already waiting", async () => {
+    const holder = await client();
+    const ordinary = await Promise.all([client(), client(), client()]);
+    const priority = new pg.Client({ connectionString: url, application_name: PRIORITY_APPLICATION_NAME });
+    priority.on("error", () => {});
+    await priority.connect();
+    try {
+      await holder.query("BEGIN");
+      const order: string[] = [];
+      const queued = ordinary.map((other, index) =>
+        other.query("SELECT 1").then(() => order.push(`ordinary ${index}`)),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const asked = priority.query("SELECT 1").then(() => order.push("priority"));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // it cannot cut into a transaction: it waits for it like the others
+      expect(order).toEqual([]);
+      await holder.query("COMMIT");
+      await Promise.all([...queued, asked]);
+      expect(order).toEqual(["priority", "ordinary 0", "ordinary 1", "ordinary 2"]);
+    } finally {
+      await holder.end();
+      for (const other of ordinary) await other.end();
+      await priority.end();
     }
   });
 });

@@ -8,6 +8,13 @@ const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
 const READY_FOR_QUERY = 0x5a; // 'Z'
+/**
+ * Messages after which a client waits for answers (Sync, Query, Flush, CopyDone, CopyFail, a password, Terminate):
+ * those that end what a connection sends at once.
+ */
+const WAITS_FOR_ANSWERS = new Set([SYNC, QUERY, 0x48, 0x63, 0x66, 0x70, TERMINATE]);
+/** How long messages that do not end an exchange wait for the rest of it before they run anyway. */
+const REST_OF_EXCHANGE_MS = 5;
 const IDLE = 0x49; // 'I', the transaction status of a ReadyForQuery outside any transaction
 /** PostgreSQL's own limit on a client message (PQ_LARGE_MESSAGE_LIMIT) */
 const MAX_MESSAGE = 0x3fffffff;
@@ -15,6 +22,12 @@ const MAX_MESSAGE = 0x3fffffff;
 const COPY_FAIL = frame(0x66, Buffer.from("connexion fermée\0"));
 const SYNC_FRAME = frame(SYNC, Buffer.alloc(0));
 const ROLLBACK = frame(QUERY, Buffer.from("ROLLBACK\0"));
+
+/**
+ * The `application_name` of a connection that takes its turn before the others waiting (a readiness check must
+ * answer while uploads queue their statements; it still waits for the statement or transaction under way).
+ */
+export const PRIORITY_APPLICATION_NAME = "medimail-priority";
 
 function frame(type: number, body: Buffer): Uint8Array {
   const message = Buffer.alloc(5 + body.length);
@@ -32,7 +45,10 @@ function frame(type: number, body: Buffer): Uint8Array {
  * connection's messages in between, or the unnamed statement of one is bound by the other and results are
  * mixed up (this is what `@electric-sql/pglite-socket` 0.2 gets wrong under concurrency). A connection
  * therefore holds the session from its first message until PGlite answers it ReadyForQuery (after a Sync or
- * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open.
+ * a simple Query) outside any transaction — it keeps it for as long as it has a transaction open. Waiting
+ * connections get their turns in order, except those named PRIORITY_APPLICATION_NAME, which go first. A connection
+ * asks for its turn once the exchange it sends has come whole (up to its Sync): a statement whose parameters weigh
+ * megabytes must not hold the session while they are still on their way, from a client that may be slow to send.
  *
  * PGlite writes its answers through a view on its WebAssembly memory that the next answer overwrites (and
  * that a memory growth detaches): every chunk is copied before it is queued on a socket, or a client that
@@ -81,7 +97,14 @@ export class PGliteServer {
       this.owner = connection;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push({ connection, resolve }));
+    await new Promise<void>((resolve) => {
+      const waiter = { connection, resolve };
+      if (!connection.priority) this.waiters.push(waiter);
+      else {
+        const firstOrdinary = this.waiters.findIndex((other) => !other.connection.priority);
+        this.waiters.splice(firstOrdinary === -1 ? this.waiters.length : firstOrdinary, 0, waiter);
+      }
+    });
   }
 
   /** @internal */
@@ -132,7 +155,12 @@ class Connection {
   private chunks: Buffer[] = [];
   private received = 0;
   private started = false;
+  /** announced PRIORITY_APPLICATION_NAME in its startup message */
+  priority = false;
   private chain: Promise<void> = Promise.resolve();
+  /** whole messages received, not yet run: the start of an exchange whose rest is on its way */
+  private queued: Buffer[] = [];
+  private restTimer: NodeJS.Timeout | undefined;
   private readonly answers: Answers;
 
   private readonly server: PGliteServer;
@@ -148,6 +176,8 @@ class Connection {
   }
 
   closed(): Promise<void> {
+    clearTimeout(this.restTimer);
+    this.queued = [];
     this.chain = this.chain.then(() => this.server.abandon(this)).catch(() => {});
     return this.chain;
   }
@@ -163,10 +193,37 @@ class Connection {
         this.socket.destroy();
         return;
       }
-      if (!message) return;
-      const next = message;
+      if (!message) break;
+      this.queued.push(message);
+    }
+    this.dispatch();
+  }
+
+  /**
+   * Runs the queued messages up to the last one after which the client waits for answers; the rest waits for
+   * what completes it — or, when nothing more is on its way, a few milliseconds (a client may send part of an
+   * exchange and wait for its answers without a Sync, PGlite answers as it goes).
+   */
+  private dispatch(): void {
+    clearTimeout(this.restTimer);
+    let until = -1;
+    for (let index = this.queued.length - 1; index >= 0; index--) {
+      const type = (this.queued[index] as Buffer)[0] as number;
+      if (type === 0 || WAITS_FOR_ANSWERS.has(type)) {
+        until = index;
+        break;
+      }
+    }
+    if (until >= 0) this.enqueue(this.queued.splice(0, until + 1));
+    if (this.queued.length > 0 && this.received === 0) {
+      this.restTimer = setTimeout(() => this.enqueue(this.queued.splice(0)), REST_OF_EXCHANGE_MS);
+    }
+  }
+
+  private enqueue(messages: Buffer[]): void {
+    for (const message of messages) {
       this.chain = this.chain
-        .then(() => this.handle(next))
+        .then(() => this.handle(message))
         .catch(() => {
           this.socket.destroy();
         });
@@ -186,6 +243,7 @@ class Connection {
     // the startup message is the only one without a type byte; SSL and GSS requests come before it
     if (!this.started && message.readInt32BE(4) !== SSL_REQUEST && message.readInt32BE(4) !== GSSENC_REQUEST) {
       this.started = true;
+      this.priority = startupParameters(message).get("application_name") === PRIORITY_APPLICATION_NAME;
     }
     return message;
   }
@@ -254,6 +312,16 @@ class Connection {
       });
     }
   }
+}
+
+/** The name/value pairs of a startup message (after its length and protocol version), up to the final NUL. */
+function startupParameters(message: Buffer): Map<string, string> {
+  const parameters = new Map<string, string>();
+  const strings = message.subarray(8).toString("utf8").split("\0");
+  for (let index = 0; index + 1 < strings.length && strings[index] !== ""; index += 2) {
+    parameters.set(strings[index] as string, strings[index + 1] as string);
+  }
+  return parameters;
 }
 
 /**

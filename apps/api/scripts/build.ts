@@ -1,4 +1,4 @@
-// Builds the API for production: `src/server.ts` and `src/worker.ts` with the workspace's own TypeScript (this app,
+// Builds the API for production: `src/server.ts`, `src/worker.ts` (and the embedded database's thread) with the workspace's own TypeScript (this app,
 // packages/*, the Prisma client generated in prisma/) bundled into `dist/` as plain JavaScript.
 //
 // Why: Node runs .ts files by stripping their types with a WebAssembly compiler it loads into the process, which
@@ -60,7 +60,12 @@ const sourceLocations: Plugin = {
 
 const started = performance.now();
 const result = await build({
-  entryPoints: { server: "src/server.ts", worker: "src/worker.ts" },
+  // the embedded database's thread (see startEmbeddedPostgres) is a script of its own
+  entryPoints: {
+    server: "src/server.ts",
+    worker: "src/worker.ts",
+    "embedded-worker": "../../prisma/src/embedded-worker.ts",
+  },
   absWorkingDir: APP_DIR,
   outdir: OUT_DIR,
   bundle: true,
@@ -77,6 +82,7 @@ const result = await build({
       'import { fileURLToPath as __bundledFileURLToPath } from "node:url";',
       "const __bundledFilename = (url) => __bundledFileURLToPath(url);",
       "const __bundledDirname = (url) => __bundledDirnameOf(__bundledFileURLToPath(url));",
+      'globalThis.MEDIMAIL_EMBEDDED_WORKER ??= new URL("./embedded-worker.js", import.meta.url).href;',
     ].join("\n"),
   },
   plugins: [dependenciesFromNodeModules, sourceLocations],

@@ -97,6 +97,8 @@ export interface BuildAppOptions {
   publicUrl?: string;
   /** serve the OpenAPI description at /api/docs (default true; production turns it off) */
   apiDocs?: boolean;
+  /** what /ready asks the database (default: `SELECT 1` through `db`; the server gives it its own connection) */
+  pingDatabase?: () => Promise<void>;
 }
 
 /** The composition root: plugins, services wired to their dependencies, routes. Never listens (tests use inject). */
@@ -111,6 +113,7 @@ export async function buildApp({
   communes = createBundledCommuneDirectory(),
   publicUrl = "http://localhost:3000",
   apiDocs = true,
+  pingDatabase = createHealthRepository(db).ping,
 }: BuildAppOptions) {
   const settings: AuthSettings = { ...defaultAuthSettings, ...auth };
   const app = Fastify({
@@ -185,7 +188,7 @@ export async function buildApp({
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
   const feedReport = createFeedReportService({ db, scope });
 
-  await app.register(healthRoutes, { pingDatabase: createHealthRepository(db).ping });
+  await app.register(healthRoutes, { pingDatabase });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createDb, type Db } from "@medimail/db/client";
+import { createDb, createHealthCheck, type Db, type HealthCheck } from "@medimail/db/client";
 import { startEmbeddedPostgres } from "@medimail/db/embedded";
 import { applyMigrations } from "@medimail/db/migrations";
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from "@medimail/db/seed/demo";
@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 
 export interface Database {
   db: Db;
+  /** what /ready asks: its own connection, served first by the embedded database (see createHealthCheck) */
+  healthCheck: HealthCheck;
   /** lines for the person who started the console: where the data is, how to log in */
   banner: string[];
   url: string;
@@ -41,12 +43,15 @@ export async function openDatabase(config: Config, log: FastifyBaseLogger): Prom
           "  (le code de connexion envoyé par e-mail se lit dans la page « E-mails interceptés »)",
         ]
       : [`Base de données : ${new URL(url).host}${new URL(url).pathname}`];
+    const healthCheck = createHealthCheck({ connectionString: url });
     return {
       db,
+      healthCheck,
       banner,
       url,
       embedded: embedded !== null,
       async close() {
+        await healthCheck.close();
         await db.$disconnect();
         await embedded?.stop();
       },

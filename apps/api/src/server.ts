@@ -33,6 +33,7 @@ async function main() {
   });
   const app = await buildApp({
     db: database.db,
+    pingDatabase: () => database.healthCheck.ping(),
     logger,
     webDist: config.WEB_DIST || undefined,
     background,
