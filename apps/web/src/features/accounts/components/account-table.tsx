@@ -5,9 +5,9 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { Pager } from "../../../components/ui/pager.tsx";
+import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { type AccountSearchParams, useAccountList } from "../api/accounts.ts";
 import { AccountRowActions } from "./account-row-actions.tsx";
-import { StateBadge } from "./state-badge.tsx";
 
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
 

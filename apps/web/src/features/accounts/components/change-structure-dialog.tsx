@@ -2,7 +2,7 @@ import type { AccountDetail } from "@medimail/contracts/accounts";
 import { foldForSearch } from "@medimail/domain/text";
 import { type FormEvent, useId, useState } from "react";
 import { Dialog } from "../../../components/ui/dialog.tsx";
-import { useStructures } from "../../structures/api/list-structures.ts";
+import { useStructures } from "../../shared/api/structures.ts";
 import { useChangeStructure } from "../api/accounts.ts";
 
 const SHOWN = 50;

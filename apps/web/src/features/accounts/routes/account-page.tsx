@@ -9,7 +9,8 @@ import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { ApiError, apiGet } from "../../../lib/api-client.ts";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { MssAddressDialog } from "../../mssante/components/mss-address-dialog.tsx";
+import { MssAddressDialog } from "../../shared/components/mss-address-dialog.tsx";
+import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { useAccount, usePasswordReset, useUpdateAccount } from "../api/accounts.ts";
 import {
   AccountFields,
@@ -22,7 +23,6 @@ import { ChangeStructureDialog } from "../components/change-structure-dialog.tsx
 import { DelegatesBlock } from "../components/delegates-block.tsx";
 import { EmailChangeDialog } from "../components/email-change-dialog.tsx";
 import { LinkedMailboxesBlock } from "../components/linked-mailboxes-block.tsx";
-import { StateBadge } from "../components/state-badge.tsx";
 import { TypeChoice } from "../components/type-choice.tsx";
 
 const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });

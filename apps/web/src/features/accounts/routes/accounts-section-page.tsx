@@ -3,7 +3,7 @@ import { AccountState, AccountType, accountStateLabels } from "@medimail/contrac
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { type FormEvent, useId, useState } from "react";
 import { useLocation, useOutletContext, useSearchParams } from "react-router";
-import { useStructureSettings } from "../../structures/api/structure-settings.ts";
+import { useStructureSettings } from "../../shared/api/structures.ts";
 import { type AccountSearchParams, useAccountCounts } from "../api/accounts.ts";
 import { AccountTable } from "../components/account-table.tsx";
 import { ActionsMenu } from "../components/actions-menu.tsx";

@@ -2,7 +2,7 @@ import { ACTIVITY_LIST_LIMIT, type ActivitySearchResponse, MessageDirection } fr
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { useOutletContext, useSearchParams } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
-import { MessagesChart } from "../../structures/components/messages-chart.tsx";
+import { MessagesChart } from "../../shared/components/messages-chart.tsx";
 import { type ActivityCriteriaParams, useActivitySearch } from "../api/activity.ts";
 import { ActivityCriteriaForm } from "../components/activity-criteria-form.tsx";
 import { ExportHistory } from "../components/export-history.tsx";

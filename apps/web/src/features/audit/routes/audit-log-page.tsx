@@ -4,7 +4,7 @@ import { useSearchParams } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { Pager } from "../../../components/ui/pager.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useStructures } from "../../structures/api/list-structures.ts";
+import { useStructures } from "../../shared/api/structures.ts";
 import { type AuditFilters, useAuditPage } from "../api/list-audit.ts";
 
 const FILTER_KEYS = ["structureId", "actor", "action", "from", "to"] as const;

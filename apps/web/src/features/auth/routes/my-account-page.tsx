@@ -8,6 +8,7 @@ import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { fieldErrors, TextField } from "../../../components/ui/text-field.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
+import { useCurrentUser, useSession } from "../../shared/api/session.ts";
 import {
   useConfirmTotp,
   useDisableTotp,
@@ -16,7 +17,6 @@ import {
   useStartTotp,
   useUnlinkPsc,
 } from "../api/me.ts";
-import { useCurrentUser, useSession } from "../api/session.ts";
 import { OwnSessionsSection } from "../components/own-sessions-section.tsx";
 import { useReauthGate } from "../components/reauth-dialog.tsx";
 

@@ -5,10 +5,10 @@ import { Link, useOutletContext, useSearchParams } from "react-router";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { Pager } from "../../../components/ui/pager.tsx";
-import { StateBadge } from "../../accounts/components/state-badge.tsx";
+import { MssAddressDialog } from "../../shared/components/mss-address-dialog.tsx";
+import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { useDeleteMssAddress, useMssList, useMssOverview } from "../api/mssante.ts";
 import { ActivationPanel } from "../components/activation-panel.tsx";
-import { MssAddressDialog } from "../components/mss-address-dialog.tsx";
 
 const TABS: { key: MssTab; label: string }[] = [
   { key: "PER", label: "Personnel et personnel Interne" },

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useSession } from "../../auth/api/session.ts";
+import { useSession } from "../../shared/api/session.ts";
 import { useRegister } from "../api/registration.ts";
 import { FormAlert } from "../components/form-alert.tsx";
 import { REGISTRATION_FIELDS, RegistrationForm, type RegistrationFormValues } from "../components/forms.ts";

@@ -2,7 +2,7 @@ import type { StructureAdmin, StructureSettings } from "@medimail/contracts/stru
 import { type FormEvent, useId, useState } from "react";
 import { EmptyState, ErrorState, Loading } from "../../../../components/ui/page-states.tsx";
 import { Pager } from "../../../../components/ui/pager.tsx";
-import { useCurrentUser } from "../../../auth/api/session.ts";
+import { useCurrentUser } from "../../../shared/api/session.ts";
 import { useAddAdmin, useAdminCandidates, useRemoveAdmin, useStructureAdmins } from "../../api/structure-settings.ts";
 
 /** Shows `text` with the parts matching `query` (accents and case aside) in <mark>. */

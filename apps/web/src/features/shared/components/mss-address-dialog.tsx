@@ -5,7 +5,7 @@ import { useForm } from "react-hook-form";
 import { Dialog } from "../../../components/ui/dialog.tsx";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
-import { useMssAddress, useSaveMssAddress } from "../api/mssante.ts";
+import { useMssAddress, useSaveMssAddress } from "../api/mss-address.ts";
 
 /**
  * "Ajout d'une adresse MSSanté associée" / modification: the prefix (the domain is the structure's, shown after
