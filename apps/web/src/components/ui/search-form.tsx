@@ -5,12 +5,15 @@ export function SearchForm({
   label,
   onSearch,
   children,
+  actions,
 }: {
   /** the landmark's accessible name ("Rechercher un compte") */
   label: string;
   onSearch: () => void;
   /** the fields (TextField, SelectField…) */
   children: ReactNode;
+  /** more buttons after "Rechercher" (e.g. clearing the criteria) */
+  actions?: ReactNode;
 }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -23,6 +26,7 @@ export function SearchForm({
         <button type="submit" className="button">
           Rechercher
         </button>
+        {actions}
       </form>
     </search>
   );

@@ -2,6 +2,7 @@ import type { AccountDetail } from "@medimail/contracts/accounts";
 import { foldForSearch } from "@medimail/domain/text";
 import { type FormEvent, useId, useState } from "react";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { FormActions, FormError } from "../../../components/ui/form-actions.tsx";
 import { useStructures } from "../../shared/api/structures.ts";
 import { useChangeStructure } from "../api/accounts.ts";
 
@@ -75,19 +76,13 @@ export function ChangeStructureDialog({ account, onClose }: { account: AccountDe
             </p>
           )}
         </div>
-        {change.error && (
-          <p className="error-text" role="alert">
-            {change.error.message}
-          </p>
-        )}
-        <div className="button-row">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Annuler
-          </button>
-          <button type="submit" className="button" disabled={change.isPending}>
-            {change.isPending ? "Déplacement…" : "Changer de structure"}
-          </button>
-        </div>
+        <FormError message={change.error?.message} />
+        <FormActions
+          onClose={onClose}
+          submitLabel="Changer de structure"
+          pendingLabel="Déplacement…"
+          pending={change.isPending}
+        />
       </form>
     </Dialog>
   );

@@ -9,6 +9,7 @@ import { Tabs } from "../../../components/ui/tabs.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { useUpdateSearchParams } from "../../../lib/use-cursor-pager.ts";
 import { useStructureSettings } from "../../shared/api/structures.ts";
+import { DaughtersToggle } from "../../shared/components/daughters-toggle.tsx";
 import { type AccountSearchParams, useAccountCounts } from "../api/accounts.ts";
 import { AccountTable } from "../components/account-table.tsx";
 import { ActionsMenu } from "../components/actions-menu.tsx";
@@ -84,14 +85,7 @@ export function AccountsSectionPage() {
       )}
       <div className="accounts__toolbar">
         {editable && <ActionsMenu structureId={structure.id} daughters={daughters} />}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={daughters}
-            onChange={(event) => update({ filles: event.target.checked ? "1" : null })}
-          />
-          Inclure les structures filles
-        </label>
+        <DaughtersToggle checked={daughters} onChange={(checked) => update({ filles: checked ? "1" : null })} />
       </div>
 
       <Tabs

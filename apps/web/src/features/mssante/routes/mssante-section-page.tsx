@@ -10,6 +10,7 @@ import { SearchForm } from "../../../components/ui/search-form.tsx";
 import { Tabs } from "../../../components/ui/tabs.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { useCursorPager, useUpdateSearchParams } from "../../../lib/use-cursor-pager.ts";
+import { DaughtersToggle } from "../../shared/components/daughters-toggle.tsx";
 import { MssAddressDialog } from "../../shared/components/mss-address-dialog.tsx";
 import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { type MssListParams, useDeleteMssAddress, useMssList, useMssOverview } from "../api/mssante.ts";
@@ -82,14 +83,7 @@ export function MssanteSectionPage() {
       </section>
 
       <div className="accounts__toolbar">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={daughters}
-            onChange={(e) => update({ filles: e.target.checked ? "1" : null })}
-          />
-          Inclure les structures filles
-        </label>
+        <DaughtersToggle checked={daughters} onChange={(checked) => update({ filles: checked ? "1" : null })} />
       </div>
 
       <Tabs
