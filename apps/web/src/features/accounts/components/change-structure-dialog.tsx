@@ -70,11 +70,7 @@ export function ChangeStructureDialog({ account, onClose }: { account: AccountDe
           {candidates.length > SHOWN && (
             <p className="field__hint">{candidates.length - SHOWN} autres structures : précisez le filtre.</p>
           )}
-          {error && (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </div>
         <FormError message={change.error?.message} />
         <FormActions

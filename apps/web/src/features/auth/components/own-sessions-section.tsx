@@ -1,6 +1,7 @@
 import { loginMethodLabels } from "@medimail/contracts/auth";
 import { useState } from "react";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { useEndOtherSessions, useEndSession, useOwnSessions } from "../api/me.ts";
 
@@ -101,11 +102,7 @@ export function OwnSessionsSection() {
               ))}
             </tbody>
           </table>
-          {endOne.error && (
-            <p className="error-text" role="alert">
-              {endOne.error.message}
-            </p>
-          )}
+          <FormError message={endOne.error?.message} />
           {endOthers.data && (
             <p role="status">
               {endOthers.data.ended === 1

@@ -6,6 +6,7 @@ import {
 } from "@medimail/contracts/auth";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { fieldErrors, TextField } from "../../../components/ui/text-field.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
 import { useCurrentUser, useSession } from "../../shared/api/session.ts";
@@ -290,11 +291,7 @@ function PscSection({ linked }: { linked: boolean }) {
           Lier mon identité Pro Santé Connect
         </button>
       )}
-      {linkError && (
-        <p className="error-text" role="alert">
-          {linkError.message}
-        </p>
-      )}
+      <FormError message={linkError?.message} />
       {gate.dialog}
     </section>
   );
