@@ -19,8 +19,7 @@ export function mayAccessData(file: string): boolean {
     name.endsWith(".repository.ts") ||
     name.endsWith(".test.ts") ||
     name.endsWith(".test-support.ts") ||
-    file === "database.ts" ||
-    file.startsWith("job-runner/")
+    file === "database.ts"
   );
 }
 

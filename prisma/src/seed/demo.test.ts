@@ -1,6 +1,7 @@
 import { isValidRpps } from "@medimail/domain/identifiers";
+import { inactivityDeletionThreshold, inactivityNoticeThreshold } from "@medimail/domain/lifecycle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../client.ts";
+import { createDb, type Db, type Prisma } from "../client.ts";
 import { createTestDatabase, type TestDatabase } from "../testing.ts";
 import { DEMO_LOGINS, isEmpty, seedDemo } from "./demo.ts";
 
@@ -18,7 +19,8 @@ afterAll(async () => {
 describe("demo data", () => {
   it("fills an empty database with every kind of account, addresses and traffic", async () => {
     expect(await isEmpty(db)).toBe(true);
-    const counts = await seedDemo(db);
+    const loadedAt = new Date();
+    const counts = await seedDemo(db, loadedAt);
     expect(await isEmpty(db)).toBe(false);
     expect(counts.accounts).toBeGreaterThanOrEqual(200);
     expect(counts.messages).toBeGreaterThan(2000);
@@ -52,5 +54,23 @@ describe("demo data", () => {
     >`SELECT DISTINCT extract(hour FROM sent_at)::int AS h FROM message`;
     expect(Math.min(...hours.map((r) => r.h))).toBeGreaterThanOrEqual(6);
     expect(Math.max(...hours.map((r) => r.h))).toBeLessThanOrEqual(16);
+
+    // dates agree with the clock at load time: no traffic in the future (the home chart would count it), and the
+    // nightly inactivity job finds nothing to mail or delete at the first start
+    expect(await db.message.count({ where: { sentAt: { gt: loadedAt } } })).toBe(0);
+    const expiring: Prisma.AccountWhereInput = {
+      state: "VALIDATED",
+      type: { in: ["MED", "PER", "INT"] },
+      platformRole: null,
+    };
+    expect(
+      await db.account.count({
+        where: { ...expiring, inactivityNoticeAt: null, lastActivityAt: { lt: inactivityNoticeThreshold(loadedAt) } },
+      }),
+    ).toBe(0);
+    expect(
+      await db.account.count({ where: { inactivityNoticeAt: { lt: inactivityDeletionThreshold(loadedAt) } } }),
+    ).toBe(0);
+    expect(await db.account.count({ where: { ...expiring, inactivityNoticeAt: { not: null } } })).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import { withRppsKey } from "@medimail/domain/identifiers";
+import { inactivityNoticeThreshold } from "@medimail/domain/lifecycle";
 import { hashPassword } from "@medimail/domain/password";
 import { accountSearchText, accountSortName } from "@medimail/domain/text";
 import type { AccountState, AccountType, Db, Prisma } from "../client.ts";
@@ -240,7 +241,7 @@ export async function seedDemo(
 
   for (const seed of STRUCTURES) {
     for (let i = 0; i < seed.accounts; i++)
-      accounts.push(buildDemoAccount(random, seed, structureIds, usedEmails, now));
+      accounts.push(withInactivityNotice(buildDemoAccount(random, seed, structureIds, usedEmails, now), now));
   }
   await db.account.createMany({ data: accounts });
   await db.structureAdmin.createMany({
@@ -370,6 +371,16 @@ function buildDemoAccount(
   } as const;
 }
 
+/**
+ * As if the nightly job had run: an account idle for six months already has its notice, sent in the last three
+ * weeks, so that the demo's first start neither mails notices nor deletes anyone.
+ */
+function withInactivityNotice<T extends { lastActivityAt: Date | null }>(account: T, now: Date) {
+  const idle = account.lastActivityAt !== null && account.lastActivityAt < inactivityNoticeThreshold(now);
+  const idleDays = idle ? Math.floor((now.getTime() - (account.lastActivityAt as Date).getTime()) / 86_400_000) : 0;
+  return { ...account, inactivityNoticeAt: idle ? new Date(now.getTime() - (1 + (idleDays % 20)) * 86_400_000) : null };
+}
+
 /** Traffic on working days and hours, with a few big senders (the applicative mailboxes). */
 function buildDemoMessages(random: Random, addresses: { address: string; structureId: string }[], now: Date) {
   const outside = [
@@ -394,6 +405,7 @@ function buildDemoMessages(random: Random, addresses: { address: string; structu
     const day = new Date(now.getTime() - random.int(0, 29) * 86_400_000);
     if (day.getUTCDay() === 0 || (day.getUTCDay() === 6 && random.next() < 0.8)) continue;
     day.setUTCHours(random.int(6, 16), random.int(0, 59), random.int(0, 59), 0);
+    if (day > now) continue; // today's traffic stops at the time the demo is loaded
     const own = bigSenders.length > 0 && random.next() < 0.3 ? random.pick(bigSenders) : random.pick(addresses);
     const other = random.next() < 0.5 ? random.pick(addresses).address : random.pick(outside);
     const sent = random.next() < 0.55;
