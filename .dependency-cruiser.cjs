@@ -32,7 +32,7 @@ module.exports = {
       comment:
         "A web feature imports only itself, features/shared, components/ and lib/. What two features share moves " +
         "to features/shared (queries, domain widgets), components/ (generic UI) or lib/ (generic logic).",
-      from: { path: "^apps/web/src/features/([^/]+)/" },
+      from: { path: "^apps/web/src/features/([^/]+)/", pathNot: "^apps/web/src/features/shared/" },
       to: {
         path: "^apps/web/src/features/([^/]+)/",
         pathNot: "^apps/web/src/features/($1|shared)/",
@@ -51,6 +51,13 @@ module.exports = {
       comment: "components/ and lib/ are the SPA's generic pieces: they import no feature (nor the app shell).",
       from: { path: "^apps/web/src/(components|lib)/" },
       to: { path: "^apps/web/src/(features|app)/" },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      comment: "An import that resolves to no file is a typo (and would hide the import from the rules above).",
+      from: { path: "^apps/(web|api)/src/" },
+      to: { couldNotResolve: true },
     },
     {
       name: "no-circular",
