@@ -58,6 +58,6 @@ test("without a mail server, the mails the console sent can be read on the devel
   await expect(page.getByRole("heading", { level: 1, name: "E-mails interceptés" })).toBeVisible();
   const codeMail = page.getByRole("listitem").filter({ hasText: "votre code de connexion" }).first();
   await expect(codeMail).toBeVisible({ timeout: 20_000 });
-  await codeMail.getByText("votre code de connexion").click();
+  await codeMail.getByText("Medimail Admin : votre code de connexion").click();
   await expect(codeMail.locator("pre")).toContainText("Il est valable");
 });

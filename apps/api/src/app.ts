@@ -10,8 +10,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import { z } from "zod";
 import type { Background } from "./jobs/background.ts";
 import { systemClock } from "./jobs/job-definition.ts";
-import { createJobTrigger } from "./jobs/job-trigger.ts";
-import { JOB_NAMES } from "./jobs/registry.ts";
+import { createJobTriggers } from "./jobs/job-triggers.ts";
 import { createScope } from "./lib/scope.ts";
 import { createAccountLinksService } from "./modules/accounts/account-links.service.ts";
 import { createAccountsRepository } from "./modules/accounts/accounts.repository.ts";
@@ -19,9 +18,9 @@ import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { registrationRoutes } from "./modules/accounts/registration.routes.ts";
 import { createRegistrationService } from "./modules/accounts/registration.service.ts";
+import { ACTIVITY_JOB_NAMES } from "./modules/activity/activity.jobs.ts";
 import { activityRoutes } from "./modules/activity/activity.routes.ts";
 import { createActivityService } from "./modules/activity/activity.service.ts";
-import { createExportTrigger } from "./modules/activity/activity-trigger.ts";
 import { recordAudit } from "./modules/audit/audit.repository.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
@@ -35,9 +34,11 @@ import { createPscClient } from "./modules/auth/psc/psc-client.ts";
 import { createPscService } from "./modules/auth/psc.service.ts";
 import { databaseRateLimitStore } from "./modules/auth/rate-limit-store.ts";
 import { securityRoutes } from "./modules/auth/security.routes.ts";
+import { createSecurityService } from "./modules/auth/security.service.ts";
 import { createSessionRepository } from "./modules/auth/session.repository.ts";
 import { exportsRoutes } from "./modules/bulk/exports.routes.ts";
 import { createExportsService } from "./modules/bulk/exports.service.ts";
+import { IMPORTS_JOB_NAMES } from "./modules/bulk/imports.jobs.ts";
 import { importsRoutes } from "./modules/bulk/imports.routes.ts";
 import { createImportsService } from "./modules/bulk/imports.service.ts";
 import { remindersRoutes } from "./modules/bulk/reminders.routes.ts";
@@ -45,14 +46,18 @@ import { createRemindersService } from "./modules/bulk/reminders.service.ts";
 import { templateRoutes } from "./modules/bulk/template.routes.ts";
 import { devMailsRoutes } from "./modules/dev-mails/dev-mails.routes.ts";
 import { createDirectoryService, directoryRoutes } from "./modules/directory/directory.routes.ts";
+import { directoryVisibilityRoutes } from "./modules/directory-visibility/directory-visibility.routes.ts";
+import { createDirectoryVisibilityService } from "./modules/directory-visibility/directory-visibility.service.ts";
 import { feedReportRoutes } from "./modules/feed-report/feed-report.routes.ts";
 import { createFeedReportService } from "./modules/feed-report/feed-report.service.ts";
 import { type CommuneDirectory, createBundledCommuneDirectory } from "./modules/geo/communes.ts";
 import { geoRoutes } from "./modules/geo/geo.routes.ts";
+import { createHealthRepository } from "./modules/health/health.repository.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
-import { jobsRoutes } from "./modules/jobs/jobs.routes.ts";
-import { createJobsService } from "./modules/jobs/jobs.service.ts";
-import { createMailTrigger, type DeliverMailSoon } from "./modules/mail/mail-trigger.ts";
+import { jobRunsRoutes } from "./modules/job-runs/job-runs.routes.ts";
+import { createJobRunsService } from "./modules/job-runs/job-runs.service.ts";
+import { OUTBOX_JOB_NAMES } from "./modules/mail/outbox.jobs.ts";
+import { MSSANTE_JOB_NAMES } from "./modules/mssante/mssante.jobs.ts";
 import { mssanteRoutes } from "./modules/mssante/mssante.routes.ts";
 import { createMssanteService } from "./modules/mssante/mssante.service.ts";
 import { structureOptionsRoutes } from "./modules/structures/structure-options.routes.ts";
@@ -162,21 +167,26 @@ export async function buildApp({
   const sessions = createSessionRepository(db, settings);
   installAuthHooks(app, { sessions, settings });
 
-  const deliverMailSoon: DeliverMailSoon = background
-    ? createMailTrigger({ db, queue: background.queue, clock: background.clock, log: app.log })
-    : () => undefined;
+  // the one way services start jobs: without background, `soon` does nothing and a recorded run waits for its test
+  const triggers = createJobTriggers({
+    db,
+    queue: background?.queue,
+    clock: background?.clock ?? systemClock,
+    log: app.log,
+  });
+  const deliverMailSoon = triggers.soon(OUTBOX_JOB_NAMES.outbox);
   const scope = createScope(db);
   const login = createLoginService({ db, settings, deliverMailSoon });
   const psc = settings.psc ? createPscService({ db, client: createPscClient(settings.psc), login }) : null;
   const structures = createStructuresService({ repository: createStructuresRepository(db) });
   const feedReport = createFeedReportService({ db, scope });
 
-  await app.register(healthRoutes, { pingDatabase: async () => void (await db.$queryRaw`SELECT 1`) });
+  await app.register(healthRoutes, { pingDatabase: createHealthRepository(db).ping });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { login, psc, settings });
       await api.register(meRoutes, { me: createMeService({ db, settings }), psc, settings });
-      await api.register(securityRoutes, { db });
+      await api.register(securityRoutes, { service: createSecurityService({ db }) });
       await api.register(auditRoutes, { service: createAuditService({ db, scope }) });
       await api.register(structuresRoutes, { service: structures });
       await api.register(structureSettingsRoutes, {
@@ -191,16 +201,7 @@ export async function buildApp({
           db,
           scope,
           exportsDir,
-          ...(background
-            ? {
-                startExportsSoon: createExportTrigger({
-                  db,
-                  queue: background.queue,
-                  clock: background.clock,
-                  log: app.log,
-                }),
-              }
-            : {}),
+          startExportsSoon: triggers.soon(ACTIVITY_JOB_NAMES.exports),
         }),
       });
       await api.register(geoRoutes, { communes });
@@ -237,8 +238,7 @@ export async function buildApp({
         service: createImportsService({
           db,
           scope,
-          clock: background?.clock ?? systemClock,
-          dispatch: background ? background.queue.dispatch : async () => undefined,
+          startImport: triggers.withChange(IMPORTS_JOB_NAMES.imports),
           log: app.log,
         }),
       });
@@ -248,15 +248,7 @@ export async function buildApp({
           scope,
           repository: accountsRepository,
           accounts,
-          startActivation: background
-            ? createJobTrigger({
-                db,
-                queue: background.queue,
-                clock: background.clock,
-                log: app.log,
-                name: JOB_NAMES.mssActivations,
-              })
-            : () => undefined,
+          startActivation: triggers.soon(MSSANTE_JOB_NAMES.mssActivations),
         }),
       });
       await api.register(registrationRoutes, {
@@ -264,14 +256,15 @@ export async function buildApp({
         attemptsPerMinute: settings.loginAttemptsPerMinute,
       });
       await api.register(directoryRoutes, { service: createDirectoryService(db) });
+      await api.register(directoryVisibilityRoutes, { service: createDirectoryVisibilityService({ db, scope }) });
       if (background) {
-        const jobs = createJobsService({
+        const jobRuns = createJobRunsService({
           db,
           definitions: background.definitions,
-          dispatch: background.queue.dispatch,
+          triggers,
           clock: background.clock,
         });
-        await api.register(jobsRoutes, { service: jobs });
+        await api.register(jobRunsRoutes, { service: jobRuns });
         if (background.catcher) await api.register(devMailsRoutes, { catcher: background.catcher });
       }
     },

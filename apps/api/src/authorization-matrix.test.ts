@@ -13,6 +13,7 @@ import { type App, buildApp } from "./app.ts";
 import type { Background } from "./jobs/background.ts";
 import { type LocalPscProvider, startLocalPscProvider } from "./modules/auth/psc/local-psc-provider.ts";
 import { hashToken } from "./modules/auth/tokens.ts";
+import { EXTRACTION_HEADER } from "./modules/directory-visibility/extraction-file.test-support.ts";
 
 /** Structure A (the GHT, with a daughter) and structure B (another hospital) with their fixtures. */
 interface World {
@@ -571,6 +572,27 @@ const MATRIX: Record<string, Entry> = {
     write: false,
     supportMayRead: true,
     request: () => ({ url: "/api/jobs/mail.outbox/runs" }),
+  },
+  "POST /api/directory/national-extraction": {
+    access: "platform",
+    write: true,
+    request: () => ({
+      method: "POST",
+      url: "/api/directory/national-extraction?fileName=extraction.txt",
+      headers: { "content-type": "application/octet-stream" },
+      payload: `${EXTRACTION_HEADER}\n`,
+    }),
+  },
+  "GET /api/directory/national-extraction": {
+    access: "platform",
+    write: false,
+    supportMayRead: true,
+    request: () => ({ url: "/api/directory/national-extraction" }),
+  },
+  "GET /api/structures/:id/directory-visibility": {
+    access: "structure",
+    write: false,
+    request: (world) => ({ url: `/api/structures/${world.structureB}/directory-visibility?daughters=true` }),
   },
   "POST /api/jobs/:name/runs": {
     access: "platform",

@@ -64,7 +64,9 @@ export type PlatformAction =
   /** run a job now */
   | "jobs.run"
   /** lift an account's sign-in lockout */
-  | "accounts.unlock";
+  | "accounts.unlock"
+  /** import the national directory's extraction (the visibility check) */
+  | "directory.extraction";
 
 export function canOnPlatform(principal: Principal, action: PlatformAction): boolean {
   switch (action) {
@@ -73,6 +75,7 @@ export function canOnPlatform(principal: Principal, action: PlatformAction): boo
     case "structures.platform-settings":
     case "jobs.run":
     case "accounts.unlock":
+    case "directory.extraction":
       return principal.platformRole === "OPERATOR";
   }
 }

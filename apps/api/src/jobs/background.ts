@@ -3,7 +3,6 @@ import path from "node:path";
 import type { Db } from "@medimail/db/client";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
-import { createActivityJobDefinitions } from "../modules/activity/activity.jobs.ts";
 import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
@@ -74,10 +73,16 @@ export async function startBackground({
   }
   const mailer = createSmtpMailer({ url: smtpUrl, from: config.MAIL_FROM });
   const mailDomain = config.MAIL_FROM.match(/@([^>\s]+)/)?.[1] ?? "medimail-admin.local";
+  // export files: EXPORTS_DIR, else `exports` in the data folder (tests without either: the system's temp folder)
+  const exportsDir =
+    config.EXPORTS_DIR ??
+    (config.DATA_DIR ? path.join(config.DATA_DIR, "exports") : path.join(os.tmpdir(), "medimail-exports"));
   const definitions = createJobDefinitions({
     mailer,
     mailDomain,
     importBatchRows: config.IMPORT_BATCH_SIZE,
+    exportsDir,
+    exportRetentionHours: config.EXPORT_RETENTION_HOURS ?? 168,
     ...(publicUrl ? { publicUrl } : {}),
     ...(directoryPublisher
       ? { directoryPublisher }
@@ -85,13 +90,6 @@ export async function startBackground({
         ? { directoryPublisher: createFhirFilePublisher(directoryFeedDir) }
         : {}),
   });
-  // export files: EXPORTS_DIR, else `exports` in the data folder (tests without either: the system's temp folder)
-  const exportsDir =
-    config.EXPORTS_DIR ??
-    (config.DATA_DIR ? path.join(config.DATA_DIR, "exports") : path.join(os.tmpdir(), "medimail-exports"));
-  definitions.push(
-    ...createActivityJobDefinitions({ exportsDir, retentionHours: config.EXPORT_RETENTION_HOURS ?? 168 }),
-  );
   const queue = await createJobQueue({
     connectionString: databaseUrl,
     definitions,

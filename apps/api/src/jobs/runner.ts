@@ -1,6 +1,7 @@
 import type { Db } from "@medimail/db/client";
 import type { FastifyBaseLogger } from "fastify";
 import type { Clock, JobDefinition } from "./job-definition.ts";
+import { createJobRunRepository } from "./job-run.repository.ts";
 
 /**
  * Executes one recorded run: marks it running, calls the handler, records the outcome. A run already
@@ -20,29 +21,21 @@ export function createJobRunner({
   log: FastifyBaseLogger;
 }) {
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
+  const runs = createJobRunRepository(db);
   return async function run(runId: string): Promise<void> {
-    const jobRun = await db.jobRun.findUnique({ where: { id: runId } });
+    const jobRun = await runs.find(runId);
     if (!jobRun || jobRun.status === "DONE") return;
     const definition = byName.get(jobRun.name);
     if (!definition) throw new Error(`unknown job ${jobRun.name}`);
-    await db.jobRun.update({
-      where: { id: runId },
-      data: { status: "RUNNING", startedAt: clock.now(), attempts: { increment: 1 }, error: null },
-    });
+    await runs.markRunning(runId, clock.now());
     const jobLog = log.child({ job: definition.name, runId });
     try {
       const result = await definition.handler({ db, clock, batchSize, log: jobLog, runId });
-      await db.jobRun.update({
-        where: { id: runId },
-        data: { status: "DONE", finishedAt: clock.now(), processed: result.processed, failed: result.failed },
-      });
+      await runs.markDone(runId, clock.now(), result);
       jobLog.info(result, "job done");
     } catch (error) {
       jobLog.error({ err: error }, "job failed");
-      await db.jobRun.update({
-        where: { id: runId },
-        data: { status: "FAILED", finishedAt: clock.now(), error: String((error as Error).message).slice(0, 2000) },
-      });
+      await runs.markFailed(runId, clock.now(), String((error as Error).message).slice(0, 2000));
       throw error;
     }
   };

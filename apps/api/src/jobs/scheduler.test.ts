@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fakeClock, silentLog, waitFor } from "../../test/jobs.ts";
 import { useTestDb } from "../../test/test-app.ts";
-import { recordJobRun } from "./enqueue.ts";
 import type { JobDefinition } from "./job-definition.ts";
+import { recordJobRun } from "./job-run.repository.ts";
 import { createJobQueue, type JobQueue } from "./queue.ts";
 import { createJobRunner } from "./runner.ts";
 import { createScheduler, latestOccurrence, nextOccurrence } from "./scheduler.ts";

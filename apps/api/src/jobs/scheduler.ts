@@ -2,6 +2,7 @@ import type { Db } from "@medimail/db/client";
 import { CronExpressionParser } from "cron-parser";
 import type { FastifyBaseLogger } from "fastify";
 import { type Clock, type JobDefinition, SCHEDULE_TIME_ZONE } from "./job-definition.ts";
+import { createJobRunRepository } from "./job-run.repository.ts";
 import type { JobQueue } from "./queue.ts";
 
 /** The latest occurrence of `cron` at or before `now`. */
@@ -39,32 +40,22 @@ export function createScheduler({
   clock: Clock;
   log: FastifyBaseLogger;
 }) {
+  const runs = createJobRunRepository(db);
   async function tick(): Promise<void> {
     const now = clock.now();
     for (const definition of definitions) {
       if (!definition.cron) continue;
       const occurrence = latestOccurrence(definition.cron, now);
-      const recorded = await db.$queryRaw<{ id: string }[]>`
-        INSERT INTO job_run (id, name, trigger, scheduled_for)
-        VALUES (gen_random_uuid(), ${definition.name}, 'CRON', ${occurrence})
-        ON CONFLICT (name, scheduled_for) DO NOTHING
-        RETURNING id`;
-      const run = recorded[0];
-      if (run) {
-        log.info({ job: definition.name, scheduledFor: occurrence, runId: run.id }, "job scheduled");
-        await queue.dispatch(definition.name, run.id);
+      const runId = await runs.recordOccurrence(definition.name, occurrence);
+      if (runId) {
+        log.info({ job: definition.name, scheduledFor: occurrence, runId }, "job scheduled");
+        await queue.dispatch(definition.name, runId);
       }
     }
     // Runs recorded by an instance that crashed before enqueueing them (dispatch is idempotent).
-    const stranded = await db.jobRun.findMany({
-      where: { status: "PENDING", createdAt: { lt: new Date(now.getTime() - REDISPATCH_AFTER_MS) } },
-      select: { id: true, name: true },
-      take: 100,
-    });
+    const stranded = await runs.strandedSince(new Date(now.getTime() - REDISPATCH_AFTER_MS), 100);
     for (const run of stranded) await queue.dispatch(run.name, run.id);
-    await db.jobRun.deleteMany({
-      where: { status: "DONE", finishedAt: { lt: new Date(now.getTime() - KEEP_RUNS_DAYS * 86_400_000) } },
-    });
+    await runs.deleteDoneBefore(new Date(now.getTime() - KEEP_RUNS_DAYS * 86_400_000));
   }
 
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors.ts";
 import type { Scope } from "../../lib/scope.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { emailChangeRequestedMail } from "./account-mails.ts";
 import type { AccountsRepository } from "./accounts.repository.ts";

@@ -5,7 +5,7 @@ import {
   inactivityDeletionThreshold,
   inactivityNoticeThreshold,
 } from "@medimail/domain/lifecycle";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 
 const SYSTEM_ACTOR = "Tâche nocturne";
@@ -186,4 +186,30 @@ async function removeAccount(
     },
   });
   return true;
+}
+
+export const ACCOUNTS_JOB_NAMES = {
+  inactivity: "accounts.inactivity",
+  definitiveRejection: "accounts.definitive-rejection",
+} as const;
+
+export function createAccountsJobDefinitions(): JobDefinition[] {
+  return [
+    {
+      name: ACCOUNTS_JOB_NAMES.inactivity,
+      label: "Comptes inactifs",
+      description:
+        "Avertit les comptes inactifs depuis six mois, puis supprime ceux restés inactifs 30 jours après l'avertissement.",
+      cron: "30 3 * * *",
+      handler: processInactiveAccounts,
+    },
+    {
+      name: ACCOUNTS_JOB_NAMES.definitiveRejection,
+      label: "Rejets définitifs",
+      description:
+        "Purge les données personnelles des comptes rejetés depuis plus d'un an (une trace d'audit est conservée).",
+      cron: "0 4 * * *",
+      handler: purgeDefinitiveRejections,
+    },
+  ];
 }

@@ -20,7 +20,7 @@ import { AppError, conflict, notFound, validationFailed } from "../../lib/errors
 import { createScope, PRIVILEGED_ACCOUNT_MESSAGES, type Scope } from "../../lib/scope.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
 import { markChanged } from "../directory/directory-changes.repository.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { quotaBucket, requireQuota } from "../mssante/mss-quota.ts";
 import { accountValidatedMail, passwordResetMail, preRegistrationMail } from "./account-mails.ts";

@@ -10,7 +10,7 @@ import type { z } from "zod";
 import { isUniqueViolation } from "../../lib/database-errors.ts";
 import { AppError, validationFailed } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { registrationToValidateMail, registrationWithExistingAddressMail } from "./account-mails.ts";
 import { consumeLinkToken, findLinkToken } from "./account-tokens.ts";

@@ -233,7 +233,7 @@ export const ACTIVITY_JOB_NAMES = {
   expiry: "activity.exports-expiry",
 } as const;
 
-/** The activity section's jobs, added to the registry's by the background. */
+/** The activity section's jobs. */
 export function createActivityJobDefinitions({
   exportsDir,
   retentionHours,
@@ -247,7 +247,7 @@ export function createActivityJobDefinitions({
       label: "Exports de l'activité",
       description:
         "Produit les fichiers des exports demandés dans « Activité structure » ; reprend ceux d'un traitement interrompu.",
-      // at once after each request (see activity-trigger.ts); every minute for those whose run died
+      // at once after each request (a trigger given to the service); every minute for those whose run died
       cron: "* * * * *",
       handler: createActivityExportJob({ exportsDir, retentionHours }),
     },

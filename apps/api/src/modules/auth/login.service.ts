@@ -4,7 +4,7 @@ import { hasConsoleAccess } from "@medimail/domain/access";
 import { hashPassword, verifyPassword } from "@medimail/domain/password";
 import { AppError } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import {
   type AuthSettings,
@@ -13,7 +13,8 @@ import {
   CODE_VALIDITY_MINUTES,
   LOCK_MEMORY_HOURS,
 } from "./auth-settings.ts";
-import { incrementCounter, windowEnd } from "./rate-limit-store.ts";
+import { createLoginRepository } from "./login.repository.ts";
+import { createRateLimitRepository } from "./rate-limit.repository.ts";
 import { openSession } from "./session.repository.ts";
 import { codeDigest, hashToken, randomSixDigitCode, randomToken, safeEqual } from "./tokens.ts";
 import { verifyRecoveryCode, verifyTotp } from "./totp.ts";
@@ -50,27 +51,8 @@ const lockedOut = (minutesLeft: number) =>
     `Trop de mots de passe erronés pour cette adresse : la connexion par mot de passe est suspendue pendant encore ${minutesLeft} minute${minutesLeft > 1 ? "s" : ""}. Si vous avez oublié votre mot de passe, demandez un lien de réinitialisation à l'administrateur de votre structure : il lève aussi la suspension.`,
   );
 
-const accountForLogin = {
-  id: true,
-  email: true,
-  firstName: true,
-  lastName: true,
-  state: true,
-  structureId: true,
-  passwordHash: true,
-  platformRole: true,
-  lockedAt: true,
-  lockedUntil: true,
-  totpEnabledAt: true,
-  failedLoginCount: true,
-  administeredStructures: { select: { structureId: true } },
-  supportGrants: { select: { structureId: true } },
-} as const;
-
-type LoginAccount = NonNullable<Awaited<ReturnType<ReturnType<typeof findAccount>>>>;
-function findAccount(db: DbTx) {
-  return (email: string) => db.account.findUnique({ where: { email }, select: accountForLogin });
-}
+type LoginAccount = NonNullable<Awaited<ReturnType<ReturnType<typeof createLoginRepository>["findAccount"]>>>;
+const findAccount = (db: DbTx) => createLoginRepository(db).findAccount;
 
 /** May this account enter the console now? (validated, not locked, operator/administrator/support) */
 function mayEnter(account: LoginAccount): boolean {
@@ -106,6 +88,7 @@ export function createLoginService({
 }) {
   // Verified against when the email is unknown, so that both answers take the same time.
   const dummyHash = hashPassword(randomToken());
+  const counters = createRateLimitRepository(db);
 
   async function createChallenge(
     tx: DbTx,
@@ -113,16 +96,14 @@ export function createLoginService({
   ): Promise<string> {
     const token = randomToken();
     const id = hashToken(token);
-    await tx.loginChallenge.create({
-      data: {
-        id,
-        accountId: options.accountId,
-        method: options.method,
-        codeHash: options.code ? codeDigest(id, options.code) : null,
-        returnTo: options.returnTo ?? null,
-        ip: options.ip,
-        expiresAt: new Date(now().getTime() + CODE_VALIDITY_MINUTES * 60_000),
-      },
+    await createLoginRepository(tx).createChallenge({
+      id,
+      accountId: options.accountId,
+      method: options.method,
+      codeHash: options.code ? codeDigest(id, options.code) : null,
+      returnTo: options.returnTo ?? null,
+      ip: options.ip,
+      expiresAt: new Date(now().getTime() + CODE_VALIDITY_MINUTES * 60_000),
     });
     return token;
   }
@@ -148,10 +129,7 @@ export function createLoginService({
   ): Promise<{ sessionToken: string; csrfToken: string }> {
     const at = now();
     if (options.previousSessionToken) {
-      await tx.session.updateMany({
-        where: { id: hashToken(options.previousSessionToken), revokedAt: null },
-        data: { revokedAt: at },
-      });
+      await createLoginRepository(tx).revokeSession(hashToken(options.previousSessionToken), at);
     }
     const { token, csrfToken } = await openSession(tx, {
       accountId: options.account.id,
@@ -180,24 +158,14 @@ export function createLoginService({
    * attacker can keep nobody out for long, and guesses stay few), audited and told to the holder by mail.
    */
   async function countWrongPassword(tx: DbTx, accountId: string, origin: RequestOrigin) {
+    const logins = createLoginRepository(tx);
     // the row lock orders concurrent wrong passwords: one of them locks
-    const [row] = await tx.$queryRaw<
-      {
-        email: string;
-        firstName: string;
-        structureId: string;
-        failures: number;
-        lockCount: number;
-        lockedUntil: Date | null;
-      }[]
-    >`SELECT email, first_name AS "firstName", structure_id AS "structureId", failed_login_count AS failures,
-             lock_count AS "lockCount", locked_until AS "lockedUntil"
-        FROM account WHERE id = ${accountId}::uuid FOR UPDATE`;
+    const row = await logins.lockForPasswordFailure(accountId);
     const at = now();
     if (!row || (row.lockedUntil && row.lockedUntil > at)) return;
     const failures = row.failures + 1;
     if (failures < settings.accountLockThreshold) {
-      await tx.account.update({ where: { id: accountId }, data: { failedLoginCount: failures } });
+      await logins.setFailedLoginCount(accountId, failures);
       return;
     }
     // a run of locks is forgotten a day after the last one ended
@@ -205,7 +173,7 @@ export function createLoginService({
     const lockCount = inRun ? row.lockCount + 1 : 1;
     const minutes = lockMinutes(lockCount);
     const lockedUntil = new Date(at.getTime() + minutes * 60_000);
-    await tx.account.update({ where: { id: accountId }, data: { failedLoginCount: 0, lockCount, lockedUntil } });
+    await logins.lockAccount(accountId, { lockCount, lockedUntil });
     await recordAudit(tx, actorFor(row.email, origin), {
       action: "auth.account-locked",
       entityType: "account",
@@ -224,9 +192,9 @@ export function createLoginService({
 
   /** The same count and locks for an address without an account, in the shared counters (see withPassword). */
   async function countUnknownAddressFailure(email: string) {
-    const { count } = await incrementCounter(db, `password-failures:${email}`, LOCK_MEMORY_HOURS * 3_600_000);
+    const { count } = await counters.increment(`password-failures:${email}`, LOCK_MEMORY_HOURS * 3_600_000);
     if (count % settings.accountLockThreshold === 0) {
-      await incrementCounter(db, `password-lock:${email}`, lockMinutes(count / settings.accountLockThreshold) * 60_000);
+      await counters.increment(`password-lock:${email}`, lockMinutes(count / settings.accountLockThreshold) * 60_000);
     }
   }
 
@@ -243,7 +211,7 @@ export function createLoginService({
         ? account.lockedUntil && account.lockedUntil > now()
           ? account.lockedUntil
           : null
-        : await windowEnd(db, `password-lock:${input.email}`);
+        : await counters.windowEnd(`password-lock:${input.email}`);
       if (lockEnd) {
         await recordAudit(db, actorFor(input.email, origin), {
           action: "auth.login-failed",
@@ -273,7 +241,7 @@ export function createLoginService({
       const method: LoginMethod = account.totpEnabledAt ? "PASSWORD_TOTP" : "PASSWORD_EMAIL_CODE";
       const code = method === "PASSWORD_EMAIL_CODE" ? randomSixDigitCode() : undefined;
       const challengeToken = await db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: account.id }, data: { failedLoginCount: 0, lockCount: 0 } });
+        await createLoginRepository(tx).resetPasswordFailures(account.id);
         const token = await createChallenge(tx, {
           accountId: account.id,
           method,
@@ -300,7 +268,7 @@ export function createLoginService({
      */
     async withEmailCode(input: { email: string; returnTo?: string }, origin: RequestOrigin): Promise<ChallengeStarted> {
       const account = await findAccount(db)(input.email);
-      const { count } = await incrementCounter(db, `code-mail:${input.email}`, 15 * 60_000);
+      const { count } = await counters.increment(`code-mail:${input.email}`, 15 * 60_000);
       const withinMailLimit = count <= CODE_MAILS_PER_QUARTER;
       const eligible = account !== null && mayEnter(account) && withinMailLimit;
       const usesCode = eligible && account.totpEnabledAt !== null;
@@ -344,16 +312,10 @@ export function createLoginService({
       if (!input.challengeToken) throw loginExpired();
       const challengeId = hashToken(input.challengeToken);
       // Count the try before checking it: concurrent guesses cannot exceed the limit.
-      const [counted] = await db.$queryRaw<{ attempts: number }[]>`
-        UPDATE login_challenge SET attempts = attempts + 1
-         WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now()}
-           AND attempts < ${CODE_MAX_ATTEMPTS} AND method <> 'PSC'
-        RETURNING attempts`;
-      if (!counted) throw loginExpired();
-      const challenge = await db.loginChallenge.findUniqueOrThrow({
-        where: { id: challengeId },
-        include: { account: { select: accountForLogin } },
-      });
+      const attempts = await createLoginRepository(db).countCodeAttempt(challengeId, now(), CODE_MAX_ATTEMPTS);
+      if (attempts === undefined) throw loginExpired();
+      const counted = { attempts };
+      const challenge = await createLoginRepository(db).findChallengeWithAccount(challengeId);
       const account = challenge.account;
       const code = input.code.replace(/\s/g, "").toLowerCase();
 
@@ -389,12 +351,7 @@ export function createLoginService({
       if (!accepted || !account || !mayEnter(account)) {
         const remaining = CODE_MAX_ATTEMPTS - counted.attempts;
         await db.$transaction(async (tx) => {
-          if (remaining === 0) {
-            await tx.loginChallenge.updateMany({
-              where: { id: challengeId, consumedAt: null },
-              data: { consumedAt: now() },
-            });
-          }
+          if (remaining === 0) await createLoginRepository(tx).consumeChallenge(challengeId, now());
           await recordAudit(tx, actorFor(account?.email ?? "inconnu", origin), {
             action: remaining === 0 ? "auth.code-locked" : "auth.login-failed",
             entityType: "account",
@@ -413,11 +370,7 @@ export function createLoginService({
       }
 
       return db.$transaction(async (tx) => {
-        const consumed = await tx.loginChallenge.updateMany({
-          where: { id: challengeId, consumedAt: null },
-          data: { consumedAt: now() },
-        });
-        if (consumed.count !== 1) throw loginExpired();
+        if (!(await createLoginRepository(tx).consumeChallenge(challengeId, now()))) throw loginExpired();
         const session = await openSessionFor(tx, {
           account,
           method,
@@ -442,11 +395,7 @@ export function createLoginService({
 
     async logout(sessionToken: string, actor: AuditActor & { structureId: string }): Promise<void> {
       await db.$transaction(async (tx) => {
-        const revoked = await tx.session.updateMany({
-          where: { id: hashToken(sessionToken), revokedAt: null },
-          data: { revokedAt: now() },
-        });
-        if (revoked.count === 1) {
+        if (await createLoginRepository(tx).revokeSession(hashToken(sessionToken), now())) {
           await recordAudit(tx, actor, {
             action: "auth.logout",
             entityType: "account",

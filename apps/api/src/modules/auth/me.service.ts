@@ -10,7 +10,8 @@ import {
   FACTOR_MAX_FAILURES,
   REAUTH_WINDOW_MINUTES,
 } from "./auth-settings.ts";
-import { incrementCounter, readCounter } from "./rate-limit-store.ts";
+import { createMeRepository } from "./me.repository.ts";
+import { createRateLimitRepository } from "./rate-limit.repository.ts";
 import { newTotpSecret, renewRecoveryCodes, sealTotpSecret, totpUri, verifyTotp } from "./totp.ts";
 
 /** The signed-in caller of a "Mon compte" action: which session, which account. */
@@ -46,19 +47,13 @@ export function createMeService({
   settings: AuthSettings;
   now?: () => Date;
 }) {
-  async function current(accountId: string) {
-    return db.account.findUniqueOrThrow({
-      where: { id: accountId },
-      select: { email: true, structureId: true, totpSecret: true, totpEnabledAt: true, passwordHash: true },
-    });
-  }
+  const repository = createMeRepository(db);
+  const counters = createRateLimitRepository(db);
+  const current = (accountId: string) => repository.findAccount(accountId);
 
   /** Refuses (403 REAUTH_REQUIRED) unless the session was opened or re-authenticated within the window. */
   async function requireRecentAuthentication(sessionId: string) {
-    const session = await db.session.findUnique({
-      where: { id: sessionId },
-      select: { createdAt: true, reauthenticatedAt: true },
-    });
+    const session = await repository.findSession(sessionId);
     if (!session) throw new AppError(401, "UNAUTHENTICATED", "Votre session a expiré : reconnectez-vous.");
     const last = Math.max(session.createdAt.getTime(), session.reauthenticatedAt?.getTime() ?? 0);
     if (now().getTime() - last > REAUTH_WINDOW_MINUTES * 60_000) throw reauthRequired();
@@ -76,21 +71,19 @@ export function createMeService({
     check: () => Promise<boolean>,
     wrong: (remaining: number) => AppError,
   ): Promise<void> {
-    const [counted] = await db.$queryRaw<{ failures: number }[]>`
-      UPDATE session SET factor_failures = factor_failures + 1
-       WHERE id = ${caller.sessionId} AND revoked_at IS NULL
-      RETURNING factor_failures AS failures`;
+    const failures = await repository.countFactorFailure(caller.sessionId);
+    const counted = failures === undefined ? undefined : { failures };
     const accountKey = `factor-failures:${caller.accountId}`;
     const overLimit = !counted || counted.failures > FACTOR_MAX_FAILURES;
-    if (overLimit || (await readCounter(db, accountKey)) >= FACTOR_FAILURES_PER_ACCOUNT_HOUR) {
+    if (overLimit || (await counters.read(accountKey)) >= FACTOR_FAILURES_PER_ACCOUNT_HOUR) {
       await endSession(caller, structureId, counted?.failures ?? null);
       throw sessionEndedForFailures();
     }
     if (await check()) {
-      await db.session.update({ where: { id: caller.sessionId }, data: { factorFailures: 0 } });
+      await repository.resetFactorFailures(caller.sessionId);
       return;
     }
-    const { count: accountFailures } = await incrementCounter(db, accountKey, 3_600_000);
+    const { count: accountFailures } = await counters.increment(accountKey, 3_600_000);
     const remaining = FACTOR_MAX_FAILURES - counted.failures;
     if (remaining <= 0 || accountFailures >= FACTOR_FAILURES_PER_ACCOUNT_HOUR) {
       await endSession(caller, structureId, counted.failures);
@@ -108,11 +101,8 @@ export function createMeService({
 
   async function endSession(caller: MeCaller, structureId: string, failures: number | null) {
     await db.$transaction(async (tx) => {
-      const ended = await tx.session.updateMany({
-        where: { id: caller.sessionId, revokedAt: null },
-        data: { revokedAt: now() },
-      });
-      if (ended.count === 1) {
+      const ended = await createMeRepository(tx).endSessions(null, now(), { only: caller.sessionId });
+      if (ended === 1) {
         await recordAudit(tx, caller.actor, {
           action: "auth.session-ended",
           entityType: "account",
@@ -158,7 +148,7 @@ export function createMeService({
         await guardFactor(caller, account.structureId, () => verifyPassword(input.password ?? "", hash), wrongPassword);
       }
       await db.$transaction(async (tx) => {
-        await tx.session.update({ where: { id: caller.sessionId }, data: { reauthenticatedAt: now() } });
+        await createMeRepository(tx).markReauthenticated(caller.sessionId, now());
         await recordAudit(tx, caller.actor, {
           action: "auth.reauthenticated",
           entityType: "account",
@@ -177,10 +167,7 @@ export function createMeService({
       const account = await current(caller.accountId);
       if (account.totpEnabledAt) throw conflict("Une application d'authentification est déjà activée.");
       const secret = newTotpSecret();
-      await db.account.update({
-        where: { id: caller.accountId },
-        data: { totpSecret: sealTotpSecret(settings.secrets, secret), totpLastTimeStep: null },
-      });
+      await repository.setPendingTotpSecret(caller.accountId, sealTotpSecret(settings.secrets, secret));
       const otpauthUrl = totpUri(secret, account.email);
       const qrSvg = await QRCode.toString(otpauthUrl, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
       return { secret, otpauthUrl, qrSvg };
@@ -194,7 +181,7 @@ export function createMeService({
       if (!account.totpSecret) throw conflict("Commencez par afficher le QR code.");
       await checkCode(caller, account.structureId, code);
       return db.$transaction(async (tx) => {
-        await tx.account.update({ where: { id: caller.accountId }, data: { totpEnabledAt: now() } });
+        await createMeRepository(tx).enableTotp(caller.accountId, now());
         const recoveryCodes = await renewRecoveryCodes(tx, caller.accountId, settings.secrets);
         await recordAudit(tx, caller.actor, {
           action: "auth.totp-enabled",
@@ -230,11 +217,7 @@ export function createMeService({
       if (!account.totpEnabledAt) throw conflict("Aucune application d'authentification n'est activée.");
       await checkCode(caller, account.structureId, code);
       await db.$transaction(async (tx) => {
-        await tx.account.update({
-          where: { id: caller.accountId },
-          data: { totpSecret: null, totpEnabledAt: null, totpLastTimeStep: null },
-        });
-        await tx.recoveryCode.deleteMany({ where: { accountId: caller.accountId } });
+        await createMeRepository(tx).disableTotp(caller.accountId);
         await recordAudit(tx, caller.actor, {
           action: "auth.totp-disabled",
           entityType: "account",
@@ -247,17 +230,11 @@ export function createMeService({
     /** The caller's open sessions (not ended, not expired, not idle too long), the most recently used first. */
     async listSessions(caller: MeCaller): Promise<OwnSession[]> {
       const at = now();
-      const rows = await db.session.findMany({
-        where: {
-          accountId: caller.accountId,
-          revokedAt: null,
-          expiresAt: { gt: at },
-          lastSeenAt: { gt: new Date(at.getTime() - settings.sessionIdleMinutes * 60_000) },
-        },
-        orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
-        select: { id: true, method: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true },
-        take: 100,
-      });
+      const rows = await repository.openSessions(
+        caller.accountId,
+        at,
+        new Date(at.getTime() - settings.sessionIdleMinutes * 60_000),
+      );
       return rows.map((row) => ({
         ...row,
         createdAt: row.createdAt.toISOString(),
@@ -273,11 +250,8 @@ export function createMeService({
       }
       const structureId = (await current(caller.accountId)).structureId;
       await db.$transaction(async (tx) => {
-        const ended = await tx.session.updateMany({
-          where: { id: sessionId, accountId: caller.accountId, revokedAt: null },
-          data: { revokedAt: now() },
-        });
-        if (ended.count !== 1) throw notFound("Cette session n'existe pas ou est déjà terminée.");
+        const ended = await createMeRepository(tx).endSessions(caller.accountId, now(), { only: sessionId });
+        if (ended !== 1) throw notFound("Cette session n'existe pas ou est déjà terminée.");
         await recordAudit(tx, caller.actor, {
           action: "auth.session-ended",
           entityType: "account",
@@ -292,20 +266,17 @@ export function createMeService({
     async endOtherSessions(caller: MeCaller): Promise<{ ended: number }> {
       const structureId = (await current(caller.accountId)).structureId;
       return db.$transaction(async (tx) => {
-        const ended = await tx.session.updateMany({
-          where: { accountId: caller.accountId, revokedAt: null, id: { not: caller.sessionId } },
-          data: { revokedAt: now() },
-        });
-        if (ended.count > 0) {
+        const ended = await createMeRepository(tx).endSessions(caller.accountId, now(), { except: caller.sessionId });
+        if (ended > 0) {
           await recordAudit(tx, caller.actor, {
             action: "auth.session-ended",
             entityType: "account",
             entityId: caller.accountId,
             structureId,
-            after: { reason: "ended-by-user", sessions: ended.count },
+            after: { reason: "ended-by-user", sessions: ended },
           });
         }
-        return { ended: ended.count };
+        return { ended };
       });
     },
   };

@@ -1,48 +1,26 @@
 import { createHash } from "node:crypto";
 import { OwnSessionListResponse } from "@medimail/contracts/auth";
-import { createDb, type Db } from "@medimail/db/client";
-import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
+import type { Db } from "@medimail/db/client";
 import { hashPassword } from "@medimail/domain/password";
 import { generate } from "otplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createConsoleUser, type SignedIn, signInAs } from "../../../test/auth.ts";
 import { TestBrowser } from "../../../test/browser.ts";
 import { type App, buildApp } from "../../app.ts";
-import { type LocalPscProvider, startLocalPscProvider } from "./psc/local-psc-provider.ts";
+import { usePscTestApp } from "./auth.test-support.ts";
 import { secretKeysOf } from "./secrets.ts";
 import { hashToken } from "./tokens.ts";
 
 // "Mon compte" as an attacker would drive it: over HTTP (inject) against the built app on a real database.
-const REDIRECT_URI = "http://127.0.0.1:9/api/auth/psc/callback";
 const PASSWORD = "Correct-horse-2026";
 const KEY_1 = "a".repeat(64);
 const KEY_2 = Buffer.alloc(32, 7).toString("base64");
-let database: TestDatabase;
 let db: Db;
-let provider: LocalPscProvider;
 let app: App;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ connectionString: database.url, max: 6 });
-  provider = await startLocalPscProvider({
-    port: 0,
-    clients: [{ clientId: "console", clientSecret: "secret", redirectUris: [REDIRECT_URI] }],
-  });
-  app = await buildApp({
-    db,
-    auth: {
-      loginAttemptsPerMinute: 100_000,
-      secrets: secretKeysOf(KEY_1),
-      psc: { issuer: provider.issuer, clientId: "console", clientSecret: "secret", redirectUri: REDIRECT_URI },
-    },
-  });
-});
-afterAll(async () => {
-  await app?.close();
-  await provider?.close();
-  await db?.$disconnect();
-  await database?.drop();
+const started = usePscTestApp({ poolSize: 6, auth: { loginAttemptsPerMinute: 100_000, secrets: secretKeysOf(KEY_1) } });
+beforeAll(() => {
+  ({ db, app } = started);
 });
 
 const epochOf = (offsetSteps: number) => Math.floor(Date.now() / 1000) + offsetSteps * 30;

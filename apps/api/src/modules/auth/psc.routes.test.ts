@@ -1,48 +1,27 @@
 import { SessionResponse } from "@medimail/contracts/auth";
-import { createDb, type Db } from "@medimail/db/client";
-import { createTestDatabase, type TestDatabase } from "@medimail/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@medimail/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createConsoleUser, signInAs } from "../../../test/auth.ts";
 import { TestBrowser } from "../../../test/browser.ts";
 import { logIn } from "../../../test/psc-browser.ts";
-import { type App, buildApp } from "../../app.ts";
-import { type LocalPscProvider, startLocalPscProvider } from "./psc/local-psc-provider.ts";
+import type { App } from "../../app.ts";
+import { PSC_REDIRECT_URI, usePscTestApp } from "./auth.test-support.ts";
 
 // The console's PSC routes against the local OpenID provider: the browser side of the provider is driven with
 // fetch, the console's side with inject; the callback URL the provider redirects to is handed to the console.
-const REDIRECT_URI = "http://127.0.0.1:9/api/auth/psc/callback";
-let database: TestDatabase;
 let db: Db;
-let provider: LocalPscProvider;
 let app: App;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ connectionString: database.url, max: 4 });
-  provider = await startLocalPscProvider({
-    port: 0,
-    clients: [{ clientId: "console", clientSecret: "secret", redirectUris: [REDIRECT_URI] }],
-  });
-  app = await buildApp({
-    db,
-    auth: {
-      loginAttemptsPerMinute: 1000,
-      psc: { issuer: provider.issuer, clientId: "console", clientSecret: "secret", redirectUri: REDIRECT_URI },
-    },
-  });
-});
-afterAll(async () => {
-  await app?.close();
-  await provider?.close();
-  await db?.$disconnect();
-  await database?.drop();
+const started = usePscTestApp({ poolSize: 4, auth: { loginAttemptsPerMinute: 1000 } });
+beforeAll(() => {
+  ({ db, app } = started);
 });
 
 /** Start at the console, sign in at the provider with `rpps`, come back to the console's callback. */
 async function throughPsc(browser: TestBrowser, rpps: string, start = "/api/auth/psc/start?returnTo=/structures") {
   const started = await browser.request({ url: start });
   expect(started.statusCode).toBe(303);
-  const callback = await logIn(started.headers.location as string, rpps, REDIRECT_URI);
+  const callback = await logIn(started.headers.location as string, rpps, PSC_REDIRECT_URI);
   return browser.request({ url: `${callback.pathname}${callback.search}` });
 }
 
@@ -69,7 +48,7 @@ describe("Pro Santé Connect routes", () => {
   it("refuses a callback without its login cookie, or replayed", async () => {
     const browser = new TestBrowser(app);
     const started = await browser.request({ url: "/api/auth/psc/start" });
-    const callback = await logIn(started.headers.location as string, "10000000025", REDIRECT_URI);
+    const callback = await logIn(started.headers.location as string, "10000000025", PSC_REDIRECT_URI);
     const stranger = await new TestBrowser(app).request({ url: `${callback.pathname}${callback.search}` });
     expect(stranger.headers.location).toBe("/connexion?erreur=psc-expire");
     const first = await browser.request({ url: `${callback.pathname}${callback.search}` });
@@ -86,7 +65,7 @@ describe("Pro Santé Connect routes", () => {
     browser.csrfToken = session.headers["x-csrf-token"];
     const link = await browser.post("/api/me/psc/link");
     expect(link.statusCode).toBe(200);
-    const callback = await logIn(link.json().url, "10000000033", REDIRECT_URI);
+    const callback = await logIn(link.json().url, "10000000033", PSC_REDIRECT_URI);
     const linked = await browser.request({ url: `${callback.pathname}${callback.search}` });
     expect(linked.headers.location).toBe("/mon-compte?psc=lie");
     expect((await db.account.findUniqueOrThrow({ where: { id: user.id } })).pscSubject).toBe("10000000033");
@@ -101,7 +80,7 @@ describe("Pro Santé Connect routes", () => {
     otherBrowser.cookies.set("medimail_session", otherSession.token);
     otherBrowser.csrfToken = otherSession.headers["x-csrf-token"];
     const otherLink = await otherBrowser.post("/api/me/psc/link");
-    const otherCallback = await logIn(otherLink.json().url, "10000000033", REDIRECT_URI);
+    const otherCallback = await logIn(otherLink.json().url, "10000000033", PSC_REDIRECT_URI);
     const refused = await otherBrowser.request({ url: `${otherCallback.pathname}${otherCallback.search}` });
     expect(refused.headers.location).toBe("/mon-compte?psc=psc-deja-lie");
 

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/audit.repository.ts";
 import { CODE_VALIDITY_MINUTES } from "./auth-settings.ts";
 import type { LoginService, RequestOrigin } from "./login.service.ts";
 import { type PscClient, PscError } from "./psc/psc-client.ts";
+import { createPscRepository } from "./psc.repository.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
 const PendingAuthorization = z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string() });
@@ -39,19 +40,17 @@ export function createPscService({
   login: LoginService;
   now?: () => Date;
 }) {
+  const repository = createPscRepository(db);
   async function start(options: { returnTo?: string; linkToAccountId?: string; ip: string | null }) {
     const authorization = await client.startAuthorization();
     const token = randomToken();
-    await db.loginChallenge.create({
-      data: {
-        id: hashToken(token),
-        method: "PSC",
-        psc: { state: authorization.state, nonce: authorization.nonce, codeVerifier: authorization.codeVerifier },
-        linkToAccountId: options.linkToAccountId ?? null,
-        returnTo: options.returnTo ?? null,
-        ip: options.ip,
-        expiresAt: new Date(now().getTime() + CODE_VALIDITY_MINUTES * 60_000),
-      },
+    await repository.createChallenge({
+      id: hashToken(token),
+      psc: { state: authorization.state, nonce: authorization.nonce, codeVerifier: authorization.codeVerifier },
+      linkToAccountId: options.linkToAccountId ?? null,
+      returnTo: options.returnTo ?? null,
+      ip: options.ip,
+      expiresAt: new Date(now().getTime() + CODE_VALIDITY_MINUTES * 60_000),
     });
     return { challengeToken: token, url: authorization.url };
   }
@@ -67,14 +66,11 @@ export function createPscService({
     ): Promise<PscOutcome> {
       if (!input.challengeToken) return failed("psc-expire", false);
       const id = hashToken(input.challengeToken);
-      const challenge = await db.loginChallenge.findUnique({ where: { id } });
-      const consumed = await db.loginChallenge.updateMany({
-        where: { id, method: "PSC", consumedAt: null, expiresAt: { gt: now() } },
-        data: { consumedAt: now() },
-      });
+      const challenge = await repository.findChallenge(id);
+      const consumed = await repository.consumeChallenge(id, now());
       const pending = PendingAuthorization.safeParse(challenge?.psc);
       const linking = challenge?.linkToAccountId != null;
-      if (!challenge || consumed.count !== 1 || !pending.success) return failed("psc-expire", linking);
+      if (!challenge || !consumed || !pending.success) return failed("psc-expire", linking);
 
       let subject: string;
       try {
@@ -87,14 +83,10 @@ export function createPscService({
 
       if (challenge.linkToAccountId) {
         const accountId = challenge.linkToAccountId;
-        const taken = await db.account.findUnique({ where: { pscSubject: subject }, select: { id: true } });
+        const taken = await repository.findAccountBySubject(subject);
         if (taken && taken.id !== accountId) return failed("psc-deja-lie", true);
         await db.$transaction(async (tx) => {
-          const account = await tx.account.update({
-            where: { id: accountId },
-            data: { pscSubject: subject },
-            select: { email: true, structureId: true },
-          });
+          const account = await createPscRepository(tx).link(accountId, subject);
           await recordAudit(
             tx,
             { id: accountId, label: account.email, ip: origin.ip, requestId: origin.requestId },
@@ -110,7 +102,7 @@ export function createPscService({
         return { redirectTo: "/mon-compte?psc=lie" };
       }
 
-      const linked = await db.account.findUnique({ where: { pscSubject: subject }, select: { email: true } });
+      const linked = await repository.findAccountBySubject(subject);
       const account = linked ? await login.findAccount(linked.email) : null;
       if (!account || !login.mayEnter(account)) return failed("psc-non-lie", false);
       const session = await db.$transaction((tx) =>
@@ -129,12 +121,10 @@ export function createPscService({
       actor: { label: string; ip: string | null; requestId: string | null },
     ): Promise<void> {
       await db.$transaction(async (tx) => {
-        const before = await tx.account.findUniqueOrThrow({
-          where: { id: accountId },
-          select: { pscSubject: true, structureId: true },
-        });
+        const links = createPscRepository(tx);
+        const before = await links.findLink(accountId);
         if (!before.pscSubject) return;
-        await tx.account.update({ where: { id: accountId }, data: { pscSubject: null } });
+        await links.unlink(accountId);
         await recordAudit(
           tx,
           { id: accountId, ...actor },

@@ -2,6 +2,7 @@ import { createHash, randomInt } from "node:crypto";
 import type { Db, DbTx } from "@medimail/db/client";
 import { generateSecret, generateURI, verify } from "otplib";
 import { decryptSecret, encryptSecret, keyId, recoveryCodeDigests, type SecretKeys } from "./secrets.ts";
+import { createTotpRepository } from "./totp.repository.ts";
 
 const ISSUER = "Medimail Admin";
 /** One step either side: the phone's clock may be 30 s off. */
@@ -30,10 +31,7 @@ export function sealTotpSecret(keys: SecretKeys, secret: string): string {
 export async function readTotpSecret(db: DbTx, keys: SecretKeys, accountId: string, stored: string): Promise<string> {
   const { plaintext, stale } = decryptSecret(keys, stored);
   if (stale) {
-    await db.account.updateMany({
-      where: { id: accountId, totpSecret: stored },
-      data: { totpSecret: encryptSecret(keys, plaintext) },
-    });
+    await createTotpRepository(db).rewriteSecret(accountId, stored, encryptSecret(keys, plaintext));
   }
   return plaintext;
 }
@@ -43,10 +41,8 @@ export async function readTotpSecret(db: DbTx, keys: SecretKeys, accountId: stri
  * never accepted twice, even by two concurrent requests.
  */
 export async function verifyTotp(db: DbTx, accountId: string, code: string, now: Date, keys: SecretKeys) {
-  const account = await db.account.findUnique({
-    where: { id: accountId },
-    select: { totpSecret: true, totpLastTimeStep: true },
-  });
+  const totp = createTotpRepository(db);
+  const account = await totp.findSecret(accountId);
   if (!account?.totpSecret) return false;
   const secret = await readTotpSecret(db, keys, accountId, account.totpSecret);
   const result = await verify({
@@ -57,10 +53,7 @@ export async function verifyTotp(db: DbTx, accountId: string, code: string, now:
     ...(account.totpLastTimeStep !== null ? { afterTimeStep: account.totpLastTimeStep } : {}),
   });
   if (!result.valid || !("timeStep" in result)) return false;
-  const recorded = await db.$executeRaw`
-    UPDATE account SET totp_last_time_step = ${result.timeStep}
-     WHERE id = ${accountId}::uuid AND (totp_last_time_step IS NULL OR totp_last_time_step < ${result.timeStep})`;
-  return recorded === 1;
+  return totp.recordTimeStep(accountId, result.timeStep);
 }
 
 const normalizeRecoveryCode = (code: string) => code.replace(/[\s-]/g, "").toLowerCase();
@@ -76,13 +69,10 @@ export async function renewRecoveryCodes(tx: DbTx, accountId: string, keys: Secr
     const chars = Array.from({ length: 8 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join("");
     return `${chars.slice(0, 4)}-${chars.slice(4)}`;
   });
-  await tx.recoveryCode.deleteMany({ where: { accountId } });
-  await tx.recoveryCode.createMany({
-    data: codes.map((code) => ({
-      accountId,
-      codeHash: recoveryCodeDigests(keys, accountId, normalizeRecoveryCode(code))[0] as string,
-    })),
-  });
+  await createTotpRepository(tx).replaceRecoveryCodes(
+    accountId,
+    codes.map((code) => recoveryCodeDigests(keys, accountId, normalizeRecoveryCode(code))[0] as string),
+  );
   return codes;
 }
 
@@ -95,13 +85,10 @@ export async function verifyRecoveryCode(
   keys: SecretKeys,
 ): Promise<string | null> {
   const candidates = [...recoveryCodeDigests(keys, accountId, normalizeRecoveryCode(code)), legacyRecoveryDigest(code)];
-  const found = await db.recoveryCode.findFirst({
-    where: { accountId, codeHash: { in: candidates }, usedAt: null },
-    select: { id: true },
-  });
+  const totp = createTotpRepository(db);
+  const found = await totp.findUnusedRecoveryCode(accountId, candidates);
   if (!found) return null;
-  const used = await db.recoveryCode.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
-  return used.count === 1 ? found.id : null;
+  return (await totp.useRecoveryCode(found.id, now)) ? found.id : null;
 }
 
 /**
@@ -111,10 +98,8 @@ export async function verifyRecoveryCode(
  */
 export async function reencryptTotpSecrets(db: Db, keys: SecretKeys) {
   const currentPrefix = `v1:${keyId(keys.current)}:`;
-  const stale = await db.account.findMany({
-    where: { totpSecret: { not: null }, NOT: { totpSecret: { startsWith: currentPrefix } } },
-    select: { id: true, totpSecret: true },
-  });
+  const totp = createTotpRepository(db);
+  const stale = await totp.secretsNotUnder(currentPrefix);
   let rewritten = 0;
   let unreadable = 0;
   for (const account of stale) {
@@ -125,8 +110,6 @@ export async function reencryptTotpSecrets(db: Db, keys: SecretKeys) {
       unreadable++;
     }
   }
-  const recoveryCodesUnderOtherKeys = await db.recoveryCode.count({
-    where: { usedAt: null, NOT: { codeHash: { startsWith: `h1:${keyId(keys.current)}:` } } },
-  });
+  const recoveryCodesUnderOtherKeys = await totp.countRecoveryCodesNotUnder(`h1:${keyId(keys.current)}:`);
   return { rewritten, unreadable, recoveryCodesUnderOtherKeys };
 }

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLog, waitFor } from "../../../test/jobs.ts";
 import { useTestDb } from "../../../test/test-app.ts";
 import { createJobQueue, type JobQueue } from "../../jobs/queue.ts";
-import { JOB_NAMES } from "../../jobs/registry.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "../mail/smtp-catcher.ts";
+import { IMPORTS_JOB_NAMES as JOB_NAMES } from "./imports.jobs.ts";
 import { csvOf, validRow } from "./imports.test-support.ts";
 
 /**

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, DbTx } from "@medimail/db/client";
 import { initialState } from "@medimail/domain/account-states";
 import { TYPE_RULES } from "@medimail/domain/account-types";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { setConnectionAccounts } from "../accounts/account-profile.ts";
 import { LINK_VALIDITY_HOURS } from "../accounts/account-tokens.ts";
@@ -423,4 +423,19 @@ async function writePlans(tx: DbTx, plans: readonly RowPlan[], context: WriteCon
   await insertAuditEvents(tx, audit);
   await insertRowErrors(tx, context.importId, true, errors);
   return { created: created.length, updated, unchanged, rejected };
+}
+
+export const IMPORTS_JOB_NAMES = { imports: "accounts.import" } as const;
+
+export function createImportsJobDefinitions(options: ImportsJobOptions): JobDefinition[] {
+  return [
+    {
+      name: IMPORTS_JOB_NAMES.imports,
+      label: "Imports d'utilisateurs",
+      description:
+        "Applique les imports d'utilisateurs confirmés (par lots, reprise après interruption) ; chaque heure, reprend un import interrompu et efface les fichiers importés depuis plus de 7 jours.",
+      cron: "17 * * * *",
+      handler: createImportsJob(options),
+    },
+  ];
 }

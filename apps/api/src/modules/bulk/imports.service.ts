@@ -9,9 +9,7 @@ import { neutraliseCell } from "@medimail/contracts/loaduser";
 import type { Db } from "@medimail/db/client";
 import type { Principal } from "@medimail/domain/access";
 import type { FastifyBaseLogger } from "fastify";
-import { recordJobRun } from "../../jobs/enqueue.ts";
-import type { Clock } from "../../jobs/job-definition.ts";
-import { JOB_NAMES } from "../../jobs/registry.ts";
+import type { StartJobWithChange } from "../../jobs/job-triggers.ts";
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import type { Scope } from "../../lib/scope.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
@@ -23,9 +21,8 @@ import { type FileRow, openRows } from "./imports.rows.ts";
 export interface ImportsServiceDeps {
   db: Db;
   scope: Scope;
-  clock: Clock;
-  /** hands a recorded job run to the queue (a no-op without background: tests run the job themselves) */
-  dispatch: (name: string, runId: string) => Promise<void>;
+  /** the apply's job run, recorded with the request (dispatched after it: a no-op without background) */
+  startImport: StartJobWithChange;
   log: FastifyBaseLogger;
 }
 
@@ -78,7 +75,7 @@ const SUMMARY_SELECT = {
 } as const;
 
 /** "Importer une liste d'utilisateurs": upload and dry run, follow-up, rejected rows, apply. */
-export function createImportsService({ db, scope, clock, dispatch, log }: ImportsServiceDeps) {
+export function createImportsService({ db, scope, startImport, log }: ImportsServiceDeps) {
   async function requireImport(
     principal: Principal,
     structureId: string,
@@ -318,12 +315,14 @@ export function createImportsService({ db, scope, clock, dispatch, log }: Import
             notifyUsers,
           },
         });
-        return recordJobRun(tx, { name: JOB_NAMES.imports, clock, requestedBy: actor.id, trigger: "EVENT" });
+        return startImport.record(tx, { requestedBy: actor.id });
       });
       // if this fails, the scheduler hands the recorded run over again within a minute
-      await dispatch(run.name, run.id).catch((error: Error) =>
-        log.warn({ err: error, importId }, "could not dispatch the import: the scheduler will"),
-      );
+      await startImport
+        .dispatch(run)
+        .catch((error: Error) =>
+          log.warn({ err: error, importId }, "could not dispatch the import: the scheduler will"),
+        );
       return summary(await requireImport(principal, structureId, importId, "read"));
     },
   };

@@ -8,7 +8,7 @@ import { preRegistrationMail } from "../accounts/account-mails.ts";
 import { issueLinkToken } from "../accounts/account-tokens.ts";
 import type { AccountsRepository } from "../accounts/accounts.repository.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
-import type { DeliverMailSoon } from "../mail/mail-trigger.ts";
+import type { DeliverMailSoon } from "../mail/outbox.jobs.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
 import { createRemindersRepository } from "./reminders.repository.ts";
 

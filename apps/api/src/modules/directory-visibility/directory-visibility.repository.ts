@@ -39,6 +39,10 @@ const currentExtractionSelect = {
 
 export function createDirectoryVisibilityRepository(db: DbTx) {
   return {
+    async allStructureIds(): Promise<string[]> {
+      return (await db.structure.findMany({ select: { id: true } })).map((structure) => structure.id);
+    },
+
     /** The MSSanté domains of our structures, lowercased. */
     async ourDomains(): Promise<Set<string>> {
       const rows = await db.structure.findMany({ where: { mssDomain: { not: null } }, select: { mssDomain: true } });

@@ -1,4 +1,6 @@
+import { VISIBILITY_LINES_LIMIT } from "@medimail/contracts/directory-visibility";
 import type { Db } from "@medimail/db/client";
+import type { Principal } from "@medimail/domain/access";
 import {
   DIRECTORY_VISIBILITIES,
   DISCREPANCIES,
@@ -6,7 +8,9 @@ import {
   directoryVisibility,
 } from "@medimail/domain/directory-visibility";
 import { conflict, validationFailed } from "../../lib/errors.ts";
-import { createDirectoryVisibilityRepository } from "./directory-visibility.repository.ts";
+import type { Scope } from "../../lib/scope.ts";
+import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
+import { type CurrentExtraction, createDirectoryVisibilityRepository } from "./directory-visibility.repository.ts";
 import { ExtractionFormatError, type ExtractionTally, readExtraction } from "./extraction-file.ts";
 
 export interface ExtractionImport {
@@ -29,10 +33,22 @@ export interface VisibilityLine {
  * "Vérifier la visibilité dans l'annuaire national": imports the ANS's extraction (the nightly download or an
  * operator's upload) and compares it with our correspondences.
  */
-export function createDirectoryVisibilityService({ db }: { db: Db }) {
+export function createDirectoryVisibilityService({ db, scope }: { db: Db; scope?: Scope }) {
   const repository = createDirectoryVisibilityRepository(db);
+  const tree = createStructureTreeRepository(db);
 
-  return {
+  async function report(structureIds: string[]) {
+    const { extraction, counts, lines } = await service.compare(structureIds);
+    const discrepancies = lines.filter((line) => DISCREPANCIES.includes(line.visibility));
+    return {
+      extraction: extraction ? extractionSummary(extraction) : null,
+      counts,
+      discrepancies: discrepancies.slice(0, VISIBILITY_LINES_LIMIT),
+      discrepanciesTotal: discrepancies.length,
+    };
+  }
+
+  const service = {
     /**
      * Reads the extraction, keeping the addresses of our domains; the import becomes current only once complete
      * (a crash or a bad file leaves the previous one current). One import at a time.
@@ -89,7 +105,7 @@ export function createDirectoryVisibilityService({ db }: { db: Db }) {
 
     /** The discrepancies only (what an administrator should act on). */
     async discrepancies(structureIds: string[]) {
-      const { extraction, counts, lines } = await this.compare(structureIds);
+      const { extraction, counts, lines } = await service.compare(structureIds);
       return { extraction, counts, lines: lines.filter((line) => DISCREPANCIES.includes(line.visibility)) };
     },
 
@@ -117,6 +133,49 @@ export function createDirectoryVisibilityService({ db }: { db: Db }) {
     },
 
     latestAttempt: () => repository.latestAttempt(),
+
+    /** An operator's upload (the route checked the platform right). */
+    async upload(input: { chunks: AsyncIterable<string>; fileName: string | null; requestedById: string | null }) {
+      return service.importExtraction({ ...input, source: "UPLOAD", extractedAt: new Date() });
+    },
+
+    /** The latest import attempt and the comparison of every structure (operators, support). */
+    async platformStatus() {
+      const attempt = await repository.latestAttempt();
+      return {
+        latestAttempt: attempt
+          ? {
+              ...extractionSummary(attempt),
+              status: attempt.status,
+              error: attempt.error,
+              startedAt: attempt.startedAt.toISOString(),
+            }
+          : null,
+        report: await report(await repository.allStructureIds()),
+      };
+    },
+
+    /** One structure's comparison (and its daughters'), within the caller's scope. */
+    async structureReport(principal: Principal, structureId: string, daughters: boolean) {
+      if (!scope) throw new Error("the structure report needs the permission scope");
+      await scope.require(principal, "read", structureId);
+      return report(await tree.subtreeIds(structureId, daughters));
+    },
+  };
+  return service;
+}
+
+function extractionSummary(extraction: CurrentExtraction) {
+  return {
+    id: extraction.id,
+    source: extraction.source,
+    fileName: extraction.fileName,
+    extractedAt: extraction.extractedAt.toISOString(),
+    finishedAt: extraction.finishedAt?.toISOString() ?? null,
+    lines: extraction.lines,
+    kept: extraction.kept,
+    malformed: extraction.malformed,
+    problems: (extraction.problems ?? []) as { line: number; reason: string }[],
   };
 }
 

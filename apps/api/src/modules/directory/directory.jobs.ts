@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Db, type DbTx, Prisma } from "@medimail/db/client";
 import { type FeedCode, feedIssues, isBlocked, type ReferentialFacts } from "@medimail/domain/feed-rules";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { carrierKey, carrierOf, mailboxContactPoint } from "./ans-fhir.ts";
 import { type AddressRow, digestOf, entryDataOf, feedSubjectOf } from "./directory-entry.ts";
 import { type DirectoryPublisher, type FeedEntry, orderEntries, type PublishReport } from "./directory-publisher.ts";
@@ -506,4 +506,21 @@ async function finish(db: Db, publicationId: string, status: "DONE" | "FAILED", 
                    count(*) FILTER (WHERE rejected_code IS NOT NULL)::int AS rejected
               FROM directory_feed_entry WHERE publication_id = ${publicationId}::uuid) c
      WHERE p.id = ${publicationId}::uuid`;
+}
+
+export const DIRECTORY_JOB_NAMES = { directoryPublication: "directory.publish" } as const;
+
+export function createDirectoryJobDefinitions({ publisher }: DirectoryPublicationOptions): JobDefinition[] {
+  return [
+    {
+      name: DIRECTORY_JOB_NAMES.directoryPublication,
+      label: "Publication dans l'annuaire national",
+      description:
+        "Publie dans l'annuaire national MSSanté les créations, modifications et suppressions de correspondances du jour ; les adresses en erreur bloquante sont retenues et signalées.",
+      // after the night's other account jobs (email changes 03:00, inactivity 03:30, rejections 04:00), so that
+      // what they change or delete reaches the directory the same night
+      cron: "0 5 * * *",
+      handler: createDirectoryPublicationJob({ publisher }),
+    },
+  ];
 }

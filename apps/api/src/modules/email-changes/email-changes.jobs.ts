@@ -1,5 +1,5 @@
 import { accountSearchText } from "@medimail/domain/text";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { emailChangedMail } from "../accounts/account-mails.ts";
 import { markChanged } from "../directory/directory-changes.repository.ts";
 import { queueMail } from "../mail/outbox.repository.ts";
@@ -70,4 +70,18 @@ export async function applyEmailChanges({ db, clock, batchSize }: JobContext): P
     }
   }
   return { processed, failed };
+}
+
+export const EMAIL_CHANGES_JOB_NAMES = { emailChanges: "email-changes.apply" } as const;
+
+export function createEmailChangesJobDefinitions(): JobDefinition[] {
+  return [
+    {
+      name: EMAIL_CHANGES_JOB_NAMES.emailChanges,
+      label: "Changements d'adresse e-mail",
+      description: "Applique les demandes de changement de mail en attente (identifiant de connexion, annuaire).",
+      cron: "0 3 * * *",
+      handler: applyEmailChanges,
+    },
+  ];
 }

@@ -1,10 +1,8 @@
-import type { Db } from "@medimail/db/client";
 import { nextOutboxAttempt } from "@medimail/domain/lifecycle";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
+import type { StartJobSoon } from "../../jobs/job-triggers.ts";
 import type { Mailer } from "./mailer.ts";
-
-/** What a delivered or abandoned mail keeps of its body: nothing. */
-const PURGED_BODY = { text: "", html: null };
+import { createOutboxRepository } from "./outbox.repository.ts";
 
 /** How long a claimed mail is reserved for the worker that claimed it before another may try. */
 const CLAIM_SECONDS = 120;
@@ -21,44 +19,25 @@ const CLAIM_SECONDS = 120;
  */
 export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; domain: string }) {
   return async function deliverOutbox({ db, clock, batchSize, log, runId }: JobContext): Promise<JobResult> {
+    const outbox = createOutboxRepository(db);
     let processed = 0;
     let failed = 0;
     for (;;) {
       const now = clock.now();
-      const batch = await claimBatch(db, runId, now, batchSize);
+      const batch = await outbox.claimBatch(runId, now, new Date(now.getTime() + CLAIM_SECONDS * 1000), batchSize);
       if (batch.length === 0) break;
       let sentInBatch = 0;
       for (const mail of batch) {
         try {
           await mailer.send({ ...mail, messageId: `<${mail.id}@${domain}>` });
-          await db.outboxMail.update({
-            where: { id: mail.id },
-            data: {
-              status: "SENT",
-              sentAt: clock.now(),
-              ...PURGED_BODY,
-              lastError: null,
-              claimedBy: null,
-              messageId: `<${mail.id}@${domain}>`,
-            },
-          });
+          await outbox.markSent(mail.id, clock.now(), `<${mail.id}@${domain}>`);
           processed++;
           sentInBatch++;
         } catch (error) {
           failed++;
           const retryAt = nextOutboxAttempt(clock.now(), mail.attempts);
           log.warn({ mailId: mail.id, attempts: mail.attempts, err: error }, "mail delivery failed");
-          await db.outboxMail.update({
-            where: { id: mail.id },
-            data: retryAt
-              ? { nextAttemptAt: retryAt, claimedBy: null, lastError: String((error as Error).message).slice(0, 1000) }
-              : {
-                  status: "FAILED",
-                  claimedBy: null,
-                  lastError: String((error as Error).message).slice(0, 1000),
-                  ...PURGED_BODY,
-                },
-          });
+          await outbox.markFailed(mail.id, retryAt, String((error as Error).message).slice(0, 1000));
         }
       }
       // a batch without a single success means the SMTP server is down: stop rather than claim the next ones
@@ -68,23 +47,19 @@ export function createOutboxDeliveryJob({ mailer, domain }: { mailer: Mailer; do
   };
 }
 
-interface ClaimedMail {
-  id: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | null;
-  attempts: number;
-}
+export const OUTBOX_JOB_NAMES = { outbox: "mail.outbox" } as const;
 
-/** Claims due mails, and first this run's own claims left by a crash (its retry resumes them at once). */
-async function claimBatch(db: Db, runId: string, now: Date, limit: number): Promise<ClaimedMail[]> {
-  const claimUntil = new Date(now.getTime() + CLAIM_SECONDS * 1000);
-  return db.$queryRaw<ClaimedMail[]>`
-    UPDATE outbox_mail SET attempts = attempts + 1, next_attempt_at = ${claimUntil}, claimed_by = ${runId}::uuid
-     WHERE id IN (SELECT id FROM outbox_mail
-                   WHERE status = 'PENDING' AND (next_attempt_at <= ${now} OR claimed_by = ${runId}::uuid)
-                   ORDER BY next_attempt_at, created_at
-                   LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, "to", subject, text, html, attempts`;
+/** Asks for the outbox to be delivered now rather than at its next minute (sign-in codes must arrive at once). */
+export type DeliverMailSoon = StartJobSoon;
+
+export function createOutboxJobDefinitions({ mailer, domain }: { mailer: Mailer; domain: string }): JobDefinition[] {
+  return [
+    {
+      name: OUTBOX_JOB_NAMES.outbox,
+      label: "Envoi des e-mails",
+      description: "Envoie les e-mails en attente, avec nouvelles tentatives espacées en cas d'échec du serveur SMTP.",
+      cron: "* * * * *",
+      handler: createOutboxDeliveryJob({ mailer, domain }),
+    },
+  ];
 }

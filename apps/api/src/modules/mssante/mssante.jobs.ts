@@ -1,5 +1,5 @@
 import type { Prisma } from "@medimail/db/client";
-import type { JobContext, JobResult } from "../../jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobResult } from "../../jobs/job-definition.ts";
 import { AppError } from "../../lib/errors.ts";
 import { createStructureTreeRepository } from "../../lib/structure-tree.repository.ts";
 import { recordAudit } from "../audit/audit.repository.ts";
@@ -102,4 +102,20 @@ export async function runMssActivations({ db, clock, batchSize }: JobContext): P
     });
   }
   return { processed, failed };
+}
+
+export const MSSANTE_JOB_NAMES = { mssActivations: "mssante.activation" } as const;
+
+export function createMssanteJobDefinitions(): JobDefinition[] {
+  return [
+    {
+      name: MSSANTE_JOB_NAMES.mssActivations,
+      label: "Activation MSSanté des comptes compatibles",
+      description:
+        "Crée une correspondance MSSanté pour chaque compte compatible des structures qui l'ont demandé (« Activer tous les utilisateurs compatibles »).",
+      // started at once by each request; the quarter-hourly run picks up a request whose start was lost
+      cron: "*/15 * * * *",
+      handler: runMssActivations,
+    },
+  ];
 }

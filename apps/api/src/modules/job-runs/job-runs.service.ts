@@ -1,10 +1,11 @@
 import type { JobRunSummary, JobStatus } from "@medimail/contracts/jobs";
 import type { Db, JobRun } from "@medimail/db/client";
-import { recordJobRun } from "../../jobs/enqueue.ts";
 import type { Clock, JobDefinition } from "../../jobs/job-definition.ts";
+import type { JobTriggers } from "../../jobs/job-triggers.ts";
 import { nextOccurrence } from "../../jobs/scheduler.ts";
 import { notFound } from "../../lib/errors.ts";
 import { type AuditActor, recordAudit } from "../audit/audit.repository.ts";
+import { createJobRunsRepository } from "./job-runs.repository.ts";
 
 const toSummary = (run: JobRun): JobRunSummary => ({
   id: run.id,
@@ -20,17 +21,18 @@ const toSummary = (run: JobRun): JobRunSummary => ({
 });
 
 /** The operators' view of the background jobs: last run, next run, failures, and "run now". */
-export function createJobsService({
+export function createJobRunsService({
   db,
   definitions,
-  dispatch,
+  triggers,
   clock,
 }: {
   db: Db;
   definitions: JobDefinition[];
-  dispatch: (name: string, runId: string) => Promise<void>;
+  triggers: Pick<JobTriggers, "withChange">;
   clock: Clock;
 }) {
+  const repository = createJobRunsRepository(db);
   const find = (name: string) => {
     const definition = definitions.find((candidate) => candidate.name === name);
     if (!definition) throw notFound("Tâche inconnue");
@@ -41,14 +43,7 @@ export function createJobsService({
     async list(): Promise<JobStatus[]> {
       const now = clock.now();
       const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
-      const [latest, failures] = await Promise.all([
-        db.$queryRaw<JobRun[]>`
-          SELECT DISTINCT ON (name) id, name, trigger, scheduled_for AS "scheduledFor", requested_by AS "requestedBy",
-                 status, attempts, started_at AS "startedAt", finished_at AS "finishedAt", processed, failed, error,
-                 created_at AS "createdAt"
-            FROM job_run ORDER BY name, created_at DESC`,
-        db.jobRun.groupBy({ by: ["name"], where: { status: "FAILED", createdAt: { gte: weekAgo } }, _count: true }),
-      ]);
+      const [latest, failures] = await Promise.all([repository.latestByName(), repository.failuresSince(weekAgo)]);
       return definitions.map((definition) => {
         const last = latest.find((run) => run.name === definition.name);
         return {
@@ -65,21 +60,22 @@ export function createJobsService({
 
     async runs(name: string): Promise<JobRunSummary[]> {
       find(name);
-      const runs = await db.jobRun.findMany({ where: { name }, orderBy: { createdAt: "desc" }, take: 20 });
+      const runs = await repository.latestRuns(name, 20);
       return runs.map(toSummary);
     },
 
     /** "Lancer maintenant": records a manual run and hands it to the queue. */
     async runNow(name: string, actor: AuditActor): Promise<JobRunSummary> {
       find(name);
+      const start = triggers.withChange(name, "MANUAL");
       const run = await db.$transaction(async (tx) => {
-        const recorded = await recordJobRun(tx, { name, clock, requestedBy: actor.id });
+        const recorded = await start.record(tx, { requestedBy: actor.id });
         await recordAudit(tx, actor, { action: "jobs.run-requested", entityType: "job", entityId: name });
         return recorded;
       });
-      await dispatch(name, run.id);
+      await start.dispatch(run);
       return toSummary(run);
     },
   };
 }
-export type JobsService = ReturnType<typeof createJobsService>;
+export type JobRunsService = ReturnType<typeof createJobRunsService>;

@@ -2,11 +2,11 @@ import { ErrorEnvelope } from "@medimail/contracts/common";
 import { JobListResponse, JobNameParams, JobRunSummary, JobRunsResponse } from "@medimail/contracts/jobs";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requirePlatform } from "../../lib/scope.ts";
-import type { JobsService } from "./jobs.service.ts";
+import type { JobRunsService } from "./job-runs.service.ts";
 
 const denied = { 401: ErrorEnvelope, 403: ErrorEnvelope };
 
-export const jobsRoutes: FastifyPluginAsyncZod<{ service: JobsService }> = async (app, { service }) => {
+export const jobRunsRoutes: FastifyPluginAsyncZod<{ service: JobRunsService }> = async (app, { service }) => {
   app.get(
     "/jobs",
     {
