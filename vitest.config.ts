@@ -10,6 +10,16 @@ export default defineConfig({
         },
       },
       {
+        // the SPA's component tests: Testing Library in happy-dom (no browser, no server)
+        root: "apps/web",
+        test: {
+          name: "web",
+          include: ["src/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          setupFiles: ["src/test/setup.ts"],
+        },
+      },
+      {
         test: {
           name: "integration",
           include: ["apps/api/src/**/*.test.ts", "prisma/src/**/*.test.ts"],

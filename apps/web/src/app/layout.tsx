@@ -1,7 +1,7 @@
 import { Link, NavLink, Outlet, ScrollRestoration } from "react-router";
-import { useSession } from "../features/auth/api/session.ts";
 import { UserMenu } from "../features/auth/components/user-menu.tsx";
-import { useDevMailsAvailable } from "../features/dev-mails/api/list-caught-mails.ts";
+import { useDevMailsAvailable } from "../features/shared/api/dev-mails.ts";
+import { useSession } from "../features/shared/api/session.ts";
 
 export function Layout() {
   const devMails = useDevMailsAvailable();

@@ -1,4 +1,5 @@
-import { type ComponentPropsWithRef, useId } from "react";
+import type { ComponentPropsWithRef } from "react";
+import { FieldFrame, useFieldIds } from "./field.tsx";
 
 interface SelectFieldProps extends Omit<ComponentPropsWithRef<"select">, "id"> {
   label: string;
@@ -11,25 +12,14 @@ interface SelectFieldProps extends Omit<ComponentPropsWithRef<"select">, "id"> {
 
 /** A labelled select with its hint and its error next to it, like TextField. */
 export function SelectField({ label, hint, error, options, placeholder, ...select }: SelectFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const ids = useFieldIds(hint, error);
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
+    <FieldFrame ids={ids} label={label} hint={hint} error={error}>
       <select
-        id={id}
+        id={ids.id}
         className="field__input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={ids.describedBy}
         {...select}
       >
         {placeholder !== undefined && <option value="">{placeholder}</option>}
@@ -39,11 +29,6 @@ export function SelectField({ label, hint, error, options, placeholder, ...selec
           </option>
         ))}
       </select>
-      {error && (
-        <p id={errorId} className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }

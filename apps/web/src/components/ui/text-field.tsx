@@ -1,4 +1,5 @@
-import { type ComponentPropsWithRef, useId } from "react";
+import type { ComponentPropsWithRef } from "react";
+import { FieldFrame, useFieldIds } from "./field.tsx";
 
 interface TextFieldProps extends Omit<ComponentPropsWithRef<"input">, "id"> {
   label: string;
@@ -10,33 +11,17 @@ interface TextFieldProps extends Omit<ComponentPropsWithRef<"input">, "id"> {
 
 /** A labelled input with its hint and its error next to it (aria-invalid, aria-describedby). */
 export function TextField({ label, hint, error, ...input }: TextFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const ids = useFieldIds(hint, error);
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
+    <FieldFrame ids={ids} label={label} hint={hint} error={error}>
       <input
-        id={id}
+        id={ids.id}
         className="field__input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={ids.describedBy}
         {...input}
       />
-      {error && (
-        <p id={errorId} className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 

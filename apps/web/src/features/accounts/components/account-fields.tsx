@@ -4,6 +4,7 @@ import { TYPE_RULES } from "@medimail/domain/account-types";
 import { PROFESSIONS, REGIONS } from "@medimail/domain/referentials";
 import { useId, useState } from "react";
 import type { FieldErrors, UseFormReturn } from "react-hook-form";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { SelectField } from "../../../components/ui/select-field.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 
@@ -363,11 +364,7 @@ function ConnectionAccountsField({ form }: { form: UseFormReturn<AccountFormValu
           Ajouter
         </button>
       </div>
-      {listError && (
-        <p className="error-text" role="alert">
-          {listError}
-        </p>
-      )}
+      <FormError message={listError} />
     </div>
   );
 }

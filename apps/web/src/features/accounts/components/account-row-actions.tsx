@@ -2,9 +2,8 @@ import type { AccountListItem } from "@medimail/contracts/accounts";
 import { useState } from "react";
 import { Link } from "react-router";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
+import { formatDateTimeToMinute } from "../../../lib/format.ts";
 import { type StateAction, useAccountAction, useRemind } from "../api/accounts.ts";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
 /**
  * The icons of the guide as labelled buttons: validate (à valider), reject (any list, after confirmation),
@@ -64,7 +63,7 @@ export function AccountRowActions({
           aria-label={`Relancer ${account.email}`}
           title={
             account.lastReminderAt
-              ? `Dernière relance le ${dateTime.format(new Date(account.lastReminderAt))}`
+              ? `Dernière relance le ${formatDateTimeToMinute(account.lastReminderAt)}`
               : "Jamais relancé"
           }
           onClick={() =>

@@ -1,40 +1,38 @@
 import type { AccountListItem, AccountSort } from "@medimail/contracts/accounts";
 import { accountStateLabels } from "@medimail/contracts/enums";
 import { PROFESSIONS } from "@medimail/domain/referentials";
-import { useState } from "react";
 import { Link } from "react-router";
+import { DataTable } from "../../../components/ui/data-table.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { Pager } from "../../../components/ui/pager.tsx";
+import { formatDate } from "../../../lib/format.ts";
+import { useCursorPager } from "../../../lib/use-cursor-pager.ts";
+import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { type AccountSearchParams, useAccountList } from "../api/accounts.ts";
 import { AccountRowActions } from "./account-row-actions.tsx";
-import { StateBadge } from "./state-badge.tsx";
 
-const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
-
-/** One page of accounts for the current criteria, sortable, with each row's actions. */
+/** One page of accounts for the current criteria, sortable, with each row's actions; its pages are in the URL. */
 export function AccountTable({
   structureId,
   editable,
   search,
   onSort,
-  onPage,
 }: {
   structureId: string;
   /** false for read-only (support) callers: no actions */
   editable: boolean;
-  search: AccountSearchParams;
+  /** the criteria; the page (`after`) is the URL's, see useCursorPager */
+  search: Omit<AccountSearchParams, "after">;
   onSort: (sort: AccountSort) => void;
-  onPage: (after: string | null) => void;
 }) {
-  const list = useAccountList(structureId, search);
-  // the cursors of the pages before this one, to go back ("Page précédente")
-  const [previous, setPrevious] = useState<(string | null)[]>([]);
+  const pager = useCursorPager();
+  const list = useAccountList(structureId, { ...search, after: pager.cursor });
 
   if (list.isPending) return <Loading label="Recherche des comptes…" />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   const { items, nextCursor } = list.data;
 
-  if (items.length === 0 && !search.after) {
+  if (items.length === 0 && !pager.cursor) {
     return (
       <EmptyState title={search.q || search.type ? "Aucun compte ne correspond à ces critères" : "Aucun compte"}>
         <p>
@@ -48,105 +46,62 @@ export function AccountTable({
     );
   }
 
-  const sortHeader = (sort: AccountSort, label: string) => {
-    const active = search.sort === sort;
-    return (
-      <th scope="col" aria-sort={active ? (search.order === "asc" ? "ascending" : "descending") : undefined}>
-        <button type="button" className="sort-button" onClick={() => onSort(sort)}>
-          {label}
-          <span aria-hidden="true">{active ? (search.order === "asc" ? " ▲" : " ▼") : ""}</span>
-        </button>
-      </th>
-    );
-  };
-
   return (
     <>
       <p className="table-caption" aria-live="polite">
         {list.isFetching ? "Mise à jour…" : `${items.length} compte${items.length > 1 ? "s" : ""} sur cette page`}
       </p>
-      <div className="table-wrapper">
-        <table className="table">
-          <caption className="sr-only">Comptes Medimail</caption>
-          <thead>
-            <tr>
-              {sortHeader("email", "Mail")}
-              <th scope="col">État</th>
-              <th scope="col">Type</th>
-              {sortHeader("name", "Nom")}
-              <th scope="col">Prénom</th>
-              <th scope="col">Profession</th>
-              <th scope="col">RPPS / ADELI</th>
-              {search.daughters && <th scope="col">Structure</th>}
-              {sortHeader("createdAt", "Créé le")}
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((account) => (
-              <Row key={account.id} account={account} showStructure={search.daughters} editable={editable} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager
-        label="Pages de comptes"
-        onPrevious={
-          search.after
-            ? () => {
-                const before = previous.at(-1) ?? null;
-                setPrevious(previous.slice(0, -1));
-                onPage(before);
-              }
-            : null
-        }
-        onNext={
-          nextCursor
-            ? () => {
-                setPrevious([...previous, search.after]);
-                onPage(nextCursor);
-              }
-            : null
-        }
+      <DataTable<AccountListItem, AccountSort>
+        caption="Comptes Medimail"
+        rows={items}
+        rowKey={(account) => account.id}
+        sort={{ key: search.sort, order: search.order }}
+        onSort={onSort}
+        columns={[
+          {
+            key: "email",
+            header: "Mail",
+            sort: "email",
+            cell: (account) => <Link to={account.id}>{account.email}</Link>,
+          },
+          {
+            key: "state",
+            header: "État",
+            cell: (account) => (
+              <>
+                <StateBadge state={account.state} />
+                {account.hasPendingEmailChange && (
+                  <span className="badge badge--info">changement de mail en attente</span>
+                )}
+              </>
+            ),
+          },
+          { key: "type", header: "Type", cell: (account) => account.type },
+          { key: "name", header: "Nom", sort: "name", cell: (account) => account.lastName },
+          { key: "firstName", header: "Prénom", cell: (account) => account.firstName },
+          {
+            key: "profession",
+            header: "Profession",
+            cell: (account) => (account.profession ? (PROFESSIONS[account.profession] ?? account.profession) : "—"),
+          },
+          { key: "rpps", header: "RPPS / ADELI", cell: (account) => account.rpps ?? account.adeli ?? "—" },
+          search.daughters && { key: "structure", header: "Structure", cell: (account) => account.structureName },
+          { key: "createdAt", header: "Créé le", sort: "createdAt", cell: (account) => formatDate(account.createdAt) },
+          {
+            key: "actions",
+            header: "Actions",
+            cell: (account) =>
+              editable ? (
+                <AccountRowActions account={account} />
+              ) : (
+                <Link to={account.id} aria-label={`Consulter ${account.email}`}>
+                  Consulter
+                </Link>
+              ),
+          },
+        ]}
       />
+      <Pager label="Pages de comptes" {...pager.controls(nextCursor)} />
     </>
-  );
-}
-
-function Row({
-  account,
-  showStructure,
-  editable,
-}: {
-  account: AccountListItem;
-  showStructure: boolean;
-  editable: boolean;
-}) {
-  return (
-    <tr>
-      <td>
-        <Link to={account.id}>{account.email}</Link>
-      </td>
-      <td>
-        <StateBadge state={account.state} />
-        {account.hasPendingEmailChange && <span className="badge badge--info">changement de mail en attente</span>}
-      </td>
-      <td>{account.type}</td>
-      <td>{account.lastName}</td>
-      <td>{account.firstName}</td>
-      <td>{account.profession ? (PROFESSIONS[account.profession] ?? account.profession) : "—"}</td>
-      <td>{account.rpps ?? account.adeli ?? "—"}</td>
-      {showStructure && <td>{account.structureName}</td>}
-      <td>{dateFormat.format(new Date(account.createdAt))}</td>
-      <td>
-        {editable ? (
-          <AccountRowActions account={account} />
-        ) : (
-          <Link to={account.id} aria-label={`Consulter ${account.email}`}>
-            Consulter
-          </Link>
-        )}
-      </td>
-    </tr>
   );
 }

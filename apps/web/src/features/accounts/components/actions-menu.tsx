@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
-import { useLastReminder, useRemindAll } from "../../bulk/api/bulk.ts";
 import { useAccountCounts } from "../api/accounts.ts";
+import { useLastReminder, useRemindAll } from "../api/reminders.ts";
 
 const day = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
 const time = new Intl.DateTimeFormat("fr-FR", { timeStyle: "medium", timeZone: "Europe/Paris" });

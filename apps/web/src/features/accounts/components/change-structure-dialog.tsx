@@ -2,7 +2,8 @@ import type { AccountDetail } from "@medimail/contracts/accounts";
 import { foldForSearch } from "@medimail/domain/text";
 import { type FormEvent, useId, useState } from "react";
 import { Dialog } from "../../../components/ui/dialog.tsx";
-import { useStructures } from "../../structures/api/list-structures.ts";
+import { FormActions, FormError } from "../../../components/ui/form-actions.tsx";
+import { useStructures } from "../../shared/api/structures.ts";
 import { useChangeStructure } from "../api/accounts.ts";
 
 const SHOWN = 50;
@@ -69,25 +70,15 @@ export function ChangeStructureDialog({ account, onClose }: { account: AccountDe
           {candidates.length > SHOWN && (
             <p className="field__hint">{candidates.length - SHOWN} autres structures : précisez le filtre.</p>
           )}
-          {error && (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </div>
-        {change.error && (
-          <p className="error-text" role="alert">
-            {change.error.message}
-          </p>
-        )}
-        <div className="button-row">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Annuler
-          </button>
-          <button type="submit" className="button" disabled={change.isPending}>
-            {change.isPending ? "Déplacement…" : "Changer de structure"}
-          </button>
-        </div>
+        <FormError message={change.error?.message} />
+        <FormActions
+          onClose={onClose}
+          submitLabel="Changer de structure"
+          pendingLabel="Déplacement…"
+          pending={change.isPending}
+        />
       </form>
     </Dialog>
   );

@@ -3,6 +3,7 @@ import { EmailChangeInput, type EmailChangeRequestSummary } from "@medimail/cont
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { FormActions, FormError } from "../../../components/ui/form-actions.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
 import { useEditEmailChange, useRequestEmailChange } from "../api/accounts.ts";
@@ -54,19 +55,13 @@ export function EmailChangeDialog({
           {...form.register("newEmail")}
           error={form.formState.errors.newEmail?.message}
         />
-        {formError && (
-          <p className="error-text" role="alert">
-            {formError}
-          </p>
-        )}
-        <div className="button-row">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Annuler
-          </button>
-          <button type="submit" className="button" disabled={saving}>
-            {saving ? "Enregistrement…" : "Enregistrer la demande"}
-          </button>
-        </div>
+        <FormError message={formError} />
+        <FormActions
+          onClose={onClose}
+          submitLabel="Enregistrer la demande"
+          pendingLabel="Enregistrement…"
+          pending={saving}
+        />
       </form>
     </Dialog>
   );

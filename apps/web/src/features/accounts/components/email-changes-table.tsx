@@ -1,17 +1,14 @@
 import type { EmailChangeRequestSummary } from "@medimail/contracts/accounts";
 import { useState } from "react";
 import { Link } from "react-router";
+import { DataTable } from "../../../components/ui/data-table.tsx";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { Pager } from "../../../components/ui/pager.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
+import { useCursorPager } from "../../../lib/use-cursor-pager.ts";
 import { useCancelEmailChange, useEmailChanges } from "../api/accounts.ts";
 import { EmailChangeDialog } from "./email-change-dialog.tsx";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", {
-  dateStyle: "short",
-  timeStyle: "medium",
-  timeZone: "Europe/Paris",
-});
 
 export const emailChangeStatusLabels: Record<EmailChangeRequestSummary["status"], string> = {
   PENDING: "En attente (appliquée cette nuit)",
@@ -25,17 +22,13 @@ export function EmailChangesTable({
   structureId,
   editable,
   daughters,
-  after,
-  onPage,
 }: {
   structureId: string;
   editable: boolean;
   daughters: boolean;
-  after: string | null;
-  onPage: (after: string | null) => void;
 }) {
-  const list = useEmailChanges(structureId, daughters, after);
-  const [previous, setPrevious] = useState<(string | null)[]>([]);
+  const pager = useCursorPager();
+  const list = useEmailChanges(structureId, daughters, pager.cursor);
   const [editing, setEditing] = useState<EmailChangeRequestSummary | null>(null);
   const [deleting, setDeleting] = useState<EmailChangeRequestSummary | null>(null);
   const cancel = useCancelEmailChange();
@@ -43,7 +36,7 @@ export function EmailChangesTable({
   if (list.isPending) return <Loading label="Chargement des demandes…" />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   const { items, nextCursor } = list.data;
-  if (items.length === 0 && !after) {
+  if (items.length === 0 && !pager.cursor) {
     return (
       <EmptyState title="Aucune demande de changement de mail">
         <p>Pour changer l'adresse d'un compte, ouvrez sa fiche puis « Changer l'adresse mail ».</p>
@@ -53,84 +46,65 @@ export function EmailChangesTable({
 
   return (
     <>
-      <div className="table-wrapper">
-        <table className="table">
-          <caption className="sr-only">Demandes de changement de mail</caption>
-          <thead>
-            <tr>
-              <th scope="col">Compte</th>
-              <th scope="col">Ancien mail</th>
-              <th scope="col">Nouveau mail</th>
-              <th scope="col">Date de demande</th>
-              <th scope="col">Date de réalisation</th>
-              <th scope="col">Statut</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((request) => (
-              <tr key={request.id}>
-                <td>
-                  <Link to={`../utilisateurs/${request.accountId}`}>{request.accountName}</Link>
-                </td>
-                <td>{request.oldEmail}</td>
-                <td>{request.newEmail}</td>
-                <td>{dateTime.format(new Date(request.requestedAt))}</td>
-                {/* doneAt is also when a request was deleted or failed: only a made change has a "réalisation" */}
-                <td>{request.status === "DONE" && request.doneAt ? dateTime.format(new Date(request.doneAt)) : "—"}</td>
-                <td>
-                  {emailChangeStatusLabels[request.status]}
-                  {request.status === "CANCELLED" &&
-                    request.doneAt &&
-                    ` le ${dateTime.format(new Date(request.doneAt))}`}
-                  {request.failureReason && <span className="muted"> : {request.failureReason}</span>}
-                </td>
-                <td>
-                  {editable && request.status === "PENDING" && (
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="button button--small button--secondary"
-                        aria-label={`Modifier la demande pour ${request.oldEmail}`}
-                        onClick={() => setEditing(request)}
-                      >
-                        Modifier
-                      </button>
-                      <button
-                        type="button"
-                        className="button button--small button--danger-outline"
-                        aria-label={`Supprimer la demande pour ${request.oldEmail}`}
-                        onClick={() => setDeleting(request)}
-                      >
-                        Supprimer
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager
-        label="Pages de demandes"
-        onPrevious={
-          after
-            ? () => {
-                setPrevious(previous.slice(0, -1));
-                onPage(previous.at(-1) ?? null);
-              }
-            : null
-        }
-        onNext={
-          nextCursor
-            ? () => {
-                setPrevious([...previous, after]);
-                onPage(nextCursor);
-              }
-            : null
-        }
+      <DataTable<EmailChangeRequestSummary>
+        caption="Demandes de changement de mail"
+        rows={items}
+        rowKey={(request) => request.id}
+        columns={[
+          {
+            key: "account",
+            header: "Compte",
+            cell: (request) => <Link to={`../utilisateurs/${request.accountId}`}>{request.accountName}</Link>,
+          },
+          { key: "oldEmail", header: "Ancien mail", cell: (request) => request.oldEmail },
+          { key: "newEmail", header: "Nouveau mail", cell: (request) => request.newEmail },
+          { key: "requestedAt", header: "Date de demande", cell: (request) => formatDateTime(request.requestedAt) },
+          {
+            key: "doneAt",
+            header: "Date de réalisation",
+            // doneAt is also when a request was deleted or failed: only a made change has a "réalisation"
+            cell: (request) => (request.status === "DONE" ? formatDateTime(request.doneAt) : "—"),
+          },
+          {
+            key: "status",
+            header: "Statut",
+            cell: (request) => (
+              <>
+                {emailChangeStatusLabels[request.status]}
+                {request.status === "CANCELLED" && request.doneAt && ` le ${formatDateTime(request.doneAt)}`}
+                {request.failureReason && <span className="muted"> : {request.failureReason}</span>}
+              </>
+            ),
+          },
+          {
+            key: "actions",
+            header: "Actions",
+            cell: (request) =>
+              editable &&
+              request.status === "PENDING" && (
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="button button--small button--secondary"
+                    aria-label={`Modifier la demande pour ${request.oldEmail}`}
+                    onClick={() => setEditing(request)}
+                  >
+                    Modifier
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--small button--danger-outline"
+                    aria-label={`Supprimer la demande pour ${request.oldEmail}`}
+                    onClick={() => setDeleting(request)}
+                  >
+                    Supprimer
+                  </button>
+                </div>
+              ),
+          },
+        ]}
       />
+      <Pager label="Pages de demandes" {...pager.controls(nextCursor)} />
       {editing && (
         <EmailChangeDialog accountId={editing.accountId} pending={editing} onClose={() => setEditing(null)} />
       )}

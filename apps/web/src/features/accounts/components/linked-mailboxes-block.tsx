@@ -1,4 +1,5 @@
 import type { AccountDetail } from "@medimail/contracts/accounts";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { EmptyState } from "../../../components/ui/page-states.tsx";
 import { useUpdateLinkedMailbox } from "../api/accounts.ts";
 
@@ -62,11 +63,7 @@ export function LinkedMailboxesBlock({ account, editable }: { account: AccountDe
           </tbody>
         </table>
       )}
-      {update.error && (
-        <p className="error-text" role="alert">
-          {update.error.message}
-        </p>
-      )}
+      <FormError message={update.error?.message} />
     </section>
   );
 }

@@ -8,8 +8,10 @@ import { ConfirmDialog, Dialog } from "../../../components/ui/dialog.tsx";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { ApiError, apiGet } from "../../../lib/api-client.ts";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
+import { formatDateTimeToMinute } from "../../../lib/format.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { MssAddressDialog } from "../../mssante/components/mss-address-dialog.tsx";
+import { MssAddressDialog } from "../../shared/components/mss-address-dialog.tsx";
+import { StateBadge } from "../../shared/components/state-badge.tsx";
 import { useAccount, usePasswordReset, useUpdateAccount } from "../api/accounts.ts";
 import {
   AccountFields,
@@ -22,10 +24,7 @@ import { ChangeStructureDialog } from "../components/change-structure-dialog.tsx
 import { DelegatesBlock } from "../components/delegates-block.tsx";
 import { EmailChangeDialog } from "../components/email-change-dialog.tsx";
 import { LinkedMailboxesBlock } from "../components/linked-mailboxes-block.tsx";
-import { StateBadge } from "../components/state-badge.tsx";
 import { TypeChoice } from "../components/type-choice.tsx";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
 /** The account's page ("fiche du compte"): every field, its state actions, email, password, type and structure. */
 export function AccountPage() {
@@ -66,8 +65,8 @@ function AccountView({ account }: { account: AccountDetail }) {
             </p>
           )}
           <p className="muted">
-            Créé le {dateTime.format(new Date(account.createdAt))}
-            {account.lastReminderAt && ` · dernière relance le ${dateTime.format(new Date(account.lastReminderAt))}`}
+            Créé le {formatDateTimeToMinute(account.createdAt)}
+            {account.lastReminderAt && ` · dernière relance le ${formatDateTimeToMinute(account.lastReminderAt)}`}
             {account.mssAddress && ` · adresse MSSanté ${account.mssAddress}`}
           </p>
         </div>
@@ -108,7 +107,7 @@ function AccountView({ account }: { account: AccountDetail }) {
         <div className="alert alert--warning">
           <p>
             Changement d'adresse en attente vers <strong>{account.pendingEmailChange.newEmail}</strong> (demandé le{" "}
-            {dateTime.format(new Date(account.pendingEmailChange.requestedAt))}) : il sera appliqué cette nuit.
+            {formatDateTimeToMinute(account.pendingEmailChange.requestedAt)}) : il sera appliqué cette nuit.
           </p>
           {editable && (
             <button type="button" className="button button--secondary button--small" onClick={() => setDialog("email")}>

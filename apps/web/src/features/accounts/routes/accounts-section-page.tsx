@@ -1,9 +1,15 @@
 import type { AccountSort } from "@medimail/contracts/accounts";
 import { AccountState, AccountType, accountStateLabels } from "@medimail/contracts/enums";
 import type { StructureDetail } from "@medimail/contracts/structures";
-import { type FormEvent, useId, useState } from "react";
+import { useState } from "react";
 import { useLocation, useOutletContext, useSearchParams } from "react-router";
-import { useStructureSettings } from "../../structures/api/structure-settings.ts";
+import { SearchForm } from "../../../components/ui/search-form.tsx";
+import { SelectField } from "../../../components/ui/select-field.tsx";
+import { Tabs } from "../../../components/ui/tabs.tsx";
+import { TextField } from "../../../components/ui/text-field.tsx";
+import { useUpdateSearchParams } from "../../../lib/use-cursor-pager.ts";
+import { useStructureSettings } from "../../shared/api/structures.ts";
+import { DaughtersToggle } from "../../shared/components/daughters-toggle.tsx";
 import { type AccountSearchParams, useAccountCounts } from "../api/accounts.ts";
 import { AccountTable } from "../components/account-table.tsx";
 import { ActionsMenu } from "../components/actions-menu.tsx";
@@ -40,28 +46,17 @@ export function AccountsSectionPage() {
   const tab: TabKey = params.has("changements") ? "changements" : stateParam.success ? stateParam.data : "recherche";
   const typeParam = AccountType.safeParse(params.get("type"));
   const sortParam = params.get("tri");
-  const search: AccountSearchParams = {
+  const search: Omit<AccountSearchParams, "after"> = {
     q: params.get("q") ?? "",
     state: stateParam.success ? stateParam.data : null,
     type: typeParam.success ? typeParam.data : null,
     daughters,
     sort: isSort(sortParam) ? sortParam : "name",
     order: params.get("ordre") === "desc" ? "desc" : "asc",
-    after: params.get("apres"),
   };
 
   /** Changes the URL's criteria; any change of criteria goes back to the first page. */
-  const update = (changes: Record<string, string | null>) => {
-    setParams((previous) => {
-      const next = new URLSearchParams(previous);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === null || value === "") next.delete(key);
-        else next.set(key, value);
-      }
-      if (!("apres" in changes)) next.delete("apres");
-      return next;
-    });
-  };
+  const update = useUpdateSearchParams();
 
   const selectTab = (key: TabKey) => {
     const next = new URLSearchParams();
@@ -90,60 +85,21 @@ export function AccountsSectionPage() {
       )}
       <div className="accounts__toolbar">
         {editable && <ActionsMenu structureId={structure.id} daughters={daughters} />}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={daughters}
-            onChange={(event) => update({ filles: event.target.checked ? "1" : null })}
-          />
-          Inclure les structures filles
-        </label>
+        <DaughtersToggle checked={daughters} onChange={(checked) => update({ filles: checked ? "1" : null })} />
       </div>
 
-      <div role="tablist" aria-label="Comptes par état" className="tabs">
-        {TABS.map((item) => {
-          const count = countOf(item.key);
-          const selected = item.key === tab;
-          return (
-            <button
-              key={item.key}
-              type="button"
-              role="tab"
-              id={`onglet-${item.key}`}
-              aria-selected={selected}
-              aria-controls="onglet-contenu"
-              tabIndex={selected ? 0 : -1}
-              className="tabs__tab"
-              onClick={() => selectTab(item.key)}
-              onKeyDown={(event) => {
-                const index = TABS.findIndex((candidate) => candidate.key === item.key);
-                const move = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-                if (move === 0) return;
-                const target = TABS[(index + move + TABS.length) % TABS.length];
-                if (!target) return;
-                selectTab(target.key);
-                document.getElementById(`onglet-${target.key}`)?.focus();
-              }}
-            >
-              {item.label}
-              {count !== null && <span className="tabs__count">{count.toLocaleString("fr-FR")}</span>}
-            </button>
-          );
-        })}
-      </div>
-
-      <div id="onglet-contenu" role="tabpanel" aria-labelledby={`onglet-${tab}`} className="tabs__panel">
+      <Tabs
+        label="Comptes par état"
+        idPrefix="onglet"
+        tabs={TABS.map((item) => ({ key: item.key, label: item.label, count: countOf(item.key) }))}
+        selected={tab}
+        onSelect={selectTab}
+      >
         {tab === "changements" ? (
-          <EmailChangesTable
-            structureId={structure.id}
-            editable={editable}
-            daughters={daughters}
-            after={search.after}
-            onPage={(after) => update({ apres: after })}
-          />
+          <EmailChangesTable structureId={structure.id} editable={editable} daughters={daughters} />
         ) : (
           <>
-            <SearchForm
+            <AccountSearchForm
               key={`${search.q}|${search.type}|${search.state}`}
               initial={search}
               showState={tab === "recherche"}
@@ -159,81 +115,55 @@ export function AccountsSectionPage() {
                   ordre: search.sort === sort && search.order === "asc" ? "desc" : "asc",
                 })
               }
-              onPage={(after) => update({ apres: after })}
             />
           </>
         )}
-      </div>
+      </Tabs>
     </div>
   );
 }
 
-function SearchForm({
+const stateOptions = AccountState.options.map((option) => ({ value: option, label: accountStateLabels[option] }));
+const typeOptions = AccountType.options.map((option) => ({ value: option, label: option }));
+
+function AccountSearchForm({
   initial,
   showState,
   onSearch,
 }: {
-  initial: AccountSearchParams;
+  initial: Omit<AccountSearchParams, "after">;
   showState: boolean;
   onSearch: (q: string, type: string | null, state: string | null) => void;
 }) {
   const [q, setQ] = useState(initial.q);
-  const [type, setType] = useState(initial.type ?? "");
+  const [type, setType] = useState<string>(initial.type ?? "");
   const [state, setState] = useState("");
-  const ids = { q: useId(), type: useId(), state: useId() };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onSearch(q.trim(), type || null, state || null);
-  };
   return (
-    <search aria-label="Rechercher un compte">
-      <form className="filters" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.q} className="field__label">
-            Recherche
-          </label>
-          <input
-            id={ids.q}
-            className="field__input"
-            type="search"
-            placeholder="Adresse mail, nom, prénom, RPPS, ADELI"
-            value={q}
-            maxLength={200}
-            onChange={(event) => setQ(event.target.value)}
-          />
-        </div>
-        {showState && (
-          <div className="field">
-            <label htmlFor={ids.state} className="field__label">
-              État de l'utilisateur
-            </label>
-            <select id={ids.state} className="field__input" value={state} onChange={(e) => setState(e.target.value)}>
-              <option value="">TOUS</option>
-              {AccountState.options.map((option) => (
-                <option key={option} value={option}>
-                  {accountStateLabels[option]}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor={ids.type} className="field__label">
-            Type d'utilisateur
-          </label>
-          <select id={ids.type} className="field__input" value={type} onChange={(e) => setType(e.target.value)}>
-            <option value="">TOUS</option>
-            {AccountType.options.map((option) => (
-              <option key={option} value={option}>
-                {option}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="button">
-          Rechercher
-        </button>
-      </form>
-    </search>
+    <SearchForm label="Rechercher un compte" onSearch={() => onSearch(q.trim(), type || null, state || null)}>
+      <TextField
+        label="Recherche"
+        type="search"
+        placeholder="Adresse mail, nom, prénom, RPPS, ADELI"
+        value={q}
+        maxLength={200}
+        onChange={(event) => setQ(event.target.value)}
+      />
+      {showState && (
+        <SelectField
+          label="État de l'utilisateur"
+          placeholder="TOUS"
+          options={stateOptions}
+          value={state}
+          onChange={(event) => setState(event.target.value)}
+        />
+      )}
+      <SelectField
+        label="Type d'utilisateur"
+        placeholder="TOUS"
+        options={typeOptions}
+        value={type}
+        onChange={(event) => setType(event.target.value)}
+      />
+    </SearchForm>
   );
 }

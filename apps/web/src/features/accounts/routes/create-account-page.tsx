@@ -7,7 +7,7 @@ import { type Resolver, useForm } from "react-hook-form";
 import { Link, useNavigate, useOutletContext, useSearchParams } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
-import { useStructureSettings } from "../../structures/api/structure-settings.ts";
+import { useStructureSettings } from "../../shared/api/structures.ts";
 import { useCreateAccount } from "../api/accounts.ts";
 import {
   AccountFields,

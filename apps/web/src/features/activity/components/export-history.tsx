@@ -1,17 +1,11 @@
 import { type ActivityExportView, exportStatusLabels, messageDirectionLabels } from "@medimail/contracts/activity";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { formatDateTime, formatDateTimeToMinute } from "../../../lib/format.ts";
 import { exportFileUrl, useActivityExports } from "../api/activity.ts";
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", {
-  dateStyle: "short",
-  timeStyle: "medium",
-  timeZone: "Europe/Paris",
-});
-const minute = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-
 function periodLabel(item: ActivityExportView): string {
-  const to = minute.format(new Date(item.period.to));
-  return item.period.from ? `${minute.format(new Date(item.period.from))} - ${to}` : `Jusqu'au ${to}`;
+  const to = formatDateTimeToMinute(item.period.to);
+  return item.period.from ? `${formatDateTimeToMinute(item.period.from)} - ${to}` : `Jusqu'au ${to}`;
 }
 
 function criteriaLabel(item: ActivityExportView): string {
@@ -78,7 +72,7 @@ export function ExportHistory({ structureId }: { structureId: string }) {
           {items.map((item) => (
             <tr key={item.id} data-export-id={item.id}>
               <td className="mono">{item.id}</td>
-              <td className="nowrap">{dateTime.format(new Date(item.requestedAt))}</td>
+              <td className="nowrap">{formatDateTime(item.requestedAt)}</td>
               <td>{periodLabel(item)}</td>
               <td>
                 {criteriaLabel(item)}
@@ -87,7 +81,7 @@ export function ExportHistory({ structureId }: { structureId: string }) {
                   — {item.format}, par {item.requestedBy}
                 </span>
               </td>
-              <td className="nowrap">{item.processedAt ? dateTime.format(new Date(item.processedAt)) : "—"}</td>
+              <td className="nowrap">{formatDateTime(item.processedAt)}</td>
               <td aria-live="polite">
                 <StatusCell item={item} />
               </td>
@@ -97,7 +91,7 @@ export function ExportHistory({ structureId }: { structureId: string }) {
                     Récupérer
                     <span className="sr-only">
                       {" "}
-                      l'export {item.format} du {dateTime.format(new Date(item.requestedAt))}
+                      l'export {item.format} du {formatDateTime(item.requestedAt)}
                     </span>
                   </a>
                 ) : item.status === "EXPIRED" ? (
@@ -106,7 +100,7 @@ export function ExportHistory({ structureId }: { structureId: string }) {
                   "—"
                 )}
                 {item.status === "DONE" && item.expiresAt && (
-                  <span className="muted"> (jusqu'au {minute.format(new Date(item.expiresAt))})</span>
+                  <span className="muted"> (jusqu'au {formatDateTimeToMinute(item.expiresAt)})</span>
                 )}
               </td>
             </tr>

@@ -2,7 +2,9 @@ import { ACTIVITY_LIST_LIMIT, type ActivitySearchResponse, MessageDirection } fr
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { useOutletContext, useSearchParams } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
-import { MessagesChart } from "../../structures/components/messages-chart.tsx";
+import { useUpdateSearchParams } from "../../../lib/use-cursor-pager.ts";
+import { DaughtersToggle } from "../../shared/components/daughters-toggle.tsx";
+import { MessagesChart } from "../../shared/components/messages-chart.tsx";
 import { type ActivityCriteriaParams, useActivitySearch } from "../api/activity.ts";
 import { ActivityCriteriaForm } from "../components/activity-criteria-form.tsx";
 import { ExportHistory } from "../components/export-history.tsx";
@@ -19,7 +21,7 @@ const isDay = (value: string | null): value is string => value !== null && /^\d{
  */
 export function ActivitySectionPage() {
   const structure = useOutletContext<StructureDetail>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const direction = MessageDirection.safeParse(params.get("sens"));
   const criteria: ActivityCriteriaParams = {
     address: params.get("adresse") ?? "",
@@ -30,16 +32,7 @@ export function ActivitySectionPage() {
   };
   const search = useActivitySearch(structure.id, criteria);
 
-  const update = (changes: Record<string, string | null>) => {
-    setParams((previous) => {
-      const next = new URLSearchParams(previous);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === null || value === "") next.delete(key);
-        else next.set(key, value);
-      }
-      return next;
-    });
-  };
+  const update = useUpdateSearchParams();
 
   return (
     <div className="activity">
@@ -48,14 +41,10 @@ export function ActivitySectionPage() {
           Critères
         </h2>
         <div className="accounts__toolbar">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={criteria.daughters}
-              onChange={(event) => update({ filles: event.target.checked ? "1" : null })}
-            />
-            Inclure les structures filles
-          </label>
+          <DaughtersToggle
+            checked={criteria.daughters}
+            onChange={(checked) => update({ filles: checked ? "1" : null })}
+          />
         </div>
         <ActivityCriteriaForm
           key={`${criteria.address}|${criteria.from}|${criteria.to}|${criteria.direction}`}

@@ -7,7 +7,7 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiSend, setCsrfToken } from "../../../lib/api-client.ts";
-import { forgetSession, sessionQueryKey } from "./session.ts";
+import { forgetSession, sessionQueryKey } from "../../shared/api/session.ts";
 
 export const useStartPasswordLogin = () =>
   useMutation({ mutationFn: (body: PasswordLoginRequest) => apiSend("POST", "/auth/password", LoginNextStep, body) });

@@ -9,7 +9,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { ApiError, apiGet, apiSend } from "../../../lib/api-client.ts";
-import { sessionQueryKey } from "./session.ts";
+import { sessionQueryKey } from "../../shared/api/session.ts";
 
 /** Changes to one's own sign-in factors; each reloads the session (which says what is enabled). */
 function useMeMutation<T>(mutationFn: (code: string) => Promise<T>) {

@@ -1,11 +1,10 @@
 import { loginMethodLabels } from "@medimail/contracts/auth";
 import { useState } from "react";
 import { ConfirmDialog } from "../../../components/ui/dialog.tsx";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { formatDateTimeToMinute } from "../../../lib/format.ts";
 import { useEndOtherSessions, useEndSession, useOwnSessions } from "../api/me.ts";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 
 /** "Firefox sur Windows" from a user agent: enough to recognise one's device, without the version soup. */
 export function describeUserAgent(userAgent: string | null): string {
@@ -80,10 +79,10 @@ export function OwnSessionsSection() {
                   </td>
                   <td>{item.ip ?? "—"}</td>
                   <td>
-                    {formatDateTime(item.createdAt)}
+                    {formatDateTimeToMinute(item.createdAt)}
                     <div className="muted">{loginMethodLabels[item.method]}</div>
                   </td>
-                  <td>{formatDateTime(item.lastSeenAt)}</td>
+                  <td>{formatDateTimeToMinute(item.lastSeenAt)}</td>
                   <td>
                     {!item.current && (
                       <button
@@ -101,11 +100,7 @@ export function OwnSessionsSection() {
               ))}
             </tbody>
           </table>
-          {endOne.error && (
-            <p className="error-text" role="alert">
-              {endOne.error.message}
-            </p>
-          )}
+          <FormError message={endOne.error?.message} />
           {endOthers.data && (
             <p role="status">
               {endOthers.data.ended === 1

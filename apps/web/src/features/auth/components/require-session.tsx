@@ -3,7 +3,7 @@ import { useEffect } from "react";
 import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { setUnauthenticatedHandler } from "../../../lib/api-client.ts";
-import { forgetSession, useSession } from "../api/session.ts";
+import { forgetSession, useSession } from "../../shared/api/session.ts";
 
 /**
  * The signed-in part of the console. Without a session, the login page (then back here). When any request

@@ -10,9 +10,9 @@ import { Loading } from "../../../components/ui/page-states.tsx";
 import { fieldErrors, TextField } from "../../../components/ui/text-field.tsx";
 import { ApiError } from "../../../lib/api-client.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useDevMailsAvailable } from "../../dev-mails/api/list-caught-mails.ts";
+import { useDevMailsAvailable } from "../../shared/api/dev-mails.ts";
+import { useSession } from "../../shared/api/session.ts";
 import { useStartEmailCodeLogin, useStartPasswordLogin, useVerifyCode } from "../api/login.ts";
-import { useSession } from "../api/session.ts";
 
 /** Messages for the outcomes Pro Santé Connect sends back in ?erreur=. */
 const PSC_ERRORS: Record<string, string> = {

@@ -6,8 +6,10 @@ import {
 } from "@medimail/contracts/auth";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { fieldErrors, TextField } from "../../../components/ui/text-field.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
+import { useCurrentUser, useSession } from "../../shared/api/session.ts";
 import {
   useConfirmTotp,
   useDisableTotp,
@@ -16,7 +18,6 @@ import {
   useStartTotp,
   useUnlinkPsc,
 } from "../api/me.ts";
-import { useCurrentUser, useSession } from "../api/session.ts";
 import { OwnSessionsSection } from "../components/own-sessions-section.tsx";
 import { useReauthGate } from "../components/reauth-dialog.tsx";
 
@@ -290,11 +291,7 @@ function PscSection({ linked }: { linked: boolean }) {
           Lier mon identité Pro Santé Connect
         </button>
       )}
-      {linkError && (
-        <p className="error-text" role="alert">
-          {linkError.message}
-        </p>
-      )}
+      <FormError message={linkError?.message} />
       {gate.dialog}
     </section>
   );

@@ -1,10 +1,10 @@
 import type { DirectoryPublicationSummary } from "@medimail/contracts/directory";
-import { jobRunStatusLabels } from "@medimail/contracts/jobs";
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { Link } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { formatDateTime, statusClass } from "../../jobs/components/format.ts";
+import { JobRunStatusBadge } from "../../shared/components/job-run-status.tsx";
 import { usePublications } from "../api/list-publications.ts";
 
 const day = new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "UTC" });
@@ -84,7 +84,7 @@ function PublicationsTable({ items }: { items: DirectoryPublicationSummary[] }) 
           <tr key={run.id}>
             <td>{formatDay(run.runDate)}</td>
             <td>
-              <span className={`badge ${statusClass[run.status]}`}>{jobRunStatusLabels[run.status]}</span>
+              <JobRunStatusBadge status={run.status} />
               {run.error && <div className="error-text">{run.error}</div>}
             </td>
             <td>{formatDateTime(run.finishedAt)}</td>

@@ -2,6 +2,8 @@ import { FEED_SEVERITY_LABELS, type FeedReport, type FeedSeverity } from "@medim
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { Link, useOutletContext, useSearchParams } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { useUpdateSearchParams } from "../../../lib/use-cursor-pager.ts";
+import { DaughtersToggle } from "../../shared/components/daughters-toggle.tsx";
 import { feedReportDownload, useFeedReport } from "../api/feed-report.ts";
 
 const stampFormat = new Intl.DateTimeFormat("fr-FR", {
@@ -22,7 +24,8 @@ const GROUPS: { severity: FeedSeverity; title: string; badge: string }[] = [
  */
 export function FeedReportPage() {
   const structure = useOutletContext<StructureDetail>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useUpdateSearchParams();
   const daughters = params.get("filles") === "1";
   const report = useFeedReport(structure.id, daughters);
 
@@ -42,21 +45,7 @@ export function FeedReportPage() {
         </p>
       </div>
       <div className="accounts__toolbar">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={daughters}
-            onChange={(event) =>
-              setParams((previous) => {
-                const next = new URLSearchParams(previous);
-                if (event.target.checked) next.set("filles", "1");
-                else next.delete("filles");
-                return next;
-              })
-            }
-          />
-          Inclure les structures filles
-        </label>
+        <DaughtersToggle checked={daughters} onChange={(checked) => update({ filles: checked ? "1" : null })} />
         <span className="button-row">
           <a className="button button--secondary" href={feedReportDownload(structure.id, daughters, "xlsx")} download>
             Exporter en XLSX

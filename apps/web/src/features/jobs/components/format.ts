@@ -1,13 +1,3 @@
-import type { JobRunStatus } from "@medimail/contracts/jobs";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", {
-  dateStyle: "short",
-  timeStyle: "medium",
-  timeZone: "Europe/Paris",
-});
-
-export const formatDateTime = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : "—");
-
 /** "0 3 * * *" → "Chaque nuit à 03:00". The schedules the console uses; anything else is shown as is. */
 export function describeCron(cron: string | null): string {
   if (!cron) return "À la demande";
@@ -20,11 +10,3 @@ export function describeCron(cron: string | null): string {
   }
   return `Planification « ${cron} »`;
 }
-
-export const statusClass: Record<JobRunStatus, string> = {
-  PENDING: "badge--info",
-  RUNNING: "badge--info",
-  DONE: "badge--success",
-  FAILED: "badge--error",
-  EXPIRED: "badge--warning",
-};

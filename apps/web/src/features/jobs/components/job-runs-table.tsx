@@ -1,7 +1,8 @@
-import { jobRunStatusLabels, jobTriggerLabels } from "@medimail/contracts/jobs";
+import { jobTriggerLabels } from "@medimail/contracts/jobs";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
+import { JobRunStatusBadge } from "../../shared/components/job-run-status.tsx";
 import { useJobRuns } from "../api/list-job-runs.ts";
-import { formatDateTime, statusClass } from "./format.ts";
 
 export function JobRunsTable({ name, label }: { name: string; label: string }) {
   const runs = useJobRuns(name);
@@ -37,7 +38,7 @@ export function JobRunsTable({ name, label }: { name: string; label: string }) {
             <td>{formatDateTime(run.startedAt)}</td>
             <td>{formatDateTime(run.finishedAt)}</td>
             <td>
-              <span className={`badge ${statusClass[run.status]}`}>{jobRunStatusLabels[run.status]}</span>
+              <JobRunStatusBadge status={run.status} />
               {run.error && <div className="error-text">{run.error}</div>}
             </td>
             <td className="numeric">{run.attempts}</td>

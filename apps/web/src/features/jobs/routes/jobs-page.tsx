@@ -1,11 +1,13 @@
-import { type JobStatus, jobRunStatusLabels } from "@medimail/contracts/jobs";
+import type { JobStatus } from "@medimail/contracts/jobs";
 import { useState } from "react";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useCurrentUser } from "../../auth/api/session.ts";
+import { useCurrentUser } from "../../shared/api/session.ts";
+import { JobRunStatusBadge } from "../../shared/components/job-run-status.tsx";
 import { useJobs } from "../api/list-jobs.ts";
 import { useRunJobNow } from "../api/run-job-now.ts";
-import { describeCron, formatDateTime, statusClass } from "../components/format.ts";
+import { describeCron } from "../components/format.ts";
 import { JobRunsTable } from "../components/job-runs-table.tsx";
 
 /** Operators' screen: each background job, its last and next run, failures, "Lancer maintenant". */
@@ -74,9 +76,7 @@ function JobCard({ job }: { job: JobStatus }) {
             {job.lastRun ? (
               <>
                 {formatDateTime(job.lastRun.startedAt ?? job.lastRun.scheduledFor)}{" "}
-                <span className={`badge ${statusClass[job.lastRun.status]}`}>
-                  {jobRunStatusLabels[job.lastRun.status]}
-                </span>
+                <JobRunStatusBadge status={job.lastRun.status} />
               </>
             ) : (
               "Jamais"

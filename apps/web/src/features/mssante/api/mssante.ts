@@ -1,15 +1,14 @@
 import {
   MssActivation,
   MssActivationPreview,
-  MssAddressDetail,
-  type MssAddressInput,
   MssListResponse,
   MssOverview,
   type MssTab,
 } from "@medimail/contracts/mssante";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiGet, apiSend } from "../../../lib/api-client.ts";
+import { useMssMutation } from "../../shared/api/mss-address.ts";
 
 export const useMssOverview = (structureId: string) =>
   useQuery({
@@ -36,28 +35,6 @@ export const useMssList = (structureId: string, params: MssListParams) =>
     },
     placeholderData: keepPreviousData,
   });
-
-export const useMssAddress = (accountId: string) =>
-  useQuery({
-    queryKey: ["accounts", accountId, "mss-address"],
-    queryFn: ({ signal }) => apiGet(`/accounts/${accountId}/mss-address`, MssAddressDetail, signal),
-  });
-
-/** Correspondences change counters, lists, the account page and the structure's home. */
-function useMssMutation<T, R>(mutationFn: (body: T) => Promise<R>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn,
-    // not awaited: the caller's own onSuccess (closing a dialog) must not wait for every list to reload
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["structures"] });
-      void queryClient.invalidateQueries({ queryKey: ["accounts"] });
-    },
-  });
-}
-
-export const useSaveMssAddress = (accountId: string) =>
-  useMssMutation((body: MssAddressInput) => apiSend("PUT", `/accounts/${accountId}/mss-address`, z.null(), body));
 
 export const useDeleteMssAddress = () =>
   useMssMutation((accountId: string) => apiSend("DELETE", `/accounts/${accountId}/mss-address`, z.null()));

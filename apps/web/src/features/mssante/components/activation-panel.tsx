@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { useActivation, useActivationPreview, useStartActivation } from "../api/mssante.ts";
 
 /**
@@ -110,11 +111,7 @@ export function ActivationPanel({ structureId, daughters }: { structureId: strin
                   </ul>
                 </>
               )}
-              {start.error && (
-                <p className="error-text" role="alert">
-                  {start.error.message}
-                </p>
-              )}
+              <FormError message={start.error?.message} />
               <div className="button-row">
                 <button type="button" className="button button--secondary" onClick={() => setOpen(false)}>
                   Annuler

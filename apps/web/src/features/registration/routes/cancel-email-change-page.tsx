@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useSession } from "../../auth/api/session.ts";
+import { useSession } from "../../shared/api/session.ts";
 import { useCancelEmailChangeByLink } from "../api/registration.ts";
 import { FormAlert } from "../components/form-alert.tsx";
 import { Outcome } from "../components/outcome.tsx";

@@ -4,7 +4,7 @@ import { useForm } from "react-hook-form";
 import { Link, useSearchParams } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useSession } from "../../auth/api/session.ts";
+import { useSession } from "../../shared/api/session.ts";
 import { type LinkInfo, type LinkPurpose, useLinkInfo, useSetPasswordByLink } from "../api/registration.ts";
 import { FormAlert } from "../components/form-alert.tsx";
 import { NewPasswordForm } from "../components/forms.ts";

@@ -4,19 +4,21 @@ import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { SelectField } from "../../../components/ui/select-field.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useSession } from "../../auth/api/session.ts";
+import { useSession } from "../../shared/api/session.ts";
 import { useRegister } from "../api/registration.ts";
 import { FormAlert } from "../components/form-alert.tsx";
 import { REGISTRATION_FIELDS, RegistrationForm, type RegistrationFormValues } from "../components/forms.ts";
 import { NewPasswordFields } from "../components/new-password-fields.tsx";
 import { Outcome } from "../components/outcome.tsx";
 import { publicFormError } from "../components/public-error.ts";
-import { SelectField } from "../components/select-field.tsx";
 
-const professionOptions = Object.entries(PROFESSIONS);
-const regionOptions = Object.entries(REGIONS).sort(([, a], [, b]) => a.localeCompare(b, "fr"));
+const professionOptions = Object.entries(PROFESSIONS).map(([value, label]) => ({ value, label }));
+const regionOptions = Object.entries(REGIONS)
+  .map(([value, label]) => ({ value, label }))
+  .sort((a, b) => a.label.localeCompare(b.label, "fr"));
 
 const EMPTY: RegistrationFormValues = {
   email: "",

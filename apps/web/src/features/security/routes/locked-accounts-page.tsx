@@ -1,10 +1,11 @@
 import type { LockedAccount } from "@medimail/contracts/auth";
 import { useState } from "react";
-import { EmptyState, ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { DataTable } from "../../../components/ui/data-table.tsx";
+import { EmptyState } from "../../../components/ui/page-states.tsx";
+import { QueryView } from "../../../components/ui/query-view.tsx";
+import { formatDateTimeToMinute } from "../../../lib/format.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
 import { useLockedAccounts, useUnlockAccount } from "../api/locked-accounts.ts";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
 /** Operators: accounts locked after too many wrong passwords, and "Déverrouiller" (after confirmation). */
 export function LockedAccountsPage() {
@@ -32,79 +33,76 @@ export function LockedAccountsPage() {
           <p>{unlock.error.message}</p>
         </div>
       )}
-      {accounts.isPending ? (
-        <Loading />
-      ) : accounts.isError ? (
-        <ErrorState error={accounts.error} onRetry={() => void accounts.refetch()} />
-      ) : accounts.data.items.length === 0 ? (
-        <EmptyState title="Aucun compte n'est verrouillé" />
-      ) : (
-        <div className="table-wrapper">
-          <table className="table">
-            <caption className="table-caption">Comptes verrouillés ({accounts.data.items.length})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Titulaire</th>
-                <th scope="col">Adresse e-mail</th>
-                <th scope="col">Structure</th>
-                <th scope="col">Verrouillé jusqu'au</th>
-                <th scope="col">Verrouillages à la suite</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.data.items.map((account: LockedAccount) => (
-                <tr key={account.id}>
-                  <td>
+      <QueryView
+        query={accounts}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="Aucun compte n'est verrouillé" />}
+      >
+        {(data) => (
+          <DataTable<LockedAccount>
+            caption={`Comptes verrouillés (${data.items.length})`}
+            captionClassName="table-caption"
+            rows={data.items}
+            rowKey={(account) => account.id}
+            columns={[
+              {
+                key: "holder",
+                header: "Titulaire",
+                cell: (account) => (
+                  <>
                     {account.lastName} {account.firstName}
-                  </td>
-                  <td>{account.email}</td>
-                  <td>{account.structureName}</td>
-                  <td>
-                    {account.lockedUntil
-                      ? dateTime.format(new Date(account.lockedUntil))
-                      : "Déverrouillage par un opérateur"}
-                  </td>
-                  <td>{account.lockCount}</td>
-                  <td>
-                    {confirming === account.id ? (
-                      <span className="button-row">
-                        <button
-                          type="button"
-                          className="button"
-                          disabled={unlock.isPending}
-                          onClick={() =>
-                            unlock.mutate(account.id, {
-                              onSuccess: () => {
-                                setConfirming(null);
-                                setUnlocked(account.email);
-                              },
-                            })
-                          }
-                        >
-                          Confirmer
-                        </button>
-                        <button type="button" className="button button--secondary" onClick={() => setConfirming(null)}>
-                          Annuler
-                        </button>
-                      </span>
-                    ) : (
+                  </>
+                ),
+              },
+              { key: "email", header: "Adresse e-mail", cell: (account) => account.email },
+              { key: "structure", header: "Structure", cell: (account) => account.structureName },
+              {
+                key: "lockedUntil",
+                header: "Verrouillé jusqu'au",
+                cell: (account) =>
+                  account.lockedUntil ? formatDateTimeToMinute(account.lockedUntil) : "Déverrouillage par un opérateur",
+              },
+              { key: "lockCount", header: "Verrouillages à la suite", cell: (account) => account.lockCount },
+              {
+                key: "action",
+                header: "Action",
+                cell: (account) =>
+                  confirming === account.id ? (
+                    <span className="button-row">
                       <button
                         type="button"
-                        className="button button--secondary"
-                        aria-label={`Déverrouiller ${account.email}`}
-                        onClick={() => setConfirming(account.id)}
+                        className="button"
+                        disabled={unlock.isPending}
+                        onClick={() =>
+                          unlock.mutate(account.id, {
+                            onSuccess: () => {
+                              setConfirming(null);
+                              setUnlocked(account.email);
+                            },
+                          })
+                        }
                       >
-                        Déverrouiller
+                        Confirmer
                       </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                      <button type="button" className="button button--secondary" onClick={() => setConfirming(null)}>
+                        Annuler
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      aria-label={`Déverrouiller ${account.email}`}
+                      onClick={() => setConfirming(account.id)}
+                    >
+                      Déverrouiller
+                    </button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
     </>
   );
 }

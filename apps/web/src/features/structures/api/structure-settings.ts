@@ -10,20 +10,12 @@ import {
   type StructureLocationInput,
   type StructureMssanteInput,
   type StructureNotificationsInput,
-  StructureSettings,
 } from "@medimail/contracts/structure-settings";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiGet, apiSend } from "../../../lib/api-client.ts";
 
-const settingsKey = (id: string) => ["structures", id, "settings"] as const;
 const adminsKey = (id: string) => ["structures", id, "admins"] as const;
-
-export const useStructureSettings = (id: string) =>
-  useQuery({
-    queryKey: settingsKey(id),
-    queryFn: ({ signal }) => apiGet(`/structures/${id}/settings`, StructureSettings, signal),
-  });
 
 /** After a save: the settings, the picker and the structure's header show the new values. */
 function useSettingsMutation<T, R>(mutationFn: (body: T) => Promise<R>) {

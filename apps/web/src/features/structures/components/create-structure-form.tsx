@@ -4,6 +4,7 @@ import type { StructureSummary } from "@medimail/contracts/structures";
 import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useNavigate } from "react-router";
+import { FormError } from "../../../components/ui/form-actions.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
 import { useCreateStructure } from "../api/structure-settings.ts";
@@ -52,17 +53,9 @@ export function CreateStructureForm({
             </option>
           ))}
         </select>
-        {errors.parentId && (
-          <p className="error-text" role="alert">
-            {errors.parentId.message}
-          </p>
-        )}
+        <FormError message={errors.parentId?.message} />
       </div>
-      {formError && (
-        <p className="error-text" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="button-row">
         <button type="submit" className="button" disabled={create.isPending}>
           {create.isPending ? "Création…" : "Créer"}

@@ -2,8 +2,8 @@ import { accountStateLabels, accountTypeLabels } from "@medimail/contracts/enums
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { Link, useOutletContext } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
+import { MessagesChart } from "../../shared/components/messages-chart.tsx";
 import { useStructureOverview } from "../api/structure-overview.ts";
-import { MessagesChart } from "../components/messages-chart.tsx";
 
 const quotaText = (quota: number) =>
   quota === -1 ? "illimité" : quota === 0 ? "aucune" : quota.toLocaleString("fr-FR");

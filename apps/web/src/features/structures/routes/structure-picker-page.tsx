@@ -1,8 +1,8 @@
 import { useId, useState } from "react";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
-import { useCurrentUser } from "../../auth/api/session.ts";
-import { useStructures } from "../api/list-structures.ts";
+import { useCurrentUser } from "../../shared/api/session.ts";
+import { useStructures } from "../../shared/api/structures.ts";
 import { CreateStructureForm } from "../components/create-structure-form.tsx";
 import { StructureTreeTable } from "../components/structure-tree-table.tsx";
 

@@ -1,7 +1,7 @@
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { useOutletContext } from "react-router";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
-import { useStructureSettings } from "../api/structure-settings.ts";
+import { useStructureSettings } from "../../shared/api/structures.ts";
 import { AdministratorsBlock } from "../components/settings/administrators-block.tsx";
 import { EnrolmentBlock } from "../components/settings/enrolment-block.tsx";
 import { IdentityBlock } from "../components/settings/identity-block.tsx";

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Link, useOutletContext, useSearchParams } from "react-router";
 import { ConfirmDialog } from "../../../../components/ui/dialog.tsx";
+import { FormError } from "../../../../components/ui/form-actions.tsx";
 import { ErrorState, Loading } from "../../../../components/ui/page-states.tsx";
 import { usePageTitle } from "../../../../lib/use-page-title.ts";
 import { useApplyImport, useImport, useUploadImport } from "../api/imports.ts";
@@ -222,11 +223,7 @@ function DryRunStep({
             <input type="checkbox" checked={notifyUsers} onChange={(event) => setNotifyUsers(event.target.checked)} />
             Notifier les utilisateurs (e-mail de préinscription aux nouveaux comptes MED, PER, INT)
           </label>
-          {error && (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </>
       )}
       <div className="button-row">

@@ -1,8 +1,9 @@
 import type { StructureAdmin, StructureSettings } from "@medimail/contracts/structure-settings";
 import { type FormEvent, useId, useState } from "react";
+import { FormError } from "../../../../components/ui/form-actions.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../../components/ui/page-states.tsx";
 import { Pager } from "../../../../components/ui/pager.tsx";
-import { useCurrentUser } from "../../../auth/api/session.ts";
+import { useCurrentUser } from "../../../shared/api/session.ts";
 import { useAddAdmin, useAdminCandidates, useRemoveAdmin, useStructureAdmins } from "../../api/structure-settings.ts";
 
 /** Shows `text` with the parts matching `query` (accents and case aside) in <mark>. */
@@ -50,11 +51,7 @@ export function AdministratorsBlock({ settings }: { settings: StructureSettings 
               <p>{warning}</p>
             </div>
           ))}
-          {remove.error && (
-            <p className="error-text" role="alert">
-              {remove.error.message}
-            </p>
-          )}
+          <FormError message={remove.error?.message} />
           {admins.data.items.length === 0 ? (
             <EmptyState title="Aucun administrateur" />
           ) : (
@@ -144,11 +141,7 @@ function AddAdministrator({ structureId }: { structureId: string }) {
           Rechercher
         </button>
       </form>
-      {add.error && (
-        <p className="error-text" role="alert">
-          {add.error.message}
-        </p>
-      )}
+      <FormError message={add.error?.message} />
       {query.trim().length >= 2 &&
         (candidates.isPending ? (
           <Loading label="Recherche…" />

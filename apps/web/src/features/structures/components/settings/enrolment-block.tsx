@@ -7,6 +7,7 @@ import {
 } from "@medimail/contracts/structure-settings";
 import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
+import { FormError } from "../../../../components/ui/form-actions.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../../components/ui/page-states.tsx";
 import { TextField } from "../../../../components/ui/text-field.tsx";
 import { applyServerErrors } from "../../../../lib/form-errors.ts";
@@ -118,11 +119,7 @@ export function EnrolmentBlock({ settings }: { settings: StructureSettings }) {
               </select>
             </div>
           </div>
-          {formError && (
-            <p className="error-text" role="alert">
-              {formError}
-            </p>
-          )}
+          <FormError message={formError} />
           <div className="button-row">
             <button type="submit" className="button" disabled={add.isPending}>
               Ajouter la règle

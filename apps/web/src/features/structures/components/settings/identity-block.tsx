@@ -2,6 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { StructureIdentityInput, type StructureSettings } from "@medimail/contracts/structure-settings";
 import { useId } from "react";
 import { useForm } from "react-hook-form";
+import { FormError } from "../../../../components/ui/form-actions.tsx";
 import { TextField } from "../../../../components/ui/text-field.tsx";
 import { useSaveIdentity } from "../../api/structure-settings.ts";
 import { SaveFeedback } from "./save-feedback.tsx";
@@ -56,11 +57,7 @@ export function IdentityBlock({ settings }: { settings: StructureSettings }) {
                 <option value="SIREN">SIREN</option>
                 <option value="SIRET">SIRET</option>
               </select>
-              {errors.identifierType && (
-                <p className="error-text" role="alert">
-                  {errors.identifierType.message}
-                </p>
-              )}
+              <FormError message={errors.identifierType?.message} />
             </div>
             <TextField
               label="Numéro identifiant"

@@ -2,6 +2,7 @@ import type { Commune } from "@medimail/contracts/geo";
 import type { StructureSettings } from "@medimail/contracts/structure-settings";
 import { type FormEvent, useId, useState } from "react";
 import { ComboBox, Input, Label, ListBox, ListBoxItem, Popover, Text } from "react-aria-components";
+import { FormError } from "../../../../components/ui/form-actions.tsx";
 import { TextField } from "../../../../components/ui/text-field.tsx";
 import { ApiError } from "../../../../lib/api-client.ts";
 import { useCommunes, useSaveLocation } from "../../api/structure-settings.ts";
@@ -113,11 +114,7 @@ export function LocationBlock({ settings }: { settings: StructureSettings }) {
                 Saisissez le début du nom ou le code postal, puis choisissez dans la liste
               </Text>
               <Input className="field__input" />
-              {errors.city && (
-                <p className="error-text" role="alert">
-                  {errors.city}
-                </p>
-              )}
+              <FormError message={errors.city} />
               <Popover className="combobox__popover">
                 <ListBox<Commune>
                   className="combobox__list"
@@ -150,11 +147,7 @@ export function LocationBlock({ settings }: { settings: StructureSettings }) {
                   </option>
                 ))}
               </select>
-              {errors.postcode && (
-                <p className="error-text" role="alert">
-                  {errors.postcode}
-                </p>
-              )}
+              <FormError message={errors.postcode} />
             </div>
           </div>
           <dl className="summary-list">

@@ -2,7 +2,7 @@ import type { StructureSettings } from "@medimail/contracts/structure-settings";
 import type { StructureDetail } from "@medimail/contracts/structures";
 import { ancestorsOf, indexParents } from "@medimail/domain/structure-tree";
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { useStructures } from "../../api/list-structures.ts";
+import { useStructures } from "../../../shared/api/structures.ts";
 import { useMoveStructure } from "../../api/structure-settings.ts";
 
 /**

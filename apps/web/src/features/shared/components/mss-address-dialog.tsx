@@ -3,9 +3,10 @@ import { MssAddressInput } from "@medimail/contracts/mssante";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { FormActions, FormError } from "../../../components/ui/form-actions.tsx";
 import { ErrorState, Loading } from "../../../components/ui/page-states.tsx";
 import { applyServerErrors } from "../../../lib/form-errors.ts";
-import { useMssAddress, useSaveMssAddress } from "../api/mssante.ts";
+import { useMssAddress, useSaveMssAddress } from "../api/mss-address.ts";
 
 /**
  * "Ajout d'une adresse MSSanté associée" / modification: the prefix (the domain is the structure's, shown after
@@ -114,19 +115,14 @@ function AddressForm({
         Rendre visible l'utilisateur dans l'annuaire MSSanté
       </label>
       <p className="muted">Les correspondances sont publiées dans l'annuaire national chaque nuit.</p>
-      {formError && (
-        <p className="error-text" role="alert">
-          {formError}
-        </p>
-      )}
-      <div className="button-row">
-        <button type="button" className="button button--secondary" onClick={onClose}>
-          Fermer
-        </button>
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? "Enregistrement…" : "Enregistrer"}
-        </button>
-      </div>
+      <FormError message={formError} />
+      <FormActions
+        closeLabel="Fermer"
+        onClose={onClose}
+        submitLabel="Enregistrer"
+        pendingLabel="Enregistrement…"
+        pending={save.isPending}
+      />
     </form>
   );
 }
