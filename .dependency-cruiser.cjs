@@ -1,28 +1,6 @@
 // The dependency rules of the API and the SPA, checked by `pnpm lint:deps` (part of `pnpm lint`).
 // A broken rule prints the offending import and fails lint. Each rule's comment says why it exists.
 
-/** The API's import circles being removed at the time of writing: allowed for now, not for long (see below). */
-const TEMPORARY_CIRCULAR_EXEMPTIONS = [
-  // the job registry imports every feature's handlers, and features import JOB_NAMES back from it
-  // (registry.ts → accounts.service.ts → … → bulk/imports.service.ts, mail/mail-trigger.ts → registry.ts)
-  "^apps/api/src/jobs/registry\\.ts$",
-  // bulk imports: imports.files.ts ↔ imports.xlsx.ts import each other's types
-  "^apps/api/src/modules/.+/imports[.-]files\\.ts$",
-  "^apps/api/src/modules/.+/imports[.-]xlsx\\.ts$",
-];
-
-/** Feature files that still import the job registry: allowed for now, to be removed with the registry circle. */
-const TEMPORARY_REGISTRY_IMPORTERS = [
-  "^apps/api/src/modules/bulk/imports\\.service\\.ts$",
-  "^apps/api/src/modules/mail/mail-trigger\\.ts$",
-];
-
-/** Route files that still import the database client (a type, for the queries they hold until a repository does). */
-const TEMPORARY_ROUTES_WITH_DB_CLIENT = [
-  "^apps/api/src/modules/auth/security\\.routes\\.ts$",
-  "^apps/api/src/modules/directory/directory\\.routes\\.ts$",
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -64,12 +42,7 @@ module.exports = {
       severity: "error",
       comment: "No import circle in the API or the SPA (type-only imports included).",
       from: { path: "^apps/(web|api)/src/" },
-      to: {
-        circular: true,
-        // TEMPORARY: circles through these modules are being removed by the API consolidation; delete the
-        // exemption as soon as they are gone (`pnpm lint:deps` then checks every circle).
-        viaOnly: { pathNot: TEMPORARY_CIRCULAR_EXEMPTIONS.join("|") },
-      },
+      to: { circular: true },
     },
     {
       name: "api-feature-to-job-registry",
@@ -77,11 +50,8 @@ module.exports = {
       comment:
         "The registry collects the features' job definitions; a feature owns its job names in <feature>.jobs.ts " +
         "and starts jobs through the trigger it is given, never through the registry.",
-      from: {
-        path: "^apps/api/src/modules/",
-        // TEMPORARY: the two importers left today (see TEMPORARY_REGISTRY_IMPORTERS); tests may read the registry
-        pathNot: [...TEMPORARY_REGISTRY_IMPORTERS, "\\.test\\.ts$"],
-      },
+      // tests may read the registry
+      from: { path: "^apps/api/src/modules/", pathNot: "\\.test\\.ts$" },
       to: { path: "^apps/api/src/jobs/registry\\.ts$" },
     },
     {
@@ -90,11 +60,7 @@ module.exports = {
       comment:
         "A route file validates, authorises, calls one service and shapes the answer: the database is reached " +
         "through the feature's repository, never from a *.routes.ts file.",
-      from: {
-        path: "^apps/api/src/.+\\.routes\\.ts$",
-        // TEMPORARY: the route files that still hold queries (see TEMPORARY_ROUTES_WITH_DB_CLIENT)
-        pathNot: TEMPORARY_ROUTES_WITH_DB_CLIENT,
-      },
+      from: { path: "^apps/api/src/.+\\.routes\\.ts$" },
       to: {
         path: ["^prisma/src/client\\.ts$", "^prisma/generated/", "(^|/)node_modules/(@prisma/client|\\.prisma)/"],
       },
