@@ -12,6 +12,7 @@ test("an operator sees the scheduled jobs, runs one now and reads its outcome an
     "Comptes inactifs",
     "Rejets définitifs",
     "Publication dans l'annuaire national",
+    "Extraction de l'annuaire national",
     "Nettoyage des connexions",
     "Activation MSSanté des comptes compatibles",
     "Envoi des e-mails",
@@ -21,7 +22,7 @@ test("an operator sees the scheduled jobs, runs one now and reads its outcome an
   ]) {
     await expect(page.getByRole("article", { name: label })).toBeVisible();
   }
-  await expect(cards).toHaveCount(10);
+  await expect(cards).toHaveCount(11);
   const inactivity = page.getByRole("article", { name: "Comptes inactifs" });
   await expect(inactivity).toContainText("Chaque nuit à 03:30");
   const emails = page.getByRole("article", { name: "Envoi des e-mails" });

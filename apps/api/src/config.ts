@@ -147,6 +147,11 @@ export const ConfigSchema = z.object({
   DIRECTORY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   DIRECTORY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   DIRECTORY_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  /** where the nightly job downloads the ANS's extraction Extraction_Correspondance_MSSante (unset: operators upload it) */
+  DIRECTORY_EXTRACTION_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), { message: "must be an http(s):// URL" })
+    .optional(),
   /** development only, DIRECTORY_PUBLISHER=api without DIRECTORY_API_URL: port of the local stand-in (0 = off) */
   DIRECTORY_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(3098),
   /** folder of the export files, shared by every instance (a network volume when they run on several machines);

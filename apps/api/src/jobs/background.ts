@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Db } from "@medimail/db/client";
@@ -5,6 +6,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
 import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
+import type { ExtractionSource } from "../modules/directory-visibility/extraction-download.ts";
 import { createSmtpMailer } from "../modules/mail/mailer.ts";
 import type { SmtpCatcher } from "../modules/mail/smtp-catcher.ts";
 import { type Clock, systemClock } from "./job-definition.ts";
@@ -25,7 +27,19 @@ export interface BackgroundOptions {
     | "JOBS_SUPERVISE_SECONDS"
     | "JOBS_RETRY_DELAY_SECONDS"
   > &
-    Partial<Pick<Config, "EXPORTS_DIR" | "DATA_DIR" | "EXPORT_RETENTION_HOURS">>;
+    Partial<
+      Pick<
+        Config,
+        | "EXPORTS_DIR"
+        | "DATA_DIR"
+        | "EXPORT_RETENTION_HOURS"
+        | "DIRECTORY_EXTRACTION_URL"
+        | "DIRECTORY_CA_FILE"
+        | "DIRECTORY_CLIENT_CERT_FILE"
+        | "DIRECTORY_CLIENT_KEY_FILE"
+        | "DIRECTORY_TIMEOUT_SECONDS"
+      >
+    >;
   db: Db;
   databaseUrl: string;
   log: FastifyBaseLogger;
@@ -78,6 +92,7 @@ export async function startBackground({
     config.EXPORTS_DIR ??
     (config.DATA_DIR ? path.join(config.DATA_DIR, "exports") : path.join(os.tmpdir(), "medimail-exports"));
   const definitions = createJobDefinitions({
+    extractionSource: await extractionSourceOf(config),
     mailer,
     mailDomain,
     importBatchRows: config.IMPORT_BATCH_SIZE,
@@ -120,3 +135,20 @@ export async function startBackground({
   };
 }
 export type Background = Awaited<ReturnType<typeof startBackground>>;
+
+/** The national extraction's download: its URL and the directory's TLS options (null: no download configured). */
+async function extractionSourceOf(config: BackgroundOptions["config"]): Promise<ExtractionSource | null> {
+  if (!config.DIRECTORY_EXTRACTION_URL) return null;
+  const [ca, cert, key] = await Promise.all(
+    [config.DIRECTORY_CA_FILE, config.DIRECTORY_CLIENT_CERT_FILE, config.DIRECTORY_CLIENT_KEY_FILE].map((file) =>
+      file ? readFile(file) : Promise.resolve(undefined),
+    ),
+  );
+  return {
+    url: config.DIRECTORY_EXTRACTION_URL,
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    timeoutMs: (config.DIRECTORY_TIMEOUT_SECONDS ?? 30) * 1000,
+  };
+}

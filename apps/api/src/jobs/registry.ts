@@ -7,6 +7,11 @@ import { createDirectoryJobDefinitions, DIRECTORY_JOB_NAMES } from "../modules/d
 import type { DirectoryPublisher } from "../modules/directory/directory-publisher.ts";
 import { createFhirFilePublisher } from "../modules/directory/fhir-file-publisher.ts";
 import {
+  createDirectoryVisibilityJobDefinitions,
+  DIRECTORY_VISIBILITY_JOB_NAMES,
+} from "../modules/directory-visibility/directory-visibility.jobs.ts";
+import type { ExtractionSource } from "../modules/directory-visibility/extraction-download.ts";
+import {
   createEmailChangesJobDefinitions,
   EMAIL_CHANGES_JOB_NAMES,
 } from "../modules/email-changes/email-changes.jobs.ts";
@@ -29,6 +34,7 @@ export const JOB_NAMES = {
   ...MSSANTE_JOB_NAMES,
   ...IMPORTS_JOB_NAMES,
   ...ACTIVITY_JOB_NAMES,
+  ...DIRECTORY_VISIBILITY_JOB_NAMES,
 } as const;
 
 /** Every background job, its schedule (Europe/Paris) and its handler: the features' definitions, collected. */
@@ -40,6 +46,7 @@ export function createJobDefinitions({
   importBatchRows,
   exportsDir,
   exportRetentionHours,
+  extractionSource = null,
 }: {
   mailer: Mailer;
   mailDomain: string;
@@ -53,11 +60,14 @@ export function createJobDefinitions({
   exportsDir: string;
   /** how long an activity export file is kept (EXPORT_RETENTION_HOURS) */
   exportRetentionHours: number;
+  /** where the national extraction is downloaded from (DIRECTORY_EXTRACTION_URL; null: uploaded by operators) */
+  extractionSource?: ExtractionSource | null;
 }): JobDefinition[] {
   return [
     ...createEmailChangesJobDefinitions(),
     ...createAccountsJobDefinitions(),
     ...createDirectoryJobDefinitions({ publisher: directoryPublisher }),
+    ...createDirectoryVisibilityJobDefinitions({ extractionSource }),
     ...createAuthJobDefinitions(),
     ...createMssanteJobDefinitions(),
     ...createOutboxJobDefinitions({ mailer, domain: mailDomain }),
