@@ -3,6 +3,7 @@
 import { DIRECTORY_VISIBILITIES, type DirectoryVisibility as Visibility } from "@medimail/domain/directory-visibility";
 import { z } from "zod";
 
+export { DIRECTORY_VISIBILITIES };
 export const DirectoryVisibility = z.enum(DIRECTORY_VISIBILITIES);
 export type DirectoryVisibility = Visibility;
 

@@ -6,6 +6,7 @@ import { formatDateTime } from "../../../lib/format.ts";
 import { usePageTitle } from "../../../lib/use-page-title.ts";
 import { JobRunStatusBadge } from "../../shared/components/job-run-status.tsx";
 import { usePublications } from "../api/list-publications.ts";
+import { NationalExtractionPanel } from "../components/national-extraction-panel.tsx";
 
 const day = new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "UTC" });
 const formatDay = (iso: string) => day.format(new Date(`${iso}T00:00:00Z`));
@@ -49,6 +50,7 @@ export function DirectoryPage() {
           )}
         </>
       )}
+      <NationalExtractionPanel />
     </section>
   );
 }
