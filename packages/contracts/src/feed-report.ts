@@ -3,6 +3,7 @@
 // packages/domain (feed-rules.ts); this is what the API answers.
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { z } from "zod";
+import { booleanQuery } from "./common.ts";
 import { AccountType } from "./enums.ts";
 
 export const FeedSeverity = z.enum(["BLOCKING", "WARNING"]);
@@ -15,10 +16,7 @@ export const FeedCode = z.enum(codes);
 export type FeedCode = z.infer<typeof FeedCode>;
 
 export const FeedReportQuery = z.object({
-  daughters: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
+  daughters: booleanQuery(),
 });
 
 /** One rule broken by one address. The message and the fix are those of `rules[code]`. */
