@@ -3,13 +3,11 @@
 // packages/domain (feed-rules.ts); this is what the API answers.
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { z } from "zod";
-import { booleanQuery } from "./common.ts";
+import { booleanQuery, labelledEnum } from "./common.ts";
 import { AccountType } from "./enums.ts";
 
-export const FeedSeverity = z.enum(["BLOCKING", "WARNING"]);
+export const [FeedSeverity, FEED_SEVERITY_LABELS] = labelledEnum({ BLOCKING: "Bloquante", WARNING: "Warning" });
 export type FeedSeverity = z.infer<typeof FeedSeverity>;
-
-export const FEED_SEVERITY_LABELS: Record<FeedSeverity, string> = { BLOCKING: "Bloquante", WARNING: "Warning" };
 
 const codes = Object.keys(FEED_RULES) as [keyof typeof FEED_RULES, ...(keyof typeof FEED_RULES)[]];
 export const FeedCode = z.enum(codes);
