@@ -227,14 +227,19 @@ export const AccountListQuery = z.object({
 });
 export type AccountListQuery = z.input<typeof AccountListQuery>;
 
-export const AccountListItem = z.object({
+/** What a row of the list and the account's page both start with: the account, its version and its state. */
+const accountHead = {
   id: Uuid,
-  /** for the row's actions (validate, reject…), which name the version they act on */
+  /** for the actions (validate, reject…), which name the version they act on */
   version: z.number().int(),
   email: z.string(),
   type: AccountType,
   state: AccountState,
   previousState: AccountState.nullable(),
+};
+
+export const AccountListItem = z.object({
+  ...accountHead,
   lastName: z.string(),
   firstName: z.string(),
   profession: z.string().nullable(),
@@ -300,12 +305,7 @@ export const EmailChangeRequestSummary = z.object({
 export type EmailChangeRequestSummary = z.infer<typeof EmailChangeRequestSummary>;
 
 export const AccountDetail = z.object({
-  id: Uuid,
-  version: z.number().int(),
-  email: z.string(),
-  type: AccountType,
-  state: AccountState,
-  previousState: AccountState.nullable(),
+  ...accountHead,
   structure: z.object({ id: Uuid, name: z.string() }),
   lastName: z.string(),
   firstName: z.string(),
