@@ -4,7 +4,7 @@ import { classifyNationalId } from "@medimail/domain/account-types";
 import { identifierError, normalizeFrenchPhone, rppsKeyError } from "@medimail/domain/identifiers";
 import { isProfession, isRegion } from "@medimail/domain/referentials";
 import { z } from "zod";
-import { PageCursor, SearchText, Uuid } from "./common.ts";
+import { booleanQuery, PageCursor, pageOf, SearchText, Uuid } from "./common.ts";
 import { AccountState, AccountType } from "./enums.ts";
 
 /** Field limits, mirrored by the database column sizes. */
@@ -213,17 +213,12 @@ export type UpdateAccountRequest = z.output<typeof UpdateAccountRequest>;
 export const AccountSort = z.enum(["name", "email", "createdAt"]);
 export type AccountSort = z.infer<typeof AccountSort>;
 
-const booleanQuery = z
-  .enum(["true", "false"])
-  .transform((value) => value === "true")
-  .optional();
-
 export const AccountListQuery = z.object({
   q: SearchText(200).optional(),
   state: AccountState.optional(),
   type: AccountType.optional(),
   /** the structure's daughters too */
-  daughters: booleanQuery,
+  daughters: booleanQuery(),
   sort: AccountSort.default("name"),
   order: z.enum(["asc", "desc"]).default("asc"),
   /** opaque keyset cursor from the previous page's `nextCursor` */
@@ -232,14 +227,19 @@ export const AccountListQuery = z.object({
 });
 export type AccountListQuery = z.input<typeof AccountListQuery>;
 
-export const AccountListItem = z.object({
+/** What a row of the list and the account's page both start with: the account, its version and its state. */
+const accountHead = {
   id: Uuid,
-  /** for the row's actions (validate, reject…), which name the version they act on */
+  /** for the actions (validate, reject…), which name the version they act on */
   version: z.number().int(),
   email: z.string(),
   type: AccountType,
   state: AccountState,
   previousState: AccountState.nullable(),
+};
+
+export const AccountListItem = z.object({
+  ...accountHead,
   lastName: z.string(),
   firstName: z.string(),
   profession: z.string().nullable(),
@@ -255,14 +255,10 @@ export const AccountListItem = z.object({
 });
 export type AccountListItem = z.infer<typeof AccountListItem>;
 
-export const AccountListResponse = z.object({
-  items: z.array(AccountListItem),
-  /** null on the last page */
-  nextCursor: z.string().nullable(),
-});
+export const AccountListResponse = pageOf(AccountListItem);
 export type AccountListResponse = z.infer<typeof AccountListResponse>;
 
-export const AccountCountsQuery = z.object({ daughters: booleanQuery });
+export const AccountCountsQuery = z.object({ daughters: booleanQuery() });
 export const AccountCounts = z.object({
   VALIDATED: z.number().int(),
   PENDING_VALIDATION: z.number().int(),
@@ -309,12 +305,7 @@ export const EmailChangeRequestSummary = z.object({
 export type EmailChangeRequestSummary = z.infer<typeof EmailChangeRequestSummary>;
 
 export const AccountDetail = z.object({
-  id: Uuid,
-  version: z.number().int(),
-  email: z.string(),
-  type: AccountType,
-  state: AccountState,
-  previousState: AccountState.nullable(),
+  ...accountHead,
   structure: z.object({ id: Uuid, name: z.string() }),
   lastName: z.string(),
   firstName: z.string(),
@@ -371,16 +362,13 @@ export const ChangeStructureRequest = z.object({ version: Version, structureId: 
 export const EmailChangeInput = z.object({ newEmail: Email });
 export const EmailChangeParams = z.object({ requestId: Uuid });
 export const EmailChangeListQuery = z.object({
-  daughters: booleanQuery,
+  daughters: booleanQuery(),
   status: z.enum(["PENDING", "DONE", "CANCELLED", "FAILED"]).optional(),
   /** opaque keyset cursor from the previous page's `nextCursor` */
   after: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const EmailChangeListResponse = z.object({
-  items: z.array(EmailChangeRequestSummary),
-  nextCursor: z.string().nullable(),
-});
+export const EmailChangeListResponse = pageOf(EmailChangeRequestSummary);
 
 export const DelegateInput = z.object({ email: Email });
 export const DelegationParams = z.object({ accountId: Uuid, delegationId: Uuid });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isCleanText } from "./common.ts";
+import { booleanQuery, isCleanText, labelledEnum } from "./common.ts";
 
 // "Activité structure": the message log of a structure's mailboxes, its search, and its background exports.
 
@@ -12,14 +12,8 @@ export const ACTIVITY_MAX_PERIOD_DAYS = 366;
 /** Exports of one user waiting or running at once. */
 export const ACTIVITY_MAX_ACTIVE_EXPORTS = 3;
 
-export const MessageDirection = z.enum(["SENT", "RECEIVED"]);
+export const [MessageDirection, messageDirectionLabels] = labelledEnum({ SENT: "Envoyé", RECEIVED: "Reçu" });
 export type MessageDirection = z.infer<typeof MessageDirection>;
-export const messageDirectionLabels: Record<MessageDirection, string> = { SENT: "Envoyé", RECEIVED: "Reçu" };
-
-const booleanQuery = z
-  .enum(["true", "false"])
-  .transform((value) => value === "true")
-  .optional();
 
 const day = z.iso.date({ error: "Date invalide (AAAA-MM-JJ)" });
 
@@ -57,7 +51,7 @@ const periodChecks = <T extends { from?: string | undefined; to?: string | undef
       { path: ["to"], error: `La période est limitée à ${ACTIVITY_MAX_PERIOD_DAYS} jours` },
     );
 
-export const ActivitySearchQuery = periodChecks(z.object({ ...criteriaShape, daughters: booleanQuery }));
+export const ActivitySearchQuery = periodChecks(z.object({ ...criteriaShape, daughters: booleanQuery() }));
 export type ActivitySearchQuery = z.infer<typeof ActivitySearchQuery>;
 
 export const ActivityCriteria = periodChecks(z.object({ ...criteriaShape, daughters: z.boolean().default(false) }));
@@ -99,15 +93,14 @@ export type ActivityExportFormat = z.infer<typeof ActivityExportFormat>;
 export const ActivityExportRequest = z.object({ format: ActivityExportFormat, criteria: ActivityCriteria });
 export type ActivityExportRequest = z.infer<typeof ActivityExportRequest>;
 
-export const ExportStatus = z.enum(["PENDING", "RUNNING", "DONE", "FAILED", "EXPIRED"]);
-export type ExportStatus = z.infer<typeof ExportStatus>;
-export const exportStatusLabels: Record<ExportStatus, string> = {
+export const [ExportStatus, exportStatusLabels] = labelledEnum({
   PENDING: "En attente",
   RUNNING: "En cours",
   DONE: "Terminé",
   FAILED: "Échec",
   EXPIRED: "Expiré",
-};
+});
+export type ExportStatus = z.infer<typeof ExportStatus>;
 
 export const ActivityExportView = z.object({
   id: z.uuid(),

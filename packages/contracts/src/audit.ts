@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PageCursor, SearchText } from "./common.ts";
+import { PageCursor, pageOf, SearchText } from "./common.ts";
 
 /** Every action the audit log records, with its label in the console. */
 export const auditActionLabels = {
@@ -102,5 +102,5 @@ export const AuditEventView = z.object({
 });
 export type AuditEventView = z.infer<typeof AuditEventView>;
 
-export const AuditPage = z.object({ items: z.array(AuditEventView), nextCursor: z.string().nullable() });
+export const AuditPage = pageOf(AuditEventView);
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,30 +1,21 @@
 import { z } from "zod";
+import { labelledEnum, listOf } from "./common.ts";
 
-export const LoginMethod = z.enum([
-  "PASSWORD_EMAIL_CODE",
-  "PASSWORD_TOTP",
-  "PASSWORD_RECOVERY_CODE",
-  "EMAIL_CODE",
-  "PSC",
-]);
-export type LoginMethod = z.infer<typeof LoginMethod>;
-
-export const loginMethodLabels: Record<LoginMethod, string> = {
+export const [LoginMethod, loginMethodLabels] = labelledEnum({
   PASSWORD_EMAIL_CODE: "Mot de passe et code reçu par e-mail",
   PASSWORD_TOTP: "Mot de passe et application d'authentification",
   PASSWORD_RECOVERY_CODE: "Mot de passe et code de secours",
   EMAIL_CODE: "Code reçu par e-mail et application d'authentification",
   PSC: "Pro Santé Connect",
-};
+});
+export type LoginMethod = z.infer<typeof LoginMethod>;
 
-export const ConsoleRole = z.enum(["OPERATOR", "ADMINISTRATOR", "SUPPORT"]);
-export type ConsoleRole = z.infer<typeof ConsoleRole>;
-
-export const consoleRoleLabels: Record<ConsoleRole, string> = {
+export const [ConsoleRole, consoleRoleLabels] = labelledEnum({
   OPERATOR: "Opérateur de la plateforme",
   ADMINISTRATOR: "Administrateur de structure",
   SUPPORT: "Support (lecture seule)",
-};
+});
+export type ConsoleRole = z.infer<typeof ConsoleRole>;
 
 /** A path of the console to come back to after signing in: same-origin only (no open redirect). */
 export const ReturnTo = z
@@ -161,7 +152,7 @@ export const OwnSession = z.object({
   current: z.boolean(),
 });
 export type OwnSession = z.infer<typeof OwnSession>;
-export const OwnSessionListResponse = z.object({ items: z.array(OwnSession) });
+export const OwnSessionListResponse = listOf(OwnSession);
 export type OwnSessionListResponse = z.infer<typeof OwnSessionListResponse>;
 export const OwnSessionParams = z.object({
   id: z.string().regex(/^[0-9a-f]{64}$/, "Identifiant de session invalide"),
@@ -180,4 +171,4 @@ export const LockedAccount = z.object({
   lockCount: z.number().int(),
 });
 export type LockedAccount = z.infer<typeof LockedAccount>;
-export const LockedAccountListResponse = z.object({ items: z.array(LockedAccount) });
+export const LockedAccountListResponse = listOf(LockedAccount);

@@ -1,5 +1,6 @@
 // Bulk work on accounts: reminders to every pre-registered user, imports ("loaduser"), exports.
 import { z } from "zod";
+import { booleanQuery } from "./common.ts";
 
 export const LastReminder = z.object({
   /** the last "relancer vos utilisateurs préinscrits" (or single reminder) of the structure, null when none */
@@ -15,8 +16,5 @@ export const RemindAllResult = z.object({ count: z.number().int(), batchId: z.uu
 
 /** `?daughters=true`: the structure and all its descendants (exports, last reminder). */
 export const BulkScopeQuery = z.object({
-  daughters: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
+  daughters: booleanQuery(),
 });

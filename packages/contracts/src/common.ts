@@ -62,3 +62,31 @@ export const PageCursor = z
   .string()
   .max(1000, "Curseur de pagination invalide")
   .regex(/^[A-Za-z0-9_-]+$/, "Curseur de pagination invalide");
+
+/** A "true"/"false" query-string flag (e.g. `?daughters=true`), read as a boolean; absent: undefined. */
+export const booleanQuery = () =>
+  z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional();
+
+/** `{ items }`: a whole list, in one answer. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** `{ items, nextCursor }`: a page of a keyset-paginated list; `nextCursor` is null on the last page. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    /** null on the last page */
+    nextCursor: z.string().nullable(),
+  });
+
+/**
+ * An enum and its French labels, written once: the enum's values are the labels' keys, in their order.
+ * `export const [Status, statusLabels] = labelledEnum({ DONE: "Terminée", … });`
+ */
+export function labelledEnum<const K extends string>(
+  labels: Record<K, string>,
+): [z.ZodEnum<{ [k in K]: k }>, Record<K, string>] {
+  return [z.enum(Object.keys(labels) as [K, ...K[]]), labels];
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listOf } from "./common.ts";
 
 /** A mail kept by the development SMTP catcher (never in production). */
 export const CaughtMail = z.object({
@@ -9,5 +10,5 @@ export const CaughtMail = z.object({
   text: z.string(),
   receivedAt: z.iso.datetime(),
 });
-export const CaughtMailListResponse = z.object({ items: z.array(CaughtMail) });
+export const CaughtMailListResponse = listOf(CaughtMail);
 export type CaughtMailListResponse = z.infer<typeof CaughtMailListResponse>;

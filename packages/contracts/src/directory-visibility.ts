@@ -2,6 +2,7 @@
 // (nightly download or an operator's upload), compared with our correspondences.
 import { DIRECTORY_VISIBILITIES, type DirectoryVisibility as Visibility } from "@medimail/domain/directory-visibility";
 import { z } from "zod";
+import { booleanQuery } from "./common.ts";
 
 export { DIRECTORY_VISIBILITIES };
 export const DirectoryVisibility = z.enum(DIRECTORY_VISIBILITIES);
@@ -74,8 +75,5 @@ export const NationalExtractionStatus = z.object({
 });
 
 export const VisibilityQuery = z.object({
-  daughters: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
+  daughters: booleanQuery(),
 });

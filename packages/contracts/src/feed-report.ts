@@ -3,22 +3,18 @@
 // packages/domain (feed-rules.ts); this is what the API answers.
 import { FEED_RULES } from "@medimail/domain/feed-rules";
 import { z } from "zod";
+import { booleanQuery, labelledEnum } from "./common.ts";
 import { AccountType } from "./enums.ts";
 
-export const FeedSeverity = z.enum(["BLOCKING", "WARNING"]);
+export const [FeedSeverity, FEED_SEVERITY_LABELS] = labelledEnum({ BLOCKING: "Bloquante", WARNING: "Warning" });
 export type FeedSeverity = z.infer<typeof FeedSeverity>;
-
-export const FEED_SEVERITY_LABELS: Record<FeedSeverity, string> = { BLOCKING: "Bloquante", WARNING: "Warning" };
 
 const codes = Object.keys(FEED_RULES) as [keyof typeof FEED_RULES, ...(keyof typeof FEED_RULES)[]];
 export const FeedCode = z.enum(codes);
 export type FeedCode = z.infer<typeof FeedCode>;
 
 export const FeedReportQuery = z.object({
-  daughters: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
+  daughters: booleanQuery(),
 });
 
 /** One rule broken by one address. The message and the fix are those of `rules[code]`. */

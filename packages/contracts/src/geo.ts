@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SearchText } from "./common.ts";
+import { listOf, SearchText } from "./common.ts";
 
 /** A French commune with what a structure's address needs from it. */
 export const Commune = z.object({
@@ -16,4 +16,4 @@ export type Commune = z.infer<typeof Commune>;
 export const CommuneSearchQuery = z.object({
   q: SearchText(100).min(2, "Saisissez au moins 2 caractères"),
 });
-export const CommuneSearchResponse = z.object({ items: z.array(Commune) });
+export const CommuneSearchResponse = listOf(Commune);

@@ -1,7 +1,7 @@
 // "Importer une liste d'utilisateurs" (loaduser): upload a CSV or XLSX file, read the dry run (what will be created,
 // updated, left unchanged, rejected and why), then apply it in the background and follow its progress.
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { booleanQuery, labelledEnum, Uuid } from "./common.ts";
 
 /** What the import refuses before reading a single row. */
 export const IMPORT_LIMITS = {
@@ -13,16 +13,14 @@ export const IMPORT_LIMITS = {
   uncompressedBytes: 500 * 1024 * 1024,
 } as const;
 
-export const ImportStatus = z.enum(["UPLOADED", "DRY_RUN_DONE", "APPLYING", "APPLIED", "FAILED"]);
-export type ImportStatus = z.infer<typeof ImportStatus>;
-
-export const importStatusLabels: Record<ImportStatus, string> = {
+export const [ImportStatus, importStatusLabels] = labelledEnum({
   UPLOADED: "Analyse en cours",
   DRY_RUN_DONE: "Analysé, en attente de confirmation",
   APPLYING: "Import en cours",
   APPLIED: "Importé",
   FAILED: "En échec",
-};
+});
+export type ImportStatus = z.infer<typeof ImportStatus>;
 
 export const ImportParams = z.object({ id: Uuid, importId: Uuid });
 export type ImportParams = z.infer<typeof ImportParams>;
@@ -77,10 +75,7 @@ export type ImportSummary = z.infer<typeof ImportSummary>;
 
 export const ImportErrorsQuery = z.object({
   /** the rows rejected while applying rather than by the dry run */
-  atApply: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
+  atApply: booleanQuery(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,25 +1,21 @@
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { labelledEnum, listOf, Uuid } from "./common.ts";
 
-export const JobRunStatus = z.enum(["PENDING", "RUNNING", "DONE", "FAILED", "EXPIRED"]);
-export type JobRunStatus = z.infer<typeof JobRunStatus>;
-
-export const jobRunStatusLabels: Record<JobRunStatus, string> = {
+export const [JobRunStatus, jobRunStatusLabels] = labelledEnum({
   PENDING: "En attente",
   RUNNING: "En cours",
   DONE: "Terminée",
   FAILED: "En échec",
   EXPIRED: "Expirée",
-};
+});
+export type JobRunStatus = z.infer<typeof JobRunStatus>;
 
-export const JobTrigger = z.enum(["CRON", "MANUAL", "EVENT"]);
-export type JobTrigger = z.infer<typeof JobTrigger>;
-
-export const jobTriggerLabels: Record<JobTrigger, string> = {
+export const [JobTrigger, jobTriggerLabels] = labelledEnum({
   CRON: "Planifiée",
   MANUAL: "Manuelle",
   EVENT: "Déclenchée par l'application",
-};
+});
+export type JobTrigger = z.infer<typeof JobTrigger>;
 
 export const JobRunSummary = z.object({
   id: Uuid,
@@ -46,7 +42,7 @@ export const JobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 
-export const JobListResponse = z.object({ items: z.array(JobStatus) });
-export const JobRunsResponse = z.object({ items: z.array(JobRunSummary) });
+export const JobListResponse = listOf(JobStatus);
+export const JobRunsResponse = listOf(JobRunSummary);
 
 export const JobNameParams = z.object({ name: z.string().trim().min(1).max(100) });

@@ -1,22 +1,20 @@
 // "Gestion des utilisateurs MSSanté": the structure's MSSanté counters, the accounts by address type, each account's
 // correspondence, and "Activer tous les utilisateurs compatibles".
 import { z } from "zod";
-import { PageCursor, SearchText, Uuid } from "./common.ts";
+import { booleanQuery, labelledEnum, PageCursor, pageOf, SearchText, Uuid } from "./common.ts";
 import { AccountState, AccountType } from "./enums.ts";
 
 export const QuotaBucket = z.enum(["PER", "ORG", "APP"]);
 export type QuotaBucket = z.infer<typeof QuotaBucket>;
 
-export const PublicationStatus = z.enum(["PENDING", "PUBLISHED", "HELD", "WITHDRAWN", "REJECTED"]);
-export type PublicationStatus = z.infer<typeof PublicationStatus>;
-
-export const publicationStatusLabels: Record<PublicationStatus, string> = {
+export const [PublicationStatus, publicationStatusLabels] = labelledEnum({
   PENDING: "Publication cette nuit",
   PUBLISHED: "Publiée",
   HELD: "Bloquée (rapport d'alimentation)",
   WITHDRAWN: "Retirée de l'annuaire",
   REJECTED: "Refusée par l'annuaire",
-};
+});
+export type PublicationStatus = z.infer<typeof PublicationStatus>;
 
 /** The status as administrators read it: a published liste rouge address is *En liste rouge* (published, hidden). */
 export function publicationStatusText(status: PublicationStatus, listed: boolean | null): string {
@@ -44,15 +42,10 @@ export type MssOverview = z.infer<typeof MssOverview>;
 export const MssTab = z.enum(["PER", "ORG", "APP", "NONE"]);
 export type MssTab = z.infer<typeof MssTab>;
 
-const booleanQuery = z
-  .enum(["true", "false"])
-  .transform((value) => value === "true")
-  .optional();
-
 export const MssListQuery = z.object({
   tab: MssTab.default("PER"),
   q: SearchText(200).optional(),
-  daughters: booleanQuery,
+  daughters: booleanQuery(),
   /** opaque cursor of the previous page */
   after: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -75,7 +68,7 @@ export const MssListItem = z.object({
 });
 export type MssListItem = z.infer<typeof MssListItem>;
 
-export const MssListResponse = z.object({ items: z.array(MssListItem), nextCursor: z.string().nullable() });
+export const MssListResponse = pageOf(MssListItem);
 
 /** An account's correspondence, and what the dialog needs to create or modify it. */
 export const MssAddressDetail = z.object({

@@ -1,6 +1,6 @@
 import { identifierError, normalizeFrenchPhone } from "@medimail/domain/identifiers";
 import { z } from "zod";
-import { SearchText, Uuid } from "./common.ts";
+import { labelledEnum, listOf, SearchText, Uuid } from "./common.ts";
 import { StructureIdentifierType } from "./enums.ts";
 
 const optionalText = (max: number, message: string) =>
@@ -119,12 +119,11 @@ export const StructureOffice365Input = z.object({
     .min(-1, "-1 (illimité), 0 (aucun) ou un nombre positif"),
 });
 
-export const PracticeStatus = z.enum(["ANY", "LIBERAL", "NON_LIBERAL"]);
-export const practiceStatusLabels: Record<z.infer<typeof PracticeStatus>, string> = {
+export const [PracticeStatus, practiceStatusLabels] = labelledEnum({
   ANY: "Indifférent",
   LIBERAL: "Libéral",
   NON_LIBERAL: "Non libéral",
-};
+});
 
 /** An optional criterion: absent, null or "" all mean "any". */
 const optionalCode = (pattern: RegExp, message: string) =>
@@ -166,7 +165,7 @@ export const EnrolmentRule = z.object({
   practiceStatus: PracticeStatus,
 });
 export type EnrolmentRule = z.infer<typeof EnrolmentRule>;
-export const EnrolmentRulesResponse = z.object({ items: z.array(EnrolmentRule) });
+export const EnrolmentRulesResponse = listOf(EnrolmentRule);
 export const EnrolmentRuleParams = z.object({ id: Uuid, ruleId: Uuid });
 
 export const QuotaUsage = z.object({ PER: z.number().int(), ORG: z.number().int(), APP: z.number().int() });

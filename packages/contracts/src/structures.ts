@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Uuid } from "./common.ts";
+import { listOf, Uuid } from "./common.ts";
 import { StructureIdentifierType } from "./enums.ts";
 
 /** A row of the structure picker ("Sélectionner la structure à administrer"). */
@@ -18,7 +18,7 @@ export const StructureSummary = z.object({
 });
 export type StructureSummary = z.infer<typeof StructureSummary>;
 
-export const StructureListResponse = z.object({ items: z.array(StructureSummary) });
+export const StructureListResponse = listOf(StructureSummary);
 export type StructureListResponse = z.infer<typeof StructureListResponse>;
 
 export const StructureDetail = StructureSummary.extend({
